@@ -1,0 +1,78 @@
+/*
+ * The ekonet CLI: one file per command group; this header holds what they share: the common
+ * options, the call to the node's API, and output (tables on a terminal, JSON with --json).
+ *
+ * Exit status: 0 ok, 1 failure, 2 usage, 3 the node's daemon is not reachable.
+ */
+#ifndef EKONET_CLI_H
+#define EKONET_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "api.pb-c.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
+
+/* Long-only option codes shared by every command. */
+enum { OPT_DIR = 1000, OPT_JSON, OPT_NO_COLOR, OPT_FIRST_COMMAND_OPTION };
+
+#define CLI_COMMON_OPTIONS                                                                         \
+    {"dir", required_argument, NULL, OPT_DIR}, {"json", no_argument, NULL, OPT_JSON},              \
+        {"no-color", no_argument, NULL, OPT_NO_COLOR}, {"help", no_argument, NULL, 'h'}
+
+struct cli {
+    const char *dir; /* the node's data directory */
+    int json;        /* print JSON instead of text */
+    int color;       /* colour and bold on a terminal */
+    const char *command; /* e.g. "report add", for messages */
+    const char *usage;   /* the running command's help text */
+};
+
+/* Handles a common option; 1 if ch was one, 0 otherwise. */
+int cli_common_option(struct cli *c, int ch, const char *arg);
+
+/* Prints the command's help to stdout and returns EXIT_OK. */
+int cli_help(struct cli *c);
+
+/* Reports a usage problem (message and how to get help) and returns EXIT_USAGE. */
+int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reports a failure as "ekonet: message" and returns EXIT_FAIL. */
+int cli_fail(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Returned by option parsing when the command should go on (any other value: exit with it). */
+#define CLI_CONTINUE (-1)
+
+/* Parses argv as the common options only, with at most max_args operands left at optind. */
+int cli_parse_common(struct cli *c, int argc, char **argv, int max_args);
+
+/*
+ * Sends req to the node and waits for its reply. Returns EXIT_OK with *reply (caller frees
+ * with ekonet__api_reply__free_unpacked), EXIT_UNREACHABLE with a hint printed, or EXIT_FAIL
+ * (the node answered with an error, which has been printed).
+ */
+int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply **reply);
+
+/* Output helpers (output.c). */
+void out_json(cJSON *root);                  /* prints and frees root */
+const char *out_time(char *buf, size_t size, uint64_t ms);      /* "2026-11-26 15:30" local */
+const char *out_time_iso(char *buf, size_t size, uint64_t ms);  /* "2026-11-26T14:30:00.000Z" */
+const char *out_bytes(char *buf, size_t size, uint64_t n);      /* "1.2 MB" */
+const char *out_duration(char *buf, size_t size, uint64_t s);   /* "3d 4h", "5m 12s" */
+const char *out_hex(char *buf, const uint8_t *p, size_t n);     /* buf holds 2n+1 */
+const char *out_short_id(char *buf, const uint8_t *id);         /* 12 hex digits */
+void out_bold(const struct cli *c, const char *s);              /* bold on a terminal */
+void out_cell(const char *s, int width, int pad); /* s cut (with …) to width columns, padded if pad */
+int out_columns(void);                    /* terminal width, 100 when not a terminal */
+cJSON *out_json_hex(const uint8_t *p, size_t n);
+
+/* Commands. */
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * ekonet: the command line for staff and operators of an ekonet node.
+ * Global options may come before the command or among its own options.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ekonet/key.h"
+#include "ekonet/version.h"
+
+#define DEFAULT_DIR "/var/lib/ekonet"
+
+static const struct command {
+    const char *name;
+    int (*run)(struct cli *c, int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"init", cmd_init, "create a node: data directory, key and configuration"},
+    {"status", cmd_status, "this node: identity, network, entries, sessions, errors"},
+    {"report", cmd_report, "experience reports: add, list, show"},
+};
+
+static void overview(FILE *f)
+{
+    fprintf(f, "usage: ekonet [--dir DIR] [--json] [--no-color] COMMAND [ARGS]\n\n"
+               "The command line of an ekonet node: the eco-municipalities' network for\n"
+               "experience reports, green key indicators and contact requests.\n\n"
+               "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nOptions (also accepted after the command):\n"
+               "  --dir DIR    the node's data directory (default $EKONET_DIR or %s)\n"
+               "  --json       print JSON (fields are documented in docs/CLI.md)\n"
+               "  --no-color   no colour or bold, also when NO_COLOR is set\n"
+               "  --help       help for ekonet or for a command\n"
+               "  --version    print the version\n\n"
+               "Exit status: 0 ok, 1 failure, 2 usage, 3 the node's daemon is not reachable.\n"
+               "Run 'ekonet COMMAND --help' for a command's options.\n",
+            DEFAULT_DIR);
+}
+
+int cli_common_option(struct cli *c, int ch, const char *arg)
+{
+    switch (ch) {
+    case OPT_DIR: c->dir = arg; return 1;
+    case OPT_JSON: c->json = 1; return 1;
+    case OPT_NO_COLOR: c->color = 0; return 1;
+    default: return 0;
+    }
+}
+
+int cli_help(struct cli *c)
+{
+    fputs(c->usage, stdout);
+    return EXIT_OK;
+}
+
+int cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "ekonet %s: ", c->command);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nRun 'ekonet %s --help' for its usage.\n", c->command);
+    return EXIT_USAGE;
+}
+
+int cli_fail(struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    (void)c;
+    fputs("ekonet: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return EXIT_FAIL;
+}
+
+int cli_parse_common(struct cli *c, int argc, char **argv, int max_args)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int ch;
+    optind = 0; /* glibc: 0 restarts getopt for a new argument vector */
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_option(c, ch, optarg)) continue;
+        if (ch == 'h') return cli_help(c);
+        return cli_usage_error(c, "unknown option");
+    }
+    if (argc - optind > max_args)
+        return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind + max_args]);
+    return CLI_CONTINUE;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c = {0};
+    c.dir = getenv("EKONET_DIR");
+    if (!c.dir || !*c.dir) c.dir = DEFAULT_DIR;
+    c.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    if (key_lib_init() < 0) {
+        fprintf(stderr, "ekonet: cannot initialise libsodium\n");
+        return EXIT_FAIL;
+    }
+    /* TZ unset: show times as the network's members see them. */
+    if (!getenv("TZ")) setenv("TZ", "Europe/Stockholm", 1);
+
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {"version", no_argument, NULL, 'V'},
+                                         {NULL, 0, NULL, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+        if (cli_common_option(&c, ch, optarg)) continue;
+        if (ch == 'V') {
+            printf("ekonet %s\n", EKONET_VERSION);
+            return EXIT_OK;
+        }
+        if (ch == 'h') {
+            overview(stdout);
+            return EXIT_OK;
+        }
+        overview(stderr);
+        return EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        overview(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[optind];
+    if (strcmp(name, "help") == 0) {
+        overview(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(name, commands[i].name) == 0) {
+            c.command = name;
+            /* The command sees its name as argv[0], then its own arguments. */
+            int sub_argc = argc - optind;
+            char **sub_argv = argv + optind;
+            optind = 0; /* glibc: 0 restarts getopt for a new argument vector */
+            return commands[i].run(&c, sub_argc, sub_argv);
+        }
+    }
+    fprintf(stderr, "ekonet: unknown command \"%s\"\n\n", name);
+    overview(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,101 @@
+/*
+ * ekonet status: what this node is and how it is doing.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ekonet/places.h"
+
+static const char usage[] =
+    "usage: ekonet status [--dir DIR] [--json]\n"
+    "\n"
+    "Shows this node: who it speaks for, its node id and network, version and uptime, the\n"
+    "entries it stores, its sessions and the last errors it met.\n";
+
+static void print_json(const Ekonet__StatusReply *s)
+{
+    char iso[40];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "node_id", out_json_hex(s->node_id.data, s->node_id.len));
+    cJSON_AddStringToObject(o, "name", s->name);
+    cJSON_AddStringToObject(o, "code", s->code);
+    cJSON_AddItemToObject(o, "network_id", out_json_hex(s->network_id.data, s->network_id.len));
+    cJSON_AddStringToObject(o, "version", s->version);
+    cJSON_AddNumberToObject(o, "uptime_s", (double)s->uptime_s);
+    cJSON_AddStringToObject(o, "started", out_time_iso(iso, sizeof iso, s->started_ms));
+    cJSON_AddStringToObject(o, "listen", s->listen);
+    cJSON_AddNumberToObject(o, "entries", (double)s->entries);
+    cJSON_AddNumberToObject(o, "feeds", (double)s->feeds);
+    cJSON_AddNumberToObject(o, "own_seq", (double)s->own_seq);
+    cJSON_AddNumberToObject(o, "db_bytes", (double)s->db_bytes);
+    cJSON_AddNumberToObject(o, "sessions", s->sessions);
+    cJSON_AddNumberToObject(o, "handshakes_refused", (double)s->handshakes_refused);
+    cJSON_AddNumberToObject(o, "api_errors", (double)s->api_errors);
+    cJSON *errs = cJSON_AddArrayToObject(o, "last_errors");
+    for (size_t i = 0; i < s->n_last_errors; i++)
+        cJSON_AddItemToArray(errs, cJSON_CreateString(s->last_errors[i]));
+    out_json(o);
+}
+
+static void row(const struct cli *c, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void row(const struct cli *c, const char *label, const char *fmt, ...)
+{
+    char l[32];
+    va_list ap;
+    snprintf(l, sizeof l, "%-12s", label);
+    out_bold(c, l);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
+static void print_text(const struct cli *c, const Ekonet__StatusReply *s)
+{
+    char id[129], net[129], up[32], db[32];
+    const struct place *p = place_lookup(s->code);
+    row(c, "Node", "%s (%s, %s)", s->name, s->code, p ? place_kind_str(p->kind) : "unknown code");
+    row(c, "Node id", "%s", out_hex(id, s->node_id.data, s->node_id.len));
+    row(c, "Network", "%s", out_hex(net, s->network_id.data, s->network_id.len));
+    row(c, "Version", "%s", s->version);
+    row(c, "Uptime", "%s", out_duration(up, sizeof up, s->uptime_s));
+    row(c, "Listening", "%s", s->listen);
+    row(c, "Entries", "%llu in %llu feed%s (own feed at seq %llu)", (unsigned long long)s->entries,
+        (unsigned long long)s->feeds, s->feeds == 1 ? "" : "s", (unsigned long long)s->own_seq);
+    row(c, "Database", "%s", out_bytes(db, sizeof db, s->db_bytes));
+    row(c, "Sessions", "%u", s->sessions);
+    row(c, "Refused", "%llu handshake%s", (unsigned long long)s->handshakes_refused,
+        s->handshakes_refused == 1 ? "" : "s");
+    if (s->n_last_errors == 0) {
+        row(c, "Errors", "none");
+    } else {
+        row(c, "Errors", "%s", s->last_errors[0]);
+        for (size_t i = 1; i < s->n_last_errors; i++) printf("%-12s%s\n", "", s->last_errors[i]);
+    }
+}
+
+int cmd_status(struct cli *c, int argc, char **argv)
+{
+    c->usage = usage;
+    int rc = cli_parse_common(c, argc, argv, 0);
+    if (rc != CLI_CONTINUE) return rc;
+    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
+    Ekonet__StatusRequest sreq = EKONET__STATUS_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_STATUS;
+    req.status = &sreq;
+    Ekonet__ApiReply *reply;
+    if ((rc = cli_call(c, &req, &reply)) != EXIT_OK) return rc;
+    if (reply->result_case != EKONET__API_REPLY__RESULT_STATUS) {
+        ekonet__api_reply__free_unpacked(reply, NULL);
+        return cli_fail(c, "the node sent an unexpected reply");
+    }
+    if (c->json)
+        print_json(reply->status);
+    else
+        print_text(c, reply->status);
+    ekonet__api_reply__free_unpacked(reply, NULL);
+    return EXIT_OK;
+}

@@ -1,0 +1,186 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zmq.h>
+
+#include "ekonet/hex.h"
+#include "ekonet/log.h"
+#include "node.h"
+
+/* libzmq 4.3 keeps ZMQ_ZAP_ENFORCE_DOMAIN among its draft options: set it by number. */
+#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93
+#endif
+#define ZAP_ENDPOINT "inproc://zeromq.zap.01"
+#define ZAP_DOMAIN   "ekonet"
+
+uint64_t node_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void node_error(struct node *n, const char *fmt, ...)
+{
+    char msg[160], ts[32], q[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(n->last_errors[n->last_error_pos], sizeof n->last_errors[0], "%s %s", ts, msg);
+    n->last_error_pos = (n->last_error_pos + 1) % NODE_LAST_ERRORS;
+    if (n->last_error_count < NODE_LAST_ERRORS) n->last_error_count++;
+    elog(ELOG_ERROR, "error", "detail=%s", elog_quote(q, sizeof q, msg));
+}
+
+const char *node_member_name(const struct node *n, const uint8_t key[KEY_SIZE])
+{
+    if (memcmp(key, n->key.pub, KEY_SIZE) == 0) return n->cfg->name;
+    return NULL;
+}
+
+static int setopt_int(void *sock, int opt, int value)
+{
+    return zmq_setsockopt(sock, opt, &value, sizeof value);
+}
+
+/* The peer ROUTER: CURVE server with this node's key, ZAP enforced, bounded messages. */
+static int open_router(struct node *n, struct errbuf *err)
+{
+    int64_t maxmsg = (int64_t)n->cfg->max_peer_message;
+    int enforce = 0;
+    size_t len = sizeof enforce;
+    n->router = zmq_socket(n->zctx, ZMQ_ROUTER);
+    if (!n->router || setopt_int(n->router, ZMQ_LINGER, 0) < 0 ||
+        setopt_int(n->router, ZMQ_CURVE_SERVER, 1) < 0 ||
+        zmq_setsockopt(n->router, ZMQ_CURVE_SECRETKEY, n->key.curve_sec, KEY_SIZE) < 0 ||
+        zmq_setsockopt(n->router, ZMQ_ZAP_DOMAIN, ZAP_DOMAIN, strlen(ZAP_DOMAIN)) < 0 ||
+        zmq_setsockopt(n->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
+        setopt_int(n->router, ZMQ_HEARTBEAT_IVL, 5000) < 0 ||
+        setopt_int(n->router, ZMQ_HEARTBEAT_TIMEOUT, 15000) < 0 ||
+        setopt_int(n->router, ZMQ_HEARTBEAT_TTL, 15000) < 0)
+        return errbuf_set(err, "cannot set up the peer socket: %s", zmq_strerror(zmq_errno()));
+    /* Without an enforced domain libzmq lets any CURVE key in when the handler is missing. */
+    if (setopt_int(n->router, ZMQ_ZAP_ENFORCE_DOMAIN, 1) < 0 ||
+        zmq_getsockopt(n->router, ZMQ_ZAP_ENFORCE_DOMAIN, &enforce, &len) < 0 || enforce != 1)
+        return errbuf_set(err, "this libzmq cannot enforce ZAP authentication "
+                               "(ZMQ_ZAP_ENFORCE_DOMAIN); refusing to run without it");
+    if (zmq_bind(n->router, n->cfg->listen) < 0)
+        return errbuf_set(err, "cannot listen on %s: %s", n->cfg->listen, zmq_strerror(zmq_errno()));
+    return 0;
+}
+
+/* The local API: a ROUTER on ipc://<data_dir>/api.sock, mode 0660. */
+static int open_api(struct node *n, struct errbuf *err)
+{
+    char endpoint[160];
+    /* A hard cap far above the soft limit, so oversized requests still get an error reply. */
+    int64_t maxmsg = (int64_t)n->cfg->max_api_request * 4;
+    if (snprintf(n->api_path, sizeof n->api_path, "%s/api.sock", n->cfg->data_dir) >= 100)
+        return errbuf_set(err, "data directory path %s is too long for a Unix socket "
+                               "(at most 90 characters)", n->cfg->data_dir);
+    snprintf(endpoint, sizeof endpoint, "ipc://%s", n->api_path);
+    n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
+    if (!n->api || setopt_int(n->api, ZMQ_LINGER, 0) < 0 ||
+        zmq_setsockopt(n->api, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0)
+        return errbuf_set(err, "cannot set up the API socket: %s", zmq_strerror(zmq_errno()));
+    if (zmq_bind(n->api, endpoint) < 0)
+        return errbuf_set(err, "cannot open the local API at %s: %s", n->api_path,
+                          zmq_strerror(zmq_errno()));
+    if (chmod(n->api_path, 0660) < 0)
+        return errbuf_set(err, "cannot set the mode of %s: %s", n->api_path, strerror(errno));
+    return 0;
+}
+
+struct node *node_new(const struct config *cfg, const struct node_key *key, struct store *store,
+                      int sigfd, struct errbuf *err)
+{
+    struct node *n = calloc(1, sizeof *n);
+    if (!n) {
+        errbuf_set(err, "out of memory");
+        return NULL;
+    }
+    n->cfg = cfg;
+    n->key = *key;
+    n->store = store;
+    n->sigfd = sigfd;
+    n->started_ms = node_now_ms();
+    n->feeds.store = store;
+    memcpy(n->feeds.network, cfg->network, ID_SIZE);
+    n->feeds.max_content = cfg->max_content;
+    n->catalogue = catalogue_default();
+    n->zctx = zmq_ctx_new();
+    if (!n->catalogue || !n->zctx) {
+        errbuf_set(err, "cannot start: out of memory");
+        goto fail;
+    }
+    zmq_ctx_set(n->zctx, ZMQ_BLOCKY, 0);
+    /* The ZAP handler must be bound before any CURVE socket can accept a handshake. */
+    n->zap = zmq_socket(n->zctx, ZMQ_REP);
+    if (!n->zap || setopt_int(n->zap, ZMQ_LINGER, 0) < 0 || zmq_bind(n->zap, ZAP_ENDPOINT) < 0) {
+        errbuf_set(err, "cannot start the ZAP handler: %s", zmq_strerror(zmq_errno()));
+        goto fail;
+    }
+    if (open_router(n, err) < 0 || open_api(n, err) < 0) goto fail;
+    return n;
+fail:
+    node_destroy(&n);
+    return NULL;
+}
+
+void node_destroy(struct node **pn)
+{
+    if (!pn || !*pn) return;
+    struct node *n = *pn;
+    if (n->api) zmq_close(n->api);
+    if (n->router) zmq_close(n->router);
+    if (n->zap) zmq_close(n->zap);
+    if (n->zctx) zmq_ctx_term(n->zctx);
+    if (n->api_path[0]) unlink(n->api_path);
+    catalogue_destroy(&n->catalogue);
+    key_wipe(&n->key);
+    free(n);
+    *pn = NULL;
+}
+
+int node_run(struct node *n)
+{
+    char id[ID_HEX], q[256];
+    elog(ELOG_INFO, "started", "node=%s name=%s listen=%s api=%s", hex_encode(id, n->key.pub, KEY_SIZE),
+         elog_quote(q, sizeof q, n->cfg->name), n->cfg->listen, n->api_path);
+    for (;;) {
+        zmq_pollitem_t items[] = {
+            {NULL, n->sigfd, ZMQ_POLLIN, 0},
+            {n->zap, 0, ZMQ_POLLIN, 0},
+            {n->api, 0, ZMQ_POLLIN, 0},
+            {n->router, 0, ZMQ_POLLIN, 0},
+        };
+        int rc = zmq_poll(items, 4, -1);
+        if (rc < 0 && zmq_errno() == EINTR) continue;
+        if (rc < 0) {
+            node_error(n, "poll failed: %s", zmq_strerror(zmq_errno()));
+            return -1;
+        }
+        if (items[0].revents & ZMQ_POLLIN) {
+            char sig;
+            if (read(n->sigfd, &sig, 1) == 1) {
+                elog(ELOG_INFO, "stopping", "signal=%d", sig);
+                return 0;
+            }
+        }
+        if (items[1].revents & ZMQ_POLLIN) zap_handle(n);
+        if (items[2].revents & ZMQ_POLLIN) api_handle(n);
+        if (items[3].revents & ZMQ_POLLIN) peer_handle(n);
+    }
+}

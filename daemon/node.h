@@ -1,0 +1,81 @@
+/*
+ * node: one ekonetd. One struct, one loop (node_run) that waits on every socket with
+ * zmq_poll and dispatches on which is readable:
+ *
+ *   signal pipe  -> stop
+ *   zap          -> zap_handle   (CURVE handshakes: who may connect)
+ *   api          -> api_handle   (the CLI)
+ *   router       -> peer_handle  (other members' nodes)
+ *
+ * Signal handlers only write a byte to the pipe; the loop does the work.
+ */
+#ifndef EKONETD_NODE_H
+#define EKONETD_NODE_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "ekonet/catalogue.h"
+#include "ekonet/config.h"
+#include "ekonet/feed.h"
+#include "ekonet/key.h"
+#include "ekonet/store.h"
+
+#define NODE_LAST_ERRORS 5
+
+struct node_stats {
+    uint64_t handshakes_accepted;
+    uint64_t handshakes_refused;
+    uint64_t peer_messages;
+    uint64_t peer_dropped; /* no User-Id, too large or malformed */
+    uint64_t api_requests;
+    uint64_t api_errors;
+};
+
+struct node {
+    const struct config *cfg;
+    struct node_key key;
+    struct store *store;
+    struct feeds feeds;
+    struct catalogue *catalogue; /* the indicator catalogue in force */
+    void *zctx;
+    void *zap;
+    void *router;
+    void *api;
+    char api_path[128];
+    int sigfd;
+    uint64_t started_ms;
+    struct node_stats stats;
+    char last_errors[NODE_LAST_ERRORS][200]; /* ring, newest at last_error_pos-1 */
+    int last_error_pos, last_error_count;
+};
+
+/* Starts the node: ZAP handler, peer ROUTER, local API. NULL with err on failure. */
+struct node *node_new(const struct config *cfg, const struct node_key *key, struct store *store,
+                      int sigfd, struct errbuf *err);
+
+/* Runs the loop until a signal arrives on sigfd. 0 or -1. */
+int node_run(struct node *n);
+
+/* Closes every socket and frees the node (not the store). */
+void node_destroy(struct node **n);
+
+/* Records an error for `ekonet status` and logs it. */
+void node_error(struct node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The member's name for a node id, or NULL when unknown. */
+const char *node_member_name(const struct node *n, const uint8_t key[KEY_SIZE]);
+
+/* Milliseconds since 1970. */
+uint64_t node_now_ms(void);
+
+/* ZAP: answers one handshake request (zap.c). */
+void zap_handle(struct node *n);
+
+/* Local API: answers one request (api.c). */
+void api_handle(struct node *n);
+
+/* Peers: handles messages waiting on the ROUTER (peer.c). */
+void peer_handle(struct node *n);
+
+#endif

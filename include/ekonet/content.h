@@ -1,0 +1,50 @@
+/*
+ * content: what each entry kind carries, and the checks every node applies to it before an
+ * entry is accepted, wherever it was published. Limits are part of the protocol
+ * (docs/PROTOCOL.md): a node refuses content outside them with ENTRY_CONTENT_INVALID.
+ */
+#ifndef EKONET_CONTENT_H
+#define EKONET_CONTENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "content.pb-c.h"
+#include "ekonet/errbuf.h"
+
+#define REPORT_MAX_TITLE       300    /* bytes */
+#define REPORT_MAX_SUMMARY     4000
+#define REPORT_MAX_BODY        200000
+#define REPORT_MAX_TOPICS      20
+#define REPORT_MAX_TOPIC       80
+#define REPORT_MAX_INDICATORS  30
+#define REPORT_MAX_ATTACHMENTS 40
+#define URL_MAX                2048
+
+/* Name of an entry kind ("report") or "unknown". */
+const char *entry_kind_str(uint32_t kind);
+
+/* True if kind is one this node knows. */
+int entry_kind_known(uint32_t kind);
+
+/*
+ * Checks content bytes for kind: they decode and every field is within the protocol's limits.
+ * Returns ENTRY_OK, ENTRY_UNKNOWN_KIND or ENTRY_CONTENT_INVALID (why says which field).
+ */
+int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why);
+
+/* Checks a report's fields; 0 or -1 with a sentence naming the field. */
+int report_validate(const Ekonet__Report *r, struct errbuf *err);
+
+/* Attachment kinds: "lecture", "slides", ...; parse returns 0 for an unknown name. */
+const char *attachment_kind_str(int kind);
+int attachment_kind_parse(const char *s);
+
+/* Report kinds: "experience", "media"; parse returns 0 for an unknown name. */
+const char *report_kind_str(int kind);
+int report_kind_parse(const char *s);
+
+/* True if s looks like an indicator code (letters, digits, '.', '_', '-'; 1-16 bytes). */
+int indicator_code_valid(const char *s);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * feed: the one place where entries are accepted into the store. Whether an entry was
+ * published here or arrived from a peer, it goes through feed_accept: checked (network,
+ * signature, chain, content, membership), stored and projected in one transaction.
+ *
+ *   decode (entry.c) -> feed_accept: check -> store -> project -> (caller) push
+ */
+#ifndef EKONET_FEED_H
+#define EKONET_FEED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ekonet/entry.h"
+#include "ekonet/errbuf.h"
+#include "ekonet/key.h"
+
+struct store;
+
+/* Membership policy: returns ENTRY_OK, ENTRY_NOT_MEMBER or ENTRY_REVOKED for author at seq. */
+typedef int (*feed_member_fn)(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq);
+
+struct feeds {
+    struct store *store;
+    uint8_t network[ID_SIZE];
+    size_t max_content;      /* bytes */
+    feed_member_fn member;   /* NULL: every author is accepted (a node not yet in a network) */
+    void *member_ctx;
+    uint64_t refused[ENTRY_STATUS_COUNT]; /* counters by reason */
+    uint64_t accepted;
+};
+
+/*
+ * Checks and stores n entries in one transaction. status[i] gets each entry's outcome
+ * (ENTRY_OK or a refusal); why (may be NULL) describes the first refusal. Returns the number
+ * accepted, or -1 if the store failed (then nothing of the batch is stored; err says why).
+ */
+int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status,
+                struct errbuf *why, struct errbuf *err);
+
+/*
+ * Publishes content of kind in k's own feed: next seq, prev = head, timestamp now, signed,
+ * accepted and committed (fsynced) before it returns. *out gets the entry (caller owns).
+ * Returns ENTRY_OK, a refusal (why says what is wrong with the content) or -1 (err).
+ */
+int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const uint8_t *content,
+                 size_t len, struct entry **out, struct errbuf *why, struct errbuf *err);
+
+#endif

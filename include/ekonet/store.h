@@ -1,0 +1,74 @@
+/*
+ * store: the node's one SQLite file (WAL mode). The entries and feeds tables are the truth;
+ * every other table is a projection of the entries (see project.h) and can be rebuilt.
+ *
+ *   feeds(author, head_seq, head_id, fork_seq)   one row per author; fork_seq set after a fork
+ *   entries(n, id, author, seq, kind, ts, header, sigs, content, received)
+ *                                                 n = local arrival order
+ *
+ * Writes happen in transactions (store_begin/store_commit); with synchronous=FULL a commit is
+ * on disk when it returns, so a node only reports an entry as published after its commit.
+ * The store never checks entries: the caller (feed.c) does, inside the same transaction.
+ */
+#ifndef EKONET_STORE_H
+#define EKONET_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "ekonet/entry.h"
+#include "ekonet/errbuf.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+struct feed_head {
+    uint64_t seq; /* 0 for an author with no entries */
+    uint8_t id[ID_SIZE];
+    uint64_t fork_seq; /* 0 unless a fork was proven at that seq */
+};
+
+/* Opens (creating and migrating) the store at path. NULL with err on failure. */
+struct store *store_open(const char *path, struct errbuf *err);
+
+/* Closes the store and nulls the caller's pointer. */
+void store_destroy(struct store **s);
+
+/* The SQLite handle, for the projection and query modules. */
+sqlite3 *store_db(struct store *s);
+
+/* A cached prepared statement for sql (a string literal: it is cached by address), reset. */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+
+/* Transactions. store_commit fills err on failure (disk full, ...) and rolls back. */
+int store_begin(struct store *s, struct errbuf *err);
+int store_commit(struct store *s, struct errbuf *err);
+void store_rollback(struct store *s);
+
+/* The author's head (seq 0 when none). 0 or -1. */
+int store_head(struct store *s, const uint8_t author[KEY_SIZE], struct feed_head *h);
+
+/* Appends a checked entry and moves the author's head; *n gets its arrival number. 0 or -1. */
+int store_put(struct store *s, const struct entry *e, int64_t *n);
+
+/* Marks author's feed as forked at seq. */
+int store_mark_fork(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq);
+
+/* Loads an entry by id or by author and seq: 1 found (*out, caller owns), 0 not, -1 error. */
+int store_get(struct store *s, const uint8_t id[ID_SIZE], struct entry **out);
+int store_get_seq(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq, struct entry **out);
+
+/* Resolves a hex id prefix: 1 unique (id filled), 0 none, 2 ambiguous, -1 error. */
+int store_resolve(struct store *s, const char *hex_prefix, uint8_t id[ID_SIZE]);
+
+/* Counts of entries and feeds. */
+int store_counts(struct store *s, uint64_t *entries, uint64_t *feeds);
+
+/* Size of the database file and its WAL in bytes. */
+uint64_t store_bytes(struct store *s);
+
+/* The last SQLite error as a sentence. */
+const char *store_errmsg(struct store *s);
+
+#endif

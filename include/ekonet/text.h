@@ -1,0 +1,25 @@
+/*
+ * text: checks on user text (UTF-8, control characters, lengths) shared by the CLI, which
+ * refuses bad input early, and the node, which refuses it from anyone.
+ */
+#ifndef EKONET_TEXT_H
+#define EKONET_TEXT_H
+
+#include <stddef.h>
+
+/* True if s is valid UTF-8 (no overlongs, no surrogates) of at most max bytes. */
+int text_valid_utf8(const char *s, size_t max);
+
+/* True if s is valid UTF-8 of 1..max bytes with no control characters (one line of text). */
+int text_valid_line(const char *s, size_t max);
+
+/* True if s is valid UTF-8 of at most max bytes, allowing only \n and \t among controls. */
+int text_valid_block(const char *s, size_t max);
+
+/* Number of code points in valid UTF-8 s. */
+size_t text_chars(const char *s);
+
+/* True if s is an http(s) URL of at most max bytes with a host and no spaces or controls. */
+int text_valid_url(const char *s, size_t max);
+
+#endif

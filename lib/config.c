@@ -1,0 +1,276 @@
+/*
+ * config: parses ekonetd.conf with inih. inih does not tell its handler the line number, so
+ * the file is fed through a reader that counts lines: the handler is always called for the
+ * line the reader returned last. The first problem found is the one reported.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ekonet/config.h"
+#include "ekonet/file.h"
+#include "ekonet/hex.h"
+#include "ekonet/places.h"
+#include "ekonet/text.h"
+
+struct parse {
+    struct config *c;
+    FILE *f;
+    int line;
+    int long_line;    /* first line longer than inih's buffer */
+    int error_line;   /* first line our handler refused */
+    char error[256];
+};
+
+static char *read_line(char *str, int num, void *stream)
+{
+    struct parse *p = stream;
+    char *s = fgets(str, num, p->f);
+    if (!s) return NULL;
+    p->line++;
+    size_t n = strlen(s);
+    if (n == (size_t)num - 1 && s[n - 1] != '\n' && !feof(p->f)) {
+        if (!p->long_line) p->long_line = p->line;
+        int ch;
+        while ((ch = fgetc(p->f)) != EOF && ch != '\n') {
+        }
+    }
+    return s;
+}
+
+static int fail(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records the first refused setting; returns 0 as inih expects of a refusing handler. */
+static int fail(struct parse *p, const char *fmt, ...)
+{
+    if (!p->error_line) {
+        va_list ap;
+        va_start(ap, fmt);
+        p->error_line = p->line;
+        vsnprintf(p->error, sizeof p->error, fmt, ap);
+        va_end(ap);
+    }
+    return 0;
+}
+
+/* Parses a byte count with an optional K or M suffix, 1..max. */
+static int parse_size(const char *v, size_t max, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || end == v || *v == '-') return -1;
+    if (*end == 'K' || *end == 'k') {
+        n *= 1024;
+        end++;
+    } else if (*end == 'M' || *end == 'm') {
+        n *= 1024 * 1024;
+        end++;
+    }
+    if (*end || n == 0 || n > max) return -1;
+    *out = (size_t)n;
+    return 0;
+}
+
+static int valid_endpoint(const char *v)
+{
+    if (strncmp(v, "tcp://", 6) == 0) {
+        const char *colon = strrchr(v + 6, ':');
+        if (!colon || colon == v + 6) return 0;
+        char *end;
+        long port = strtol(colon + 1, &end, 10);
+        return *end == '\0' && port > 0 && port < 65536;
+    }
+    return strncmp(v, "ipc://", 6) == 0 && v[6] != '\0';
+}
+
+static int set_str(char **dst, const char *v)
+{
+    free(*dst);
+    *dst = strdup(v);
+    return *dst != NULL;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    struct config *c = p->c;
+    if (strcmp(section, "node") == 0) {
+        if (strcmp(name, "name") == 0) {
+            if (!text_valid_line(value, 120)) return fail(p, "name must be 1 to 120 bytes of text");
+            return set_str(&c->name, value);
+        }
+        if (strcmp(name, "code") == 0) {
+            if (!place_lookup(value))
+                return fail(p, "code %s is not the SCB code of a Swedish municipality or region",
+                            value);
+            return set_str(&c->code, value);
+        }
+        if (strcmp(name, "data_dir") == 0) {
+            if (!*value) return fail(p, "data_dir is empty");
+            return set_str(&c->data_dir, value);
+        }
+        if (strcmp(name, "listen") == 0 || strcmp(name, "advertise") == 0) {
+            if (!valid_endpoint(value))
+                return fail(p, "%s: \"%s\" is not an endpoint like tcp://*:7650", name, value);
+            return set_str(strcmp(name, "listen") == 0 ? &c->listen : &c->advertise, value);
+        }
+        if (strcmp(name, "log_level") == 0) {
+            if (elog_parse_level(value, &c->log_level) < 0)
+                return fail(p, "log_level must be error, warn, info or debug, not \"%s\"", value);
+            return 1;
+        }
+    } else if (strcmp(section, "network") == 0) {
+        if (strcmp(name, "id") == 0) {
+            if (hex_decode(c->network, ID_SIZE, value) < 0)
+                return fail(p, "network id must be 64 hex digits");
+            c->has_network = 1;
+            return 1;
+        }
+        if (strcmp(name, "allow") == 0) {
+            uint8_t key[KEY_SIZE], curve[KEY_SIZE];
+            if (hex_decode(key, KEY_SIZE, value) < 0 || key_pub_to_curve(curve, key) < 0)
+                return fail(p, "allow: \"%.70s\" is not a node id (64 hex digits)", value);
+            if (c->nallow == CONFIG_MAX_ALLOW) return fail(p, "too many allow lines");
+            if (!c->allow && !(c->allow = calloc(CONFIG_MAX_ALLOW, KEY_SIZE))) return 0;
+            memcpy(c->allow[c->nallow++], key, KEY_SIZE);
+            return 1;
+        }
+    } else if (strcmp(section, "limits") == 0) {
+        size_t *dst = strcmp(name, "max_content") == 0       ? &c->max_content
+                      : strcmp(name, "max_api_request") == 0 ? &c->max_api_request
+                      : strcmp(name, "max_peer_message") == 0 ? &c->max_peer_message
+                                                               : NULL;
+        if (dst) {
+            if (parse_size(value, 64u * 1024 * 1024, dst) < 0)
+                return fail(p, "%s must be a size in bytes (K and M allowed) up to 64M, not \"%s\"",
+                            name, value);
+            return 1;
+        }
+    } else {
+        return fail(p, "unknown section [%s]", section);
+    }
+    return fail(p, "unknown setting \"%s\" in [%s]", name, section);
+}
+
+static void defaults(struct config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->log_level = ELOG_INFO;
+    c->max_content = DEFAULT_MAX_CONTENT;
+    c->max_api_request = DEFAULT_MAX_API;
+    c->max_peer_message = DEFAULT_MAX_PEER;
+}
+
+void config_free(struct config *c)
+{
+    free(c->path);
+    free(c->data_dir);
+    free(c->name);
+    free(c->code);
+    free(c->listen);
+    free(c->advertise);
+    free(c->allow);
+    memset(c, 0, sizeof *c);
+}
+
+/* Checks the settings that must be present and consistent. */
+static int check(struct config *c, struct errbuf *err)
+{
+    if (!c->name) return errbuf_set(err, "%s: [node] name is missing", c->path);
+    if (!c->code) return errbuf_set(err, "%s: [node] code is missing", c->path);
+    if (!c->has_network) return errbuf_set(err, "%s: [network] id is missing", c->path);
+    if (!c->listen && !set_str(&c->listen, DEFAULT_LISTEN)) return errbuf_set(err, "out of memory");
+    if (c->max_content + 4096 > c->max_peer_message)
+        return errbuf_set(err, "%s: max_peer_message must exceed max_content by at least 4K",
+                          c->path);
+    if (c->max_content + 4096 > c->max_api_request)
+        return errbuf_set(err, "%s: max_api_request must exceed max_content by at least 4K",
+                          c->path);
+    return 0;
+}
+
+int config_load(const char *path, const char *data_dir, struct config *c, struct errbuf *err)
+{
+    defaults(c);
+    struct parse p = {.c = c};
+    p.f = fopen(path, "r");
+    if (!p.f) return errbuf_set(err, "cannot open configuration %s: %s", path, strerror(errno));
+    c->path = strdup(path);
+    int rc = ini_parse_stream(read_line, &p, handler, &p);
+    fclose(p.f);
+    if (rc != 0 || p.long_line) {
+        /* inih reports the first line with a syntax error or a refused setting. */
+        int line = rc > 0 ? rc : p.long_line;
+        if (p.long_line && p.long_line <= line)
+            errbuf_set(err, "%s:%d: line too long", path, p.long_line);
+        else if (p.error_line == line)
+            errbuf_set(err, "%s:%d: %s", path, line, p.error);
+        else
+            errbuf_set(err, "%s:%d: not a [section] or name = value line", path, line);
+        config_free(c);
+        return -1;
+    }
+    if (data_dir && !set_str(&c->data_dir, data_dir)) goto oom;
+    if (!c->data_dir) {
+        char tmp[PATH_MAX];
+        snprintf(tmp, sizeof tmp, "%s", path);
+        if (!set_str(&c->data_dir, dirname(tmp))) goto oom;
+    }
+    if (check(c, err) < 0) {
+        config_free(c);
+        return -1;
+    }
+    return 0;
+oom:
+    config_free(c);
+    return errbuf_set(err, "out of memory");
+}
+
+int config_write_default(const char *path, const char *name, const char *code, const char *listen,
+                         const uint8_t network[ID_SIZE], struct errbuf *err)
+{
+    char id[ID_HEX], text[4096];
+    hex_encode(id, network, ID_SIZE);
+    int n = snprintf(
+        text, sizeof text,
+        "# ekonetd configuration. Check it with: ekonetd --check-config --config %s\n"
+        "# Lines starting with # or ; are comments.\n"
+        "\n"
+        "[node]\n"
+        "# The member this node speaks for: its name and SCB municipality (4 digits) or\n"
+        "# region (2 digits) code, as the board admitted it.\n"
+        "name = %s\n"
+        "code = %s\n"
+        "# Where other members' nodes connect: a ZeroMQ endpoint; tcp://*:PORT listens on all\n"
+        "# addresses.\n"
+        "listen = %s\n"
+        "# The endpoint other members should dial, when it differs from listen (NAT, DNS name).\n"
+        "#advertise = tcp://ekonet.example.se:7650\n"
+        "# The data directory; by default the directory that holds this file.\n"
+        "#data_dir = /var/lib/ekonet\n"
+        "# How much to log on stderr: error, warn, info or debug.\n"
+        "log_level = info\n"
+        "\n"
+        "[network]\n"
+        "# The network this node belongs to (BLAKE2b-256 of its charter). `ekonet join` sets it.\n"
+        "id = %s\n"
+        "# Node ids allowed to connect before the network's roster is known; one per line.\n"
+        "#allow = 64 hex digits\n"
+        "\n"
+        "[limits]\n"
+        "# Largest entry content accepted from anyone, in bytes (K and M suffixes allowed).\n"
+        "max_content = 256K\n"
+        "# Largest request the local API accepts.\n"
+        "max_api_request = 1M\n"
+        "# Largest message accepted from a peer.\n"
+        "max_peer_message = 4M\n",
+        path, name, code, listen, id);
+    if (n < 0 || (size_t)n >= sizeof text) return errbuf_set(err, "configuration too long");
+    return file_write_new(path, text, (size_t)n, 0640, err);
+}

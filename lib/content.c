@@ -1,0 +1,164 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ekonet/content.h"
+#include "ekonet/entry.h"
+#include "ekonet/text.h"
+#include "wire.pb-c.h"
+
+static const char *const kind_names[] = {
+    [EKONET__ENTRY_KIND__KIND_CHARTER] = "charter",   [EKONET__ENTRY_KIND__KIND_ADMIT] = "admit",
+    [EKONET__ENTRY_KIND__KIND_REVOKE] = "revoke",     [EKONET__ENTRY_KIND__KIND_CATALOGUE] = "catalogue",
+    [EKONET__ENTRY_KIND__KIND_PROFILE] = "profile",   [EKONET__ENTRY_KIND__KIND_REPORT] = "report",
+    [EKONET__ENTRY_KIND__KIND_INDICATORS] = "indicators", [EKONET__ENTRY_KIND__KIND_EVENT] = "event",
+    [EKONET__ENTRY_KIND__KIND_RETRACT] = "retract",   [EKONET__ENTRY_KIND__KIND_REDACT] = "redact",
+};
+
+const char *entry_kind_str(uint32_t kind)
+{
+    if (kind < sizeof kind_names / sizeof kind_names[0] && kind_names[kind]) return kind_names[kind];
+    return "unknown";
+}
+
+int entry_kind_known(uint32_t kind)
+{
+    /* Kinds this version can validate; the others arrive with later protocol revisions. */
+    return kind == EKONET__ENTRY_KIND__KIND_REPORT;
+}
+
+static const char *const attach_names[] = {NULL,       "lecture", "slides", "film",
+                                           "document", "media",   "link"};
+
+const char *attachment_kind_str(int kind)
+{
+    if (kind >= 1 && kind <= 6) return attach_names[kind];
+    return "unknown";
+}
+
+int attachment_kind_parse(const char *s)
+{
+    for (int k = 1; k <= 6; k++)
+        if (strcmp(s, attach_names[k]) == 0) return k;
+    return 0;
+}
+
+const char *report_kind_str(int kind)
+{
+    return kind == EKONET__REPORT_KIND__REPORT_MEDIA ? "media" : "experience";
+}
+
+int report_kind_parse(const char *s)
+{
+    if (strcmp(s, "experience") == 0) return EKONET__REPORT_KIND__REPORT_EXPERIENCE;
+    if (strcmp(s, "media") == 0) return EKONET__REPORT_KIND__REPORT_MEDIA;
+    return 0;
+}
+
+int indicator_code_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 16) return 0;
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') return 0;
+    return 1;
+}
+
+static int valid_language(const char *s)
+{
+    /* a primary subtag of 2-3 letters, then subtags of 2-8 letters or digits */
+    size_t run = 0, first = 1;
+    for (const char *p = s;; p++) {
+        if (*p == '-' || *p == '\0') {
+            if (first ? (run < 2 || run > 3) : (run < 2 || run > 8)) return 0;
+            if (*p == '\0') return 1;
+            first = 0;
+            run = 0;
+        } else if (isalpha((unsigned char)*p) || (!first && isdigit((unsigned char)*p))) {
+            run++;
+        } else {
+            return 0;
+        }
+    }
+}
+
+static int valid_period(const char *s)
+{
+    /* "YYYY" or "YYYY-YYYY" with the second year not before the first */
+    int a = 0, b = 0, n = 0;
+    if (strlen(s) == 4 && sscanf(s, "%4d%n", &a, &n) == 1 && n == 4) return a >= 1900 && a <= 2200;
+    if (strlen(s) == 9 && sscanf(s, "%4d-%4d%n", &a, &b, &n) == 2 && n == 9)
+        return a >= 1900 && b <= 2200 && a <= b;
+    return 0;
+}
+
+int report_validate(const Ekonet__Report *r, struct errbuf *err)
+{
+    if (!r->title || !*r->title) return errbuf_set(err, "the title is empty");
+    if (!text_valid_line(r->title, REPORT_MAX_TITLE))
+        return errbuf_set(err, "the title must be one line of at most %d bytes of UTF-8 text",
+                          REPORT_MAX_TITLE);
+    if (r->summary && !text_valid_block(r->summary, REPORT_MAX_SUMMARY))
+        return errbuf_set(err, "the summary must be UTF-8 text of at most %d bytes",
+                          REPORT_MAX_SUMMARY);
+    if (r->body && !text_valid_block(r->body, REPORT_MAX_BODY))
+        return errbuf_set(err, "the body must be UTF-8 text of at most %d bytes", REPORT_MAX_BODY);
+    if (r->n_topics > REPORT_MAX_TOPICS)
+        return errbuf_set(err, "too many topics (%zu; at most %d)", r->n_topics, REPORT_MAX_TOPICS);
+    for (size_t i = 0; i < r->n_topics; i++)
+        if (!text_valid_line(r->topics[i], REPORT_MAX_TOPIC))
+            return errbuf_set(err, "topic %zu must be one line of 1 to %d bytes", i + 1,
+                              REPORT_MAX_TOPIC);
+    if (r->n_indicators > REPORT_MAX_INDICATORS)
+        return errbuf_set(err, "too many indicator codes (%zu; at most %d)", r->n_indicators,
+                          REPORT_MAX_INDICATORS);
+    for (size_t i = 0; i < r->n_indicators; i++)
+        if (!indicator_code_valid(r->indicators[i]))
+            return errbuf_set(err, "indicator code %zu is not a valid code", i + 1);
+    if (r->language && !valid_language(r->language))
+        return errbuf_set(err, "the language must be a tag such as \"sv\" or \"en\"");
+    if (r->period && !valid_period(r->period))
+        return errbuf_set(err, "the period must be a year (2023) or two years (2019-2023)");
+    if (r->n_attachments > REPORT_MAX_ATTACHMENTS)
+        return errbuf_set(err, "too many attachments (%zu; at most %d)", r->n_attachments,
+                          REPORT_MAX_ATTACHMENTS);
+    for (size_t i = 0; i < r->n_attachments; i++) {
+        const Ekonet__Attachment *a = r->attachments[i];
+        if (a->kind < 1 || a->kind > 6)
+            return errbuf_set(err, "attachment %zu has an unknown kind", i + 1);
+        if (!text_valid_url(a->url, URL_MAX))
+            return errbuf_set(err, "attachment %zu: the URL must start with http:// or https:// "
+                                   "and have no spaces", i + 1);
+        if (!text_valid_line(a->title, REPORT_MAX_TITLE))
+            return errbuf_set(err, "attachment %zu needs a title of one line", i + 1);
+        if (a->has_hash && a->hash.len != 32)
+            return errbuf_set(err, "attachment %zu: the hash must be 32 bytes", i + 1);
+    }
+    if (r->has_supersedes && r->supersedes.len != 32)
+        return errbuf_set(err, "supersedes must be a 32-byte entry id");
+    if (r->has_kind && r->kind != EKONET__REPORT_KIND__REPORT_EXPERIENCE &&
+        r->kind != EKONET__REPORT_KIND__REPORT_MEDIA)
+        return errbuf_set(err, "unknown report kind");
+    return 0;
+}
+
+int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why)
+{
+    if (!entry_kind_known(kind)) {
+        errbuf_set(why, "entry kind %u is not known to this node", kind);
+        return ENTRY_UNKNOWN_KIND;
+    }
+    switch (kind) {
+    case EKONET__ENTRY_KIND__KIND_REPORT: {
+        Ekonet__Report *r = ekonet__report__unpack(NULL, len, data);
+        if (!r) {
+            errbuf_set(why, "the report does not decode");
+            return ENTRY_CONTENT_INVALID;
+        }
+        int rc = report_validate(r, why);
+        ekonet__report__free_unpacked(r, NULL);
+        return rc < 0 ? ENTRY_CONTENT_INVALID : ENTRY_OK;
+    }
+    }
+    return ENTRY_UNKNOWN_KIND;
+}

@@ -1,0 +1,363 @@
+/*
+ * store: SQLite in WAL mode with synchronous=FULL. The schema is versioned with
+ * PRAGMA user_version; migrations[i] takes the truth tables from version i to i+1 and runs in
+ * one transaction with the version bump, so a crash leaves either the old or the new schema.
+ * Projection tables are not migrated: project.c rebuilds them when their version changes.
+ *
+ * Prepared statements are cached by the address of their SQL text (store_stmt), which keeps
+ * call sites readable and the hot path (head lookups, inserts) free of re-preparation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "ekonet/hex.h"
+#include "ekonet/project.h"
+#include "ekonet/store.h"
+
+#define STMT_CACHE 96
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[STMT_CACHE];
+    int ncache;
+};
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+    /* 0 -> 1 */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+    "CREATE TABLE feeds("
+    "  author BLOB PRIMARY KEY,"
+    "  head_seq INTEGER NOT NULL,"
+    "  head_id BLOB NOT NULL,"
+    "  fork_seq INTEGER NOT NULL DEFAULT 0"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE entries("
+    "  n INTEGER PRIMARY KEY,"
+    "  id BLOB NOT NULL UNIQUE,"
+    "  author BLOB NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  header BLOB NOT NULL,"
+    "  sigs BLOB NOT NULL,"
+    "  content BLOB,"
+    "  received INTEGER NOT NULL,"
+    "  UNIQUE(author, seq)"
+    ");",
+};
+
+sqlite3 *store_db(struct store *s)
+{
+    return s->db;
+}
+
+const char *store_errmsg(struct store *s)
+{
+    return sqlite3_errmsg(s->db);
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql)
+{
+    for (int i = 0; i < s->ncache; i++) {
+        if (s->cache[i].sql == sql) {
+            sqlite3_reset(s->cache[i].stmt);
+            sqlite3_clear_bindings(s->cache[i].stmt);
+            return s->cache[i].stmt;
+        }
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        return NULL;
+    if (s->ncache < STMT_CACHE) {
+        s->cache[s->ncache].sql = sql;
+        s->cache[s->ncache].stmt = st;
+        s->ncache++;
+    }
+    /* A full cache would leak st; STMT_CACHE is sized above the number of call sites. */
+    return st;
+}
+
+static int exec(struct store *s, const char *sql, struct errbuf *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        errbuf_set(err, "database %s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int user_version(struct store *s)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(struct store *s, struct errbuf *err)
+{
+    int v = user_version(s);
+    if (v < 0) return errbuf_set(err, "database %s: cannot read its version: %s", s->path,
+                                 sqlite3_errmsg(s->db));
+    if (v > STORE_SCHEMA_VERSION)
+        return errbuf_set(err,
+                          "database %s has schema version %d, newer than this ekonetd "
+                          "understands (%d); upgrade ekonetd",
+                          s->path, v, STORE_SCHEMA_VERSION);
+    for (; v < STORE_SCHEMA_VERSION; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%d;", v + 1);
+        if (exec(s, "BEGIN IMMEDIATE", err) < 0) return -1;
+        if (exec(s, migrations[v], err) < 0 || exec(s, bump, err) < 0) {
+            exec(s, "ROLLBACK", NULL);
+            return -1;
+        }
+        if (exec(s, "COMMIT", err) < 0) return -1;
+    }
+    return 0;
+}
+
+struct store *store_open(const char *path, struct errbuf *err)
+{
+    struct store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        errbuf_set(err, "out of memory");
+        return NULL;
+    }
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                               SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        errbuf_set(err, "cannot open database %s: %s", path,
+                   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 1);
+    if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+                "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;", err) < 0)
+        goto fail;
+    if (migrate(s, err) < 0 || project_setup(s, err) < 0) goto fail;
+    return s;
+fail:
+    store_destroy(&s);
+    return NULL;
+}
+
+void store_destroy(struct store **ps)
+{
+    if (!ps || !*ps) return;
+    struct store *s = *ps;
+    for (int i = 0; i < s->ncache; i++) sqlite3_finalize(s->cache[i].stmt);
+    if (s->db) sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+    *ps = NULL;
+}
+
+int store_begin(struct store *s, struct errbuf *err)
+{
+    return exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(struct store *s, struct errbuf *err)
+{
+    if (exec(s, "COMMIT", err) == 0) return 0;
+    store_rollback(s);
+    return -1;
+}
+
+void store_rollback(struct store *s)
+{
+    if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static const char SQL_HEAD[] = "SELECT head_seq, head_id, fork_seq FROM feeds WHERE author=?1";
+
+int store_head(struct store *s, const uint8_t author[KEY_SIZE], struct feed_head *h)
+{
+    memset(h, 0, sizeof *h);
+    sqlite3_stmt *st = store_stmt(s, SQL_HEAD);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        h->seq = (uint64_t)sqlite3_column_int64(st, 0);
+        if (sqlite3_column_bytes(st, 1) == ID_SIZE)
+            memcpy(h->id, sqlite3_column_blob(st, 1), ID_SIZE);
+        h->fork_seq = (uint64_t)sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_PUT[] =
+    "INSERT INTO entries(id, author, seq, kind, ts, header, sigs, content, received)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char SQL_MOVE_HEAD[] =
+    "INSERT INTO feeds(author, head_seq, head_id) VALUES(?1, ?2, ?3)"
+    " ON CONFLICT(author) DO UPDATE SET head_seq=excluded.head_seq, head_id=excluded.head_id";
+
+int store_put(struct store *s, const struct entry *e, int64_t *n)
+{
+    size_t siglen;
+    uint8_t *sigs = entry_pack_sigs(e, &siglen);
+    sqlite3_stmt *st = store_stmt(s, SQL_PUT);
+    if (!sigs || !st) {
+        free(sigs);
+        return -1;
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    sqlite3_bind_blob(st, 1, e->id, ID_SIZE, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, e->author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
+    sqlite3_bind_int64(st, 4, e->kind);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)e->timestamp_ms);
+    sqlite3_bind_blob(st, 6, e->header, (int)e->header_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 7, sigs, (int)siglen, SQLITE_STATIC);
+    if (e->content)
+        sqlite3_bind_blob(st, 8, e->content, (int)e->content_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 8);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    free(sigs);
+    if (rc != SQLITE_DONE) return -1;
+    *n = sqlite3_last_insert_rowid(s->db);
+
+    st = store_stmt(s, SQL_MOVE_HEAD);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, e->author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)e->seq);
+    sqlite3_bind_blob(st, 3, e->id, ID_SIZE, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_FORK[] = "UPDATE feeds SET fork_seq=?2 WHERE author=?1 AND fork_seq=0";
+
+int store_mark_fork(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_FORK);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Builds an entry from a row of (header, sigs, content). */
+static int row_entry(sqlite3_stmt *st, struct entry **out)
+{
+    const void *content = sqlite3_column_blob(st, 2);
+    int clen = sqlite3_column_bytes(st, 2);
+    int null = sqlite3_column_type(st, 2) == SQLITE_NULL;
+    static const uint8_t empty[1];
+    return entry_from_parts(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                            sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+                            null ? NULL : (content ? content : empty), (size_t)clen, out) ==
+                   ENTRY_OK
+               ? 0
+               : -1;
+}
+
+static int get_one(sqlite3_stmt *st, struct entry **out)
+{
+    *out = NULL;
+    int rc = sqlite3_step(st), res;
+    if (rc == SQLITE_ROW)
+        res = row_entry(st, out) == 0 ? 1 : -1;
+    else
+        res = rc == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(st);
+    return res;
+}
+
+static const char SQL_GET[] = "SELECT header, sigs, content FROM entries WHERE id=?1";
+static const char SQL_GET_SEQ[] =
+    "SELECT header, sigs, content FROM entries WHERE author=?1 AND seq=?2";
+
+int store_get(struct store *s, const uint8_t id[ID_SIZE], struct entry **out)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_GET);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, id, ID_SIZE, SQLITE_STATIC);
+    return get_one(st, out);
+}
+
+int store_get_seq(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq, struct entry **out)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_GET_SEQ);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    return get_one(st, out);
+}
+
+static const char SQL_RESOLVE[] = "SELECT id FROM entries WHERE id BETWEEN ?1 AND ?2 LIMIT 2";
+
+int store_resolve(struct store *s, const char *prefix, uint8_t id[ID_SIZE])
+{
+    char lo[ID_HEX], hi[ID_HEX];
+    size_t n = strlen(prefix);
+    if (!hex_is_prefix(prefix, 2 * ID_SIZE)) return 0;
+    memset(lo, '0', 2 * ID_SIZE);
+    memset(hi, 'f', 2 * ID_SIZE);
+    memcpy(lo, prefix, n);
+    memcpy(hi, prefix, n);
+    lo[2 * ID_SIZE] = hi[2 * ID_SIZE] = '\0';
+    uint8_t blo[ID_SIZE], bhi[ID_SIZE];
+    hex_decode(blo, ID_SIZE, lo);
+    hex_decode(bhi, ID_SIZE, hi);
+    sqlite3_stmt *st = store_stmt(s, SQL_RESOLVE);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, blo, ID_SIZE, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, bhi, ID_SIZE, SQLITE_STATIC);
+    int found = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (found++ == 0 && sqlite3_column_bytes(st, 0) == ID_SIZE)
+            memcpy(id, sqlite3_column_blob(st, 0), ID_SIZE);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return -1;
+    return found > 1 ? 2 : found;
+}
+
+static const char SQL_COUNTS[] =
+    "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM feeds)";
+
+int store_counts(struct store *s, uint64_t *entries, uint64_t *feeds)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_COUNTS);
+    if (!st || sqlite3_step(st) != SQLITE_ROW) return -1;
+    *entries = (uint64_t)sqlite3_column_int64(st, 0);
+    *feeds = (uint64_t)sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    return 0;
+}
+
+uint64_t store_bytes(struct store *s)
+{
+    char wal[4096];
+    struct stat st;
+    uint64_t total = 0;
+    if (stat(s->path, &st) == 0) total += (uint64_t)st.st_size;
+    snprintf(wal, sizeof wal, "%s-wal", s->path);
+    if (stat(wal, &st) == 0) total += (uint64_t)st.st_size;
+    return total;
+}
