@@ -22,12 +22,15 @@ enum { OPT_DIR = 1000, OPT_JSON, OPT_NO_COLOR, OPT_FIRST_COMMAND_OPTION };
 
 #define CLI_COMMON_OPTIONS                                                                         \
     {"dir", required_argument, NULL, OPT_DIR}, {"json", no_argument, NULL, OPT_JSON},              \
-        {"no-color", no_argument, NULL, OPT_NO_COLOR}, {"help", no_argument, NULL, 'h'}
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},                                             \
+    {                                                                                              \
+        "help", no_argument, NULL, 'h'                                                             \
+    }
 
 struct cli {
-    const char *dir; /* the node's data directory */
-    int json;        /* print JSON instead of text */
-    int color;       /* colour and bold on a terminal */
+    const char *dir;     /* the node's data directory */
+    int json;            /* print JSON instead of text */
+    int color;           /* colour and bold on a terminal */
     const char *command; /* e.g. "report add", for messages */
     const char *usage;   /* the running command's help text */
 };
@@ -58,16 +61,17 @@ int cli_parse_common(struct cli *c, int argc, char **argv, int max_args);
 int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply **reply);
 
 /* Output helpers (output.c). */
-void out_json(cJSON *root);                  /* prints and frees root */
-const char *out_time(char *buf, size_t size, uint64_t ms);      /* "2026-11-26 15:30" local */
-const char *out_time_iso(char *buf, size_t size, uint64_t ms);  /* "2026-11-26T14:30:00.000Z" */
-const char *out_bytes(char *buf, size_t size, uint64_t n);      /* "1.2 MB" */
-const char *out_duration(char *buf, size_t size, uint64_t s);   /* "3d 4h", "5m 12s" */
-const char *out_hex(char *buf, const uint8_t *p, size_t n);     /* buf holds 2n+1 */
-const char *out_short_id(char *buf, const uint8_t *id);         /* 12 hex digits */
-void out_bold(const struct cli *c, const char *s);              /* bold on a terminal */
-void out_cell(const char *s, int width, int pad); /* s cut (with …) to width columns, padded if pad */
-int out_columns(void);                    /* terminal width, 100 when not a terminal */
+void out_json(cJSON *root);                                    /* prints and frees root */
+const char *out_time(char *buf, size_t size, uint64_t ms);     /* "2026-11-26 15:30" local */
+const char *out_time_iso(char *buf, size_t size, uint64_t ms); /* "2026-11-26T14:30:00.000Z" */
+const char *out_bytes(char *buf, size_t size, uint64_t n);     /* "1.2 MB" */
+const char *out_duration(char *buf, size_t size, uint64_t s);  /* "3d 4h", "5m 12s" */
+const char *out_hex(char *buf, const uint8_t *p, size_t n);    /* buf holds 2n+1 */
+const char *out_short_id(char *buf, const uint8_t *id);        /* 12 hex digits */
+void out_bold(const struct cli *c, const char *s);             /* bold on a terminal */
+void out_cell(const char *s, int width,
+              int pad); /* s cut (with …) to width columns, padded if pad */
+int out_columns(void);  /* terminal width, 100 when not a terminal */
 cJSON *out_json_hex(const uint8_t *p, size_t n);
 
 /* Commands. */

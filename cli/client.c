@@ -88,13 +88,14 @@ int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply **re
     if (zmq_msg_recv(&msg, sock, 0) < 0) {
         zmq_msg_close(&msg);
         rc = unreachable(c, zmq_errno() == EAGAIN ? "no answer within 30 seconds"
-                                                : zmq_strerror(zmq_errno()));
+                                                  : zmq_strerror(zmq_errno()));
         goto out;
     }
     *reply = ekonet__api_reply__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
     zmq_msg_close(&msg);
     if (!*reply) {
-        fprintf(stderr, "ekonet: the node's reply does not decode (is ekonetd the same version?)\n");
+        fprintf(stderr,
+                "ekonet: the node's reply does not decode (is ekonetd the same version?)\n");
         goto out;
     }
     if ((*reply)->error) {

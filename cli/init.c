@@ -55,21 +55,32 @@ int cmd_init(struct cli *c, int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
         switch (ch) {
-        case OPT_CODE: code = optarg; break;
-        case OPT_NAME: name = optarg; break;
-        case OPT_LISTEN: listen = optarg; break;
-        case 'h': return cli_help(c);
-        default: return cli_usage_error(c, "unknown option");
+        case OPT_CODE:
+            code = optarg;
+            break;
+        case OPT_NAME:
+            name = optarg;
+            break;
+        case OPT_LISTEN:
+            listen = optarg;
+            break;
+        case 'h':
+            return cli_help(c);
+        default:
+            return cli_usage_error(c, "unknown option");
         }
     }
     if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
     if (!code) return cli_usage_error(c, "--code is required (the member's SCB code)");
     const struct place *place = place_lookup(code);
     if (!place)
-        return cli_fail(c, "%s is not the SCB code of a Swedish municipality (4 digits, e.g. 2518) "
-                           "or region (2 digits, e.g. 25)", code);
+        return cli_fail(c,
+                        "%s is not the SCB code of a Swedish municipality (4 digits, e.g. 2518) "
+                        "or region (2 digits, e.g. 25)",
+                        code);
     if (!name) name = place->name;
-    if (!text_valid_line(name, 120)) return cli_fail(c, "the name must be one line of 1 to 120 bytes");
+    if (!text_valid_line(name, 120))
+        return cli_fail(c, "the name must be one line of 1 to 120 bytes");
     if (strncmp(listen, "tcp://", 6) != 0 && strncmp(listen, "ipc://", 6) != 0)
         return cli_fail(c, "--listen must be an endpoint such as tcp://*:7650");
 
@@ -84,8 +95,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
         file_join(confpath, sizeof confpath, dir, CONFIG_FILE) < 0)
         return cli_fail(c, "the path %s is too long", dir);
     if (file_exists(keypath))
-        return cli_fail(c, "%s already holds a node (node.key exists); refusing to overwrite its key",
-                        dir);
+        return cli_fail(
+            c, "%s already holds a node (node.key exists); refusing to overwrite its key", dir);
     if (file_exists(confpath))
         return cli_fail(c, "%s already exists; move it away or use another --dir", confpath);
 
@@ -117,7 +128,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
         cJSON_AddStringToObject(o, "key", keypath);
         out_json(o);
     } else {
-        printf("Created the node of %s (%s, %s) in %s\n", name, code, place_kind_str(place->kind), dir);
+        printf("Created the node of %s (%s, %s) in %s\n", name, code, place_kind_str(place->kind),
+               dir);
         printf("node id: %s\n", id);
         printf("Key: %s (keep it secret and keep a copy offline)\n", keypath);
         printf("Configuration: %s\n", confpath);

@@ -31,24 +31,32 @@ static void overview(FILE *f)
                "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nOptions (also accepted after the command):\n"
-               "  --dir DIR    the node's data directory (default $EKONET_DIR or %s)\n"
-               "  --json       print JSON (fields are documented in docs/CLI.md)\n"
-               "  --no-color   no colour or bold, also when NO_COLOR is set\n"
-               "  --help       help for ekonet or for a command\n"
-               "  --version    print the version\n\n"
-               "Exit status: 0 ok, 1 failure, 2 usage, 3 the node's daemon is not reachable.\n"
-               "Run 'ekonet COMMAND --help' for a command's options.\n",
+    fprintf(f,
+            "\nOptions (also accepted after the command):\n"
+            "  --dir DIR    the node's data directory (default $EKONET_DIR or %s)\n"
+            "  --json       print JSON (fields are documented in docs/CLI.md)\n"
+            "  --no-color   no colour or bold, also when NO_COLOR is set\n"
+            "  --help       help for ekonet or for a command\n"
+            "  --version    print the version\n\n"
+            "Exit status: 0 ok, 1 failure, 2 usage, 3 the node's daemon is not reachable.\n"
+            "Run 'ekonet COMMAND --help' for a command's options.\n",
             DEFAULT_DIR);
 }
 
 int cli_common_option(struct cli *c, int ch, const char *arg)
 {
     switch (ch) {
-    case OPT_DIR: c->dir = arg; return 1;
-    case OPT_JSON: c->json = 1; return 1;
-    case OPT_NO_COLOR: c->color = 0; return 1;
-    default: return 0;
+    case OPT_DIR:
+        c->dir = arg;
+        return 1;
+    case OPT_JSON:
+        c->json = 1;
+        return 1;
+    case OPT_NO_COLOR:
+        c->color = 0;
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -109,8 +117,8 @@ int main(int argc, char **argv)
     /* TZ unset: show times as the network's members see them. */
     if (!getenv("TZ")) setenv("TZ", "Europe/Stockholm", 1);
 
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {"version", no_argument, NULL, 'V'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
         if (cli_common_option(&c, ch, optarg)) continue;

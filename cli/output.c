@@ -70,7 +70,8 @@ const char *out_duration(char *buf, size_t size, uint64_t s)
     if (s < 60)
         snprintf(buf, size, "%llus", (unsigned long long)s);
     else if (s < 3600)
-        snprintf(buf, size, "%llum %llus", (unsigned long long)(s / 60), (unsigned long long)(s % 60));
+        snprintf(buf, size, "%llum %llus", (unsigned long long)(s / 60),
+                 (unsigned long long)(s % 60));
     else if (s < 86400)
         snprintf(buf, size, "%lluh %llum", (unsigned long long)(s / 3600),
                  (unsigned long long)(s % 3600 / 60));

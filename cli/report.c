@@ -88,8 +88,10 @@ static int parse_attach(struct cli *c, char *spec, Ekonet__Attachment *a)
     *colon = '\0';
     int kind = attachment_kind_parse(spec);
     if (!kind)
-        return cli_usage_error(c, "unknown attachment kind \"%s\" (lecture, slides, film, "
-                                  "document, media or link)", spec);
+        return cli_usage_error(c,
+                               "unknown attachment kind \"%s\" (lecture, slides, film, "
+                               "document, media or link)",
+                               spec);
     char *url = colon + 1, *p = strstr(url, "://");
     p = p ? p + 3 : url;
     for (; (p = strchr(p, ':')) != NULL; p++) {
@@ -141,7 +143,8 @@ static int read_body(struct cli *c, const char *file, char **body)
 {
     struct errbuf err;
     if (file && strcmp(file, "-") != 0) {
-        if (file_read_all(file, REPORT_MAX_BODY, body, NULL, &err) < 0) return cli_fail(c, "%s", err.msg);
+        if (file_read_all(file, REPORT_MAX_BODY, body, NULL, &err) < 0)
+            return cli_fail(c, "%s", err.msg);
         return CLI_CONTINUE;
     }
     if (file || !isatty(STDIN_FILENO)) {
@@ -153,7 +156,8 @@ static int read_body(struct cli *c, const char *file, char **body)
 }
 
 /* Sends a publish request for content of kind and prints the result. */
-static int publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len, const char *what)
+static int publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len,
+                   const char *what)
 {
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__PublishRequest p = EKONET__PUBLISH_REQUEST__INIT;
@@ -164,7 +168,8 @@ static int publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t 
     Ekonet__ApiReply *reply;
     int rc = cli_call(c, &req, &reply);
     if (rc != EXIT_OK) return rc;
-    if (reply->result_case != EKONET__API_REPLY__RESULT_PUBLISH || reply->publish->id.len != ID_SIZE) {
+    if (reply->result_case != EKONET__API_REPLY__RESULT_PUBLISH ||
+        reply->publish->id.len != ID_SIZE) {
         ekonet__api_reply__free_unpacked(reply, NULL);
         return cli_fail(c, "the node sent an unexpected reply");
     }
@@ -188,8 +193,16 @@ static int publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t 
 static int report_add(struct cli *c, int argc, char **argv)
 {
     enum {
-        O_TITLE = OPT_FIRST_COMMAND_OPTION, O_SUMMARY, O_BODY, O_BODY_FILE, O_TOPIC, O_INDICATOR,
-        O_ATTACH, O_LANGUAGE, O_PERIOD, O_KIND
+        O_TITLE = OPT_FIRST_COMMAND_OPTION,
+        O_SUMMARY,
+        O_BODY,
+        O_BODY_FILE,
+        O_TOPIC,
+        O_INDICATOR,
+        O_ATTACH,
+        O_LANGUAGE,
+        O_PERIOD,
+        O_KIND
     };
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
@@ -217,27 +230,49 @@ static int report_add(struct cli *c, int argc, char **argv)
     while (rc == CLI_CONTINUE && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
         switch (ch) {
-        case O_TITLE: r.title = optarg; break;
-        case O_SUMMARY: r.summary = optarg; break;
-        case O_BODY: r.body = optarg; break;
-        case O_BODY_FILE: body_file = optarg; break;
-        case O_TOPIC: if (strlist_add(&topics, optarg) < 0) rc = cli_fail(c, "out of memory"); break;
-        case O_INDICATOR: if (strlist_add(&indicators, optarg) < 0) rc = cli_fail(c, "out of memory"); break;
-        case O_ATTACH: if (strlist_add(&attach, optarg) < 0) rc = cli_fail(c, "out of memory"); break;
-        case O_LANGUAGE: r.language = optarg; break;
-        case O_PERIOD: r.period = optarg; break;
+        case O_TITLE:
+            r.title = optarg;
+            break;
+        case O_SUMMARY:
+            r.summary = optarg;
+            break;
+        case O_BODY:
+            r.body = optarg;
+            break;
+        case O_BODY_FILE:
+            body_file = optarg;
+            break;
+        case O_TOPIC:
+            if (strlist_add(&topics, optarg) < 0) rc = cli_fail(c, "out of memory");
+            break;
+        case O_INDICATOR:
+            if (strlist_add(&indicators, optarg) < 0) rc = cli_fail(c, "out of memory");
+            break;
+        case O_ATTACH:
+            if (strlist_add(&attach, optarg) < 0) rc = cli_fail(c, "out of memory");
+            break;
+        case O_LANGUAGE:
+            r.language = optarg;
+            break;
+        case O_PERIOD:
+            r.period = optarg;
+            break;
         case O_KIND:
             r.has_kind = 1;
             r.kind = (Ekonet__ReportKind)report_kind_parse(optarg);
             if (!r.kind) rc = cli_usage_error(c, "--kind must be experience or media");
             break;
-        case 'h': rc = cli_help(c); break;
-        default: rc = cli_usage_error(c, "unknown option");
+        case 'h':
+            rc = cli_help(c);
+            break;
+        default:
+            rc = cli_usage_error(c, "unknown option");
         }
     }
     if (rc != CLI_CONTINUE) goto out;
     if (optind < argc) {
-        rc = cli_usage_error(c, "unexpected argument \"%s\" (give the title with --title)", argv[optind]);
+        rc = cli_usage_error(c, "unexpected argument \"%s\" (give the title with --title)",
+                             argv[optind]);
         goto out;
     }
     if (!r.title) {
@@ -317,7 +352,8 @@ static cJSON *summary_json(const Ekonet__ReportSummary *s)
     cJSON_AddStringToObject(o, "title", s->title);
     cJSON_AddStringToObject(o, "summary", s->summary ? s->summary : "");
     cJSON *t = cJSON_AddArrayToObject(o, "topics");
-    for (size_t i = 0; i < s->n_topics; i++) cJSON_AddItemToArray(t, cJSON_CreateString(s->topics[i]));
+    for (size_t i = 0; i < s->n_topics; i++)
+        cJSON_AddItemToArray(t, cJSON_CreateString(s->topics[i]));
     cJSON_AddNumberToObject(o, "versions", s->has_versions ? s->versions : 1);
     return o;
 }
@@ -353,8 +389,10 @@ static int report_list(struct cli *c, int argc, char **argv)
             lr.limit = (uint32_t)n;
             break;
         }
-        case 'h': return cli_help(c);
-        default: return cli_usage_error(c, "unknown option");
+        case 'h':
+            return cli_help(c);
+        default:
+            return cli_usage_error(c, "unknown option");
         }
     }
     if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
@@ -372,7 +410,8 @@ static int report_list(struct cli *c, int argc, char **argv)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "total", (double)l->total);
         cJSON *arr = cJSON_AddArrayToObject(o, "reports");
-        for (size_t i = 0; i < l->n_reports; i++) cJSON_AddItemToArray(arr, summary_json(l->reports[i]));
+        for (size_t i = 0; i < l->n_reports; i++)
+            cJSON_AddItemToArray(arr, summary_json(l->reports[i]));
         out_json(o);
     } else if (l->n_reports == 0) {
         printf("No reports yet. Publish one with: ekonet report add --title TITLE\n");
@@ -418,13 +457,15 @@ static void show_text(const struct cli *c, const Ekonet__ReportGetReply *g)
     }
     if (r->n_indicators) {
         printf("Indicators: ");
-        for (size_t i = 0; i < r->n_indicators; i++) printf("%s%s", i ? ", " : "", r->indicators[i]);
+        for (size_t i = 0; i < r->n_indicators; i++)
+            printf("%s%s", i ? ", " : "", r->indicators[i]);
         putchar('\n');
     }
     if (r->period) printf("Period: %s\n", r->period);
     if (r->language) printf("Language: %s\n", r->language);
     if (r->summary && *r->summary) printf("\n%s\n", r->summary);
-    if (r->body && *r->body) printf("\n%s%s", r->body, r->body[strlen(r->body) - 1] == '\n' ? "" : "\n");
+    if (r->body && *r->body)
+        printf("\n%s%s", r->body, r->body[strlen(r->body) - 1] == '\n' ? "" : "\n");
     if (r->n_attachments) {
         printf("\n");
         out_bold(c, "Attachments");
@@ -444,7 +485,8 @@ static void show_json(const Ekonet__ReportGetReply *g)
     cJSON *o = summary_json(g->meta);
     cJSON_AddStringToObject(o, "body", r->body ? r->body : "");
     cJSON *ind = cJSON_AddArrayToObject(o, "indicators");
-    for (size_t i = 0; i < r->n_indicators; i++) cJSON_AddItemToArray(ind, cJSON_CreateString(r->indicators[i]));
+    for (size_t i = 0; i < r->n_indicators; i++)
+        cJSON_AddItemToArray(ind, cJSON_CreateString(r->indicators[i]));
     if (r->language)
         cJSON_AddStringToObject(o, "language", r->language);
     else

@@ -118,7 +118,8 @@ static void do_status(struct call *c)
     s->started_ms = n->started_ms;
     s->uptime_s = (node_now_ms() - n->started_ms) / 1000;
     s->listen = (char *)n->cfg->listen;
-    if (store_counts(n->store, &s->entries, &s->feeds) < 0 || store_head(n->store, n->key.pub, &own) < 0)
+    if (store_counts(n->store, &s->entries, &s->feeds) < 0 ||
+        store_head(n->store, n->key.pub, &own) < 0)
         return fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the store: %s",
                     store_errmsg(n->store));
     s->own_seq = own.seq;
@@ -162,8 +163,8 @@ static void do_publish(struct call *c, const Ekonet__PublishRequest *p)
     struct errbuf why = {""}, err = {""};
     struct entry *e;
     if (check_indicators(c, p) < 0) return;
-    int rc = feed_publish(&n->feeds, &n->key, p->kind, p->content.data, p->content.len, &e, &why,
-                          &err);
+    int rc =
+        feed_publish(&n->feeds, &n->key, p->kind, p->content.data, p->content.len, &e, &why, &err);
     if (rc < 0) {
         node_error(n, "publish failed: %s", err.msg);
         return fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "the node could not store it: %s",
@@ -305,7 +306,8 @@ static void do_report_get(struct call *c, const Ekonet__ReportGetRequest *req)
     if (rc < 0)
         return fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the store: %s",
                     store_errmsg(c->node->store));
-    if (rc == 0) return fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND, "entry %s is not a report", req->id);
+    if (rc == 0)
+        return fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND, "entry %s is not a report", req->id);
     c->report = report; /* freed after the reply is sent */
     if (!g.meta) return fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     r->meta = g.meta;

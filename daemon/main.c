@@ -111,22 +111,42 @@ struct options {
 static int parse_args(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
-        {"dir", required_argument, NULL, 'd'},      {"config", required_argument, NULL, 'c'},
-        {"check-config", no_argument, NULL, 'n'},   {"reindex", no_argument, NULL, 'R'},
-        {"log-level", required_argument, NULL, 'l'}, {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"dir", required_argument, NULL, 'd'},
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", no_argument, NULL, 'n'},
+        {"reindex", no_argument, NULL, 'R'},
+        {"log-level", required_argument, NULL, 'l'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int ch;
     while ((ch = getopt_long(argc, argv, "d:c:nl:Vh", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'd': o->dir = optarg; break;
-        case 'c': o->config = optarg; break;
-        case 'n': o->check = 1; break;
-        case 'R': o->reindex = 1; break;
-        case 'l': o->log_level = optarg; break;
-        case 'V': printf("ekonetd %s\n", EKONET_VERSION); exit(0);
-        case 'h': usage(stdout); exit(0);
-        default: usage(stderr); return -1;
+        case 'd':
+            o->dir = optarg;
+            break;
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'n':
+            o->check = 1;
+            break;
+        case 'R':
+            o->reindex = 1;
+            break;
+        case 'l':
+            o->log_level = optarg;
+            break;
+        case 'V':
+            printf("ekonetd %s\n", EKONET_VERSION);
+            exit(0);
+        case 'h':
+            usage(stdout);
+            exit(0);
+        default:
+            usage(stderr);
+            return -1;
         }
     }
     if (optind < argc) {
@@ -150,7 +170,8 @@ static int run(const struct options *o, const struct config *cfg)
     umask(007);
     int lockfd = lock_dir(cfg->data_dir, &err);
     if (lockfd < 0) goto out;
-    if (file_join(path, sizeof path, cfg->data_dir, "node.key") < 0 || key_load(&key, path, &err) < 0)
+    if (file_join(path, sizeof path, cfg->data_dir, "node.key") < 0 ||
+        key_load(&key, path, &err) < 0)
         goto out;
     if (file_join(path, sizeof path, cfg->data_dir, "ekonet.db") < 0 ||
         !(store = store_open(path, &err)))
@@ -195,7 +216,8 @@ int main(int argc, char **argv)
     /* Sockets and locks need an absolute directory that names the same place later. */
     if (o.dir) {
         if (!realpath(o.dir, dir)) {
-            fprintf(stderr, "ekonetd: data directory %s: %s (create a node with: ekonet init --dir %s)\n",
+            fprintf(stderr,
+                    "ekonetd: data directory %s: %s (create a node with: ekonet init --dir %s)\n",
                     o.dir, strerror(errno), o.dir);
             return 2;
         }

@@ -77,7 +77,8 @@ static int open_router(struct node *n, struct errbuf *err)
         return errbuf_set(err, "this libzmq cannot enforce ZAP authentication "
                                "(ZMQ_ZAP_ENFORCE_DOMAIN); refusing to run without it");
     if (zmq_bind(n->router, n->cfg->listen) < 0)
-        return errbuf_set(err, "cannot listen on %s: %s", n->cfg->listen, zmq_strerror(zmq_errno()));
+        return errbuf_set(err, "cannot listen on %s: %s", n->cfg->listen,
+                          zmq_strerror(zmq_errno()));
     return 0;
 }
 
@@ -88,8 +89,10 @@ static int open_api(struct node *n, struct errbuf *err)
     /* A hard cap far above the soft limit, so oversized requests still get an error reply. */
     int64_t maxmsg = (int64_t)n->cfg->max_api_request * 4;
     if (snprintf(n->api_path, sizeof n->api_path, "%s/api.sock", n->cfg->data_dir) >= 100)
-        return errbuf_set(err, "data directory path %s is too long for a Unix socket "
-                               "(at most 90 characters)", n->cfg->data_dir);
+        return errbuf_set(err,
+                          "data directory path %s is too long for a Unix socket "
+                          "(at most 90 characters)",
+                          n->cfg->data_dir);
     snprintf(endpoint, sizeof endpoint, "ipc://%s", n->api_path);
     n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
     if (!n->api || setopt_int(n->api, ZMQ_LINGER, 0) < 0 ||
@@ -157,8 +160,9 @@ void node_destroy(struct node **pn)
 int node_run(struct node *n)
 {
     char id[ID_HEX], q[256];
-    elog(ELOG_INFO, "started", "node=%s name=%s listen=%s api=%s", hex_encode(id, n->key.pub, KEY_SIZE),
-         elog_quote(q, sizeof q, n->cfg->name), n->cfg->listen, n->api_path);
+    elog(ELOG_INFO, "started", "node=%s name=%s listen=%s api=%s",
+         hex_encode(id, n->key.pub, KEY_SIZE), elog_quote(q, sizeof q, n->cfg->name),
+         n->cfg->listen, n->api_path);
     for (;;) {
         zmq_pollitem_t items[] = {
             {NULL, n->sigfd, ZMQ_POLLIN, 0},

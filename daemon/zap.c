@@ -85,7 +85,8 @@ void zap_handle(struct node *n)
             text = "OK";
             hex_encode(user, id, KEY_SIZE);
             n->stats.handshakes_accepted++;
-            elog(ELOG_DEBUG, "peer admitted", "addr=%s node=%s", elog_quote(q, sizeof q, addr), user);
+            elog(ELOG_DEBUG, "peer admitted", "addr=%s node=%s", elog_quote(q, sizeof q, addr),
+                 user);
         } else {
             status = "400";
             text = "not a member of this network";

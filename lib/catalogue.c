@@ -69,7 +69,8 @@ struct catalogue *catalogue_parse_csv(const char *data, size_t len, struct errbu
             goto fail;
         }
         if (strcmp(f[4], "lower") != 0 && strcmp(f[4], "higher") != 0) {
-            errbuf_set(err, "line %zu: 'better' must be lower or higher, not \"%.20s\"", line, f[4]);
+            errbuf_set(err, "line %zu: 'better' must be lower or higher, not \"%.20s\"", line,
+                       f[4]);
             goto fail;
         }
         if (c->n == CATALOGUE_MAX) {
@@ -106,8 +107,8 @@ fail:
 
 struct catalogue *catalogue_default(void)
 {
-    return catalogue_parse_csv((const char *)share_indicators_default,
-                               share_indicators_default_len, NULL);
+    return catalogue_parse_csv((const char *)share_indicators_default, share_indicators_default_len,
+                               NULL);
 }
 
 const struct indicator *catalogue_find(const struct catalogue *c, const char *code)

@@ -22,8 +22,8 @@ struct parse {
     struct config *c;
     FILE *f;
     int line;
-    int long_line;    /* first line longer than inih's buffer */
-    int error_line;   /* first line our handler refused */
+    int long_line;  /* first line longer than inih's buffer */
+    int error_line; /* first line our handler refused */
     char error[256];
 };
 
@@ -34,11 +34,11 @@ static char *read_line(char *str, int num, void *stream)
     if (!s) return NULL;
     p->line++;
     size_t n = strlen(s);
-    if (n == (size_t)num - 1 && s[n - 1] != '\n' && !feof(p->f)) {
+    if (n == (size_t)num - 1 && s[n - 1] != '\n') {
+        int ch = fgetc(p->f);
+        if (ch == EOF) return s; /* a full last line without a newline */
         if (!p->long_line) p->long_line = p->line;
-        int ch;
-        while ((ch = fgetc(p->f)) != EOF && ch != '\n') {
-        }
+        while (ch != EOF && ch != '\n') ch = fgetc(p->f);
     }
     return s;
 }
@@ -65,15 +65,17 @@ static int parse_size(const char *v, size_t max, size_t *out)
     errno = 0;
     unsigned long long n = strtoull(v, &end, 10);
     if (errno || end == v || *v == '-') return -1;
+    unsigned long long unit = 1;
     if (*end == 'K' || *end == 'k') {
-        n *= 1024;
+        unit = 1024;
         end++;
     } else if (*end == 'M' || *end == 'm') {
-        n *= 1024 * 1024;
+        unit = 1024 * 1024;
         end++;
     }
-    if (*end || n == 0 || n > max) return -1;
-    *out = (size_t)n;
+    /* compare before multiplying: 18014398509481985K must not wrap around to 1K */
+    if (*end || n == 0 || n > max / unit) return -1;
+    *out = (size_t)(n * unit);
     return 0;
 }
 
@@ -106,6 +108,7 @@ static int handler(void *user, const char *section, const char *name, const char
             return set_str(&c->name, value);
         }
         if (strcmp(name, "code") == 0) {
+            if (!*value) return fail(p, "code is empty");
             if (!place_lookup(value))
                 return fail(p, "code %s is not the SCB code of a Swedish municipality or region",
                             value);
@@ -142,16 +145,18 @@ static int handler(void *user, const char *section, const char *name, const char
             return 1;
         }
     } else if (strcmp(section, "limits") == 0) {
-        size_t *dst = strcmp(name, "max_content") == 0       ? &c->max_content
-                      : strcmp(name, "max_api_request") == 0 ? &c->max_api_request
+        size_t *dst = strcmp(name, "max_content") == 0        ? &c->max_content
+                      : strcmp(name, "max_api_request") == 0  ? &c->max_api_request
                       : strcmp(name, "max_peer_message") == 0 ? &c->max_peer_message
-                                                               : NULL;
+                                                              : NULL;
         if (dst) {
             if (parse_size(value, 64u * 1024 * 1024, dst) < 0)
                 return fail(p, "%s must be a size in bytes (K and M allowed) up to 64M, not \"%s\"",
                             name, value);
             return 1;
         }
+    } else if (!*section) {
+        return fail(p, "\"%s\" must come after a [section] line", name);
     } else {
         return fail(p, "unknown section [%s]", section);
     }
@@ -236,6 +241,8 @@ int config_write_default(const char *path, const char *name, const char *code, c
                          const uint8_t network[ID_SIZE], struct errbuf *err)
 {
     char id[ID_HEX], text[4096];
+    /* inih would read " ;" or " #" as the start of a comment and cut the name there */
+    if (strpbrk(name, ";#")) return errbuf_set(err, "the name must not contain ';' or '#'");
     hex_encode(id, network, ID_SIZE);
     int n = snprintf(
         text, sizeof text,

@@ -8,16 +8,22 @@
 #include "wire.pb-c.h"
 
 static const char *const kind_names[] = {
-    [EKONET__ENTRY_KIND__KIND_CHARTER] = "charter",   [EKONET__ENTRY_KIND__KIND_ADMIT] = "admit",
-    [EKONET__ENTRY_KIND__KIND_REVOKE] = "revoke",     [EKONET__ENTRY_KIND__KIND_CATALOGUE] = "catalogue",
-    [EKONET__ENTRY_KIND__KIND_PROFILE] = "profile",   [EKONET__ENTRY_KIND__KIND_REPORT] = "report",
-    [EKONET__ENTRY_KIND__KIND_INDICATORS] = "indicators", [EKONET__ENTRY_KIND__KIND_EVENT] = "event",
-    [EKONET__ENTRY_KIND__KIND_RETRACT] = "retract",   [EKONET__ENTRY_KIND__KIND_REDACT] = "redact",
+    [EKONET__ENTRY_KIND__KIND_CHARTER] = "charter",
+    [EKONET__ENTRY_KIND__KIND_ADMIT] = "admit",
+    [EKONET__ENTRY_KIND__KIND_REVOKE] = "revoke",
+    [EKONET__ENTRY_KIND__KIND_CATALOGUE] = "catalogue",
+    [EKONET__ENTRY_KIND__KIND_PROFILE] = "profile",
+    [EKONET__ENTRY_KIND__KIND_REPORT] = "report",
+    [EKONET__ENTRY_KIND__KIND_INDICATORS] = "indicators",
+    [EKONET__ENTRY_KIND__KIND_EVENT] = "event",
+    [EKONET__ENTRY_KIND__KIND_RETRACT] = "retract",
+    [EKONET__ENTRY_KIND__KIND_REDACT] = "redact",
 };
 
 const char *entry_kind_str(uint32_t kind)
 {
-    if (kind < sizeof kind_names / sizeof kind_names[0] && kind_names[kind]) return kind_names[kind];
+    if (kind < sizeof kind_names / sizeof kind_names[0] && kind_names[kind])
+        return kind_names[kind];
     return "unknown";
 }
 
@@ -127,8 +133,10 @@ int report_validate(const Ekonet__Report *r, struct errbuf *err)
         if (a->kind < 1 || a->kind > 6)
             return errbuf_set(err, "attachment %zu has an unknown kind", i + 1);
         if (!text_valid_url(a->url, URL_MAX))
-            return errbuf_set(err, "attachment %zu: the URL must start with http:// or https:// "
-                                   "and have no spaces", i + 1);
+            return errbuf_set(err,
+                              "attachment %zu: the URL must start with http:// or https:// "
+                              "and have no spaces",
+                              i + 1);
         if (!text_valid_line(a->title, REPORT_MAX_TITLE))
             return errbuf_set(err, "attachment %zu needs a title of one line", i + 1);
         if (a->has_hash && a->hash.len != 32)

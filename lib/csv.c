@@ -61,7 +61,8 @@ char csv_sniff(const char *data, size_t len)
 static int put(struct csv *c, size_t *o, char ch)
 {
     if (*o + 1 >= c->cap) {
-        if (c->cap >= (size_t)CSV_MAX_FIELDS * FIELD_MAX) return -1;
+        /* room for the largest record: every field at FIELD_MAX and its NUL */
+        if (c->cap >= (size_t)CSV_MAX_FIELDS * (FIELD_MAX + 1)) return -1;
         char *nb = realloc(c->buf, c->cap * 2);
         if (!nb) return -1;
         c->buf = nb;

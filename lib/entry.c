@@ -94,8 +94,8 @@ out:
     return rc;
 }
 
-struct entry *entry_new(const uint8_t network[ID_SIZE], const uint8_t author[KEY_SIZE], uint64_t seq,
-                        const uint8_t *prev, uint64_t timestamp_ms, uint32_t kind,
+struct entry *entry_new(const uint8_t network[ID_SIZE], const uint8_t author[KEY_SIZE],
+                        uint64_t seq, const uint8_t *prev, uint64_t timestamp_ms, uint32_t kind,
                         const uint8_t *content, size_t content_len)
 {
     uint8_t hash[ID_SIZE];

@@ -29,8 +29,8 @@ static int check_one(struct feeds *f, const struct entry *e, struct errbuf *why)
     return content_check(e->kind, e->content, e->content_len, why);
 }
 
-int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status,
-                struct errbuf *why, struct errbuf *err)
+int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status, struct errbuf *why,
+                struct errbuf *err)
 {
     int accepted = 0, first_refusal = 1;
     if (store_begin(f->store, err) < 0) return -1;
@@ -91,8 +91,8 @@ int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const
     }
     int rc = content_check(kind, content, len, why);
     if (rc != ENTRY_OK) return rc;
-    struct entry *e = entry_new(f->network, k->pub, h.seq + 1, h.seq ? h.id : NULL, now_ms(), kind,
-                                content, len);
+    struct entry *e =
+        entry_new(f->network, k->pub, h.seq + 1, h.seq ? h.id : NULL, now_ms(), kind, content, len);
     if (!e || entry_sign(e, k) < 0) {
         entry_destroy(&e);
         return errbuf_set(err, "out of memory");

@@ -98,8 +98,7 @@ static int write_fd(int fd, const void *data, size_t len)
     return fsync(fd);
 }
 
-int file_write_new(const char *path, const void *data, size_t len, mode_t mode,
-                   struct errbuf *err)
+int file_write_new(const char *path, const void *data, size_t len, mode_t mode, struct errbuf *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) return errbuf_set(err, "cannot create %s: %s", path, strerror(errno));

@@ -66,10 +66,10 @@ int key_save(const struct node_key *k, const char *path, const char *title, stru
 int key_load(struct node_key *k, const char *path, struct errbuf *err)
 {
     struct stat st;
-    if (stat(path, &st) < 0) return errbuf_set(err, "cannot open key file %s: %s", path, strerror(errno));
+    if (stat(path, &st) < 0)
+        return errbuf_set(err, "cannot open key file %s: %s", path, strerror(errno));
     if (st.st_mode & 077)
-        return errbuf_set(err,
-                          "key file %s can be read by others (mode %04o); run: chmod 600 %s",
+        return errbuf_set(err, "key file %s can be read by others (mode %04o); run: chmod 600 %s",
                           path, (unsigned)(st.st_mode & 07777), path);
     char *text;
     if (file_read_all(path, 4096, &text, NULL, err) < 0) return -1;

@@ -65,8 +65,7 @@ static int rebuild(struct store *s, uint64_t *count, struct errbuf *err)
                              null ? NULL : (content ? content : (const void *)""),
                              (size_t)sqlite3_column_bytes(st, 3), &e) != ENTRY_OK) {
             sqlite3_finalize(st);
-            return errbuf_set(err, "stored entry %lld does not decode; the database is damaged",
-                              n);
+            return errbuf_set(err, "stored entry %lld does not decode; the database is damaged", n);
         }
         int prc = project_entry(s, e, n);
         entry_destroy(&e);

@@ -73,7 +73,8 @@ out:
 static void row_from(sqlite3_stmt *st, struct report_row *row)
 {
     memset(row, 0, sizeof *row);
-    if (sqlite3_column_bytes(st, 0) == ID_SIZE) memcpy(row->id, sqlite3_column_blob(st, 0), ID_SIZE);
+    if (sqlite3_column_bytes(st, 0) == ID_SIZE)
+        memcpy(row->id, sqlite3_column_blob(st, 0), ID_SIZE);
     if (sqlite3_column_bytes(st, 1) == KEY_SIZE)
         memcpy(row->author, sqlite3_column_blob(st, 1), KEY_SIZE);
     row->seq = (uint64_t)sqlite3_column_int64(st, 2);
@@ -87,9 +88,8 @@ static void row_from(sqlite3_stmt *st, struct report_row *row)
 
 #define ROW_COLUMNS "id, author, seq, ts, kind, title, summary, topics, versions"
 
-static const char SQL_LIST[] =
-    "SELECT " ROW_COLUMNS " FROM reports WHERE superseded_by IS NULL"
-    " AND (?1 IS NULL OR author=?1) ORDER BY ts DESC, n DESC LIMIT ?2";
+static const char SQL_LIST[] = "SELECT " ROW_COLUMNS " FROM reports WHERE superseded_by IS NULL"
+                               " AND (?1 IS NULL OR author=?1) ORDER BY ts DESC, n DESC LIMIT ?2";
 static const char SQL_COUNT[] =
     "SELECT count(*) FROM reports WHERE superseded_by IS NULL AND (?1 IS NULL OR author=?1)";
 

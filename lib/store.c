@@ -108,8 +108,9 @@ static int user_version(struct store *s)
 static int migrate(struct store *s, struct errbuf *err)
 {
     int v = user_version(s);
-    if (v < 0) return errbuf_set(err, "database %s: cannot read its version: %s", s->path,
-                                 sqlite3_errmsg(s->db));
+    if (v < 0)
+        return errbuf_set(err, "database %s: cannot read its version: %s", s->path,
+                          sqlite3_errmsg(s->db));
     if (v > STORE_SCHEMA_VERSION)
         return errbuf_set(err,
                           "database %s has schema version %d, newer than this ekonetd "
@@ -136,8 +137,8 @@ struct store *store_open(const char *path, struct errbuf *err)
         errbuf_set(err, "out of memory");
         return NULL;
     }
-    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                               SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         errbuf_set(err, "cannot open database %s: %s", path,
                    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
@@ -145,8 +146,10 @@ struct store *store_open(const char *path, struct errbuf *err)
     }
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 1);
-    if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-                "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;", err) < 0)
+    if (exec(s,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;",
+             err) < 0)
         goto fail;
     if (migrate(s, err) < 0 || project_setup(s, err) < 0) goto fail;
     return s;
@@ -270,8 +273,8 @@ static int row_entry(sqlite3_stmt *st, struct entry **out)
     static const uint8_t empty[1];
     return entry_from_parts(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
                             sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-                            null ? NULL : (content ? content : empty), (size_t)clen, out) ==
-                   ENTRY_OK
+                            null ? NULL : (content ? content : empty), (size_t)clen,
+                            out) == ENTRY_OK
                ? 0
                : -1;
 }

@@ -1,6 +1,7 @@
 /*
- * config: ekonetd's INI file (inih), read by the daemon and written by `ekonet init`. It is parsed into a fresh struct and used only when it is
- * valid as a whole; every problem is reported as file:line and one sentence.
+ * config: ekonetd's INI file (inih), read by the daemon and written by `ekonet init`. It is parsed
+ * into a fresh struct and used only when it is valid as a whole; every problem is reported as
+ * file:line and one sentence.
  *
  *   [node]     name, code, data_dir, listen, advertise, log_level
  *   [network]  id, allow (repeatable: node ids admitted until the roster exists)
@@ -16,12 +17,12 @@
 #include "ekonet/key.h"
 #include "ekonet/log.h"
 
-#define CONFIG_FILE        "ekonetd.conf"
-#define CONFIG_MAX_ALLOW   512
-#define DEFAULT_LISTEN     "tcp://*:7650"
+#define CONFIG_FILE         "ekonetd.conf"
+#define CONFIG_MAX_ALLOW    512
+#define DEFAULT_LISTEN      "tcp://*:7650"
 #define DEFAULT_MAX_CONTENT (256 * 1024)
-#define DEFAULT_MAX_API    (1024 * 1024)
-#define DEFAULT_MAX_PEER   (4 * 1024 * 1024)
+#define DEFAULT_MAX_API     (1024 * 1024)
+#define DEFAULT_MAX_PEER    (4 * 1024 * 1024)
 
 struct config {
     char *path;     /* the file read */

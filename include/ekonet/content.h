@@ -12,7 +12,7 @@
 #include "content.pb-c.h"
 #include "ekonet/errbuf.h"
 
-#define REPORT_MAX_TITLE       300    /* bytes */
+#define REPORT_MAX_TITLE       300 /* bytes */
 #define REPORT_MAX_SUMMARY     4000
 #define REPORT_MAX_BODY        200000
 #define REPORT_MAX_TOPICS      20

@@ -46,10 +46,10 @@ enum entry_status {
     ENTRY_CONTENT_MISSING,   /* content needed but absent */
     ENTRY_CONTENT_INVALID,   /* content does not decode or validate for its kind */
     ENTRY_UNKNOWN_KIND,
-    ENTRY_NOT_MEMBER,        /* author not admitted to the network */
-    ENTRY_REVOKED,           /* author revoked before this seq */
-    ENTRY_FEW_SIGNATURES,    /* board act signed by fewer than k current board keys */
-    ENTRY_QUARANTINED,       /* feed stopped after a fork */
+    ENTRY_NOT_MEMBER,     /* author not admitted to the network */
+    ENTRY_REVOKED,        /* author revoked before this seq */
+    ENTRY_FEW_SIGNATURES, /* board act signed by fewer than k current board keys */
+    ENTRY_QUARANTINED,    /* feed stopped after a fork */
     ENTRY_STATUS_COUNT
 };
 
@@ -85,8 +85,8 @@ const char *entry_status_str(int status);
 const char *entry_status_label(int status);
 
 /* Builds an unsigned entry with its header bytes and id; prev is NULL for seq 1. Caller owns. */
-struct entry *entry_new(const uint8_t network[ID_SIZE], const uint8_t author[KEY_SIZE], uint64_t seq,
-                        const uint8_t *prev, uint64_t timestamp_ms, uint32_t kind,
+struct entry *entry_new(const uint8_t network[ID_SIZE], const uint8_t author[KEY_SIZE],
+                        uint64_t seq, const uint8_t *prev, uint64_t timestamp_ms, uint32_t kind,
                         const uint8_t *content, size_t content_len);
 
 /* Adds k's signature over the header. 0 or -1 (too many signatures). */

@@ -23,8 +23,8 @@ typedef int (*feed_member_fn)(void *ctx, const uint8_t author[KEY_SIZE], uint64_
 struct feeds {
     struct store *store;
     uint8_t network[ID_SIZE];
-    size_t max_content;      /* bytes */
-    feed_member_fn member;   /* NULL: every author is accepted (a node not yet in a network) */
+    size_t max_content;    /* bytes */
+    feed_member_fn member; /* NULL: every author is accepted (a node not yet in a network) */
     void *member_ctx;
     uint64_t refused[ENTRY_STATUS_COUNT]; /* counters by reason */
     uint64_t accepted;
@@ -35,8 +35,8 @@ struct feeds {
  * (ENTRY_OK or a refusal); why (may be NULL) describes the first refusal. Returns the number
  * accepted, or -1 if the store failed (then nothing of the batch is stored; err says why).
  */
-int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status,
-                struct errbuf *why, struct errbuf *err);
+int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status, struct errbuf *why,
+                struct errbuf *err);
 
 /*
  * Publishes content of kind in k's own feed: next seq, prev = head, timestamp now, signed,

@@ -11,7 +11,8 @@
 
 #include "ekonet/errbuf.h"
 
-/* Reads path into a new NUL-terminated buffer (*out, caller frees); refuses files over max bytes. */
+/* Reads path into a new NUL-terminated buffer (*out, caller frees); refuses files over max bytes.
+ */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, struct errbuf *err);
 
 /* Reads a stream (stdin) to EOF into a new NUL-terminated buffer; refuses over max bytes. */
@@ -19,8 +20,7 @@ int file_read_stream(int fd, const char *what, size_t max, char **out, size_t *l
                      struct errbuf *err);
 
 /* Creates path with mode, which must not exist yet, writes data and fsyncs file and directory. */
-int file_write_new(const char *path, const void *data, size_t len, mode_t mode,
-                   struct errbuf *err);
+int file_write_new(const char *path, const void *data, size_t len, mode_t mode, struct errbuf *err);
 
 /* Replaces path atomically (temporary file, fsync, rename, fsync of the directory). */
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,

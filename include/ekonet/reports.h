@@ -37,9 +37,9 @@ struct report_row {
     uint64_t seq;
     uint64_t timestamp_ms;
     int kind;
-    const char *title;   /* borrowed for the duration of the callback */
+    const char *title; /* borrowed for the duration of the callback */
     const char *summary;
-    const char *topics;  /* topics separated by '\n' */
+    const char *topics; /* topics separated by '\n' */
     uint32_t versions;
 };
 

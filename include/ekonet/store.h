@@ -57,7 +57,8 @@ int store_mark_fork(struct store *s, const uint8_t author[KEY_SIZE], uint64_t se
 
 /* Loads an entry by id or by author and seq: 1 found (*out, caller owns), 0 not, -1 error. */
 int store_get(struct store *s, const uint8_t id[ID_SIZE], struct entry **out);
-int store_get_seq(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq, struct entry **out);
+int store_get_seq(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq,
+                  struct entry **out);
 
 /* Resolves a hex id prefix: 1 unique (id filled), 0 none, 2 ambiguous, -1 error. */
 int store_resolve(struct store *s, const char *hex_prefix, uint8_t id[ID_SIZE]);

@@ -7,7 +7,8 @@
 
 #include <stddef.h>
 
-/* True if s is valid UTF-8 (no overlongs, no surrogates) of at most max bytes. */
+/* True if s is valid UTF-8 (no overlongs, no surrogates) of at most max bytes, with no control
+   characters but tab, newline and carriage return. */
 int text_valid_utf8(const char *s, size_t max);
 
 /* True if s is valid UTF-8 of 1..max bytes with no control characters (one line of text). */

@@ -1,0 +1,391 @@
+/*
+ * The store and the accept path: what is published survives reopening, batches are atomic,
+ * duplicates, gaps, forks and bad content are refused with their reasons, and the query
+ * tables can be rebuilt from the entries.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "content.pb-c.h"
+#include "ekonet/feed.h"
+#include "ekonet/project.h"
+#include "ekonet/reports.h"
+#include "ekonet/store.h"
+#include "wire.pb-c.h"
+
+#define MAX_CONTENT 65536
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct node_key me, other;
+    struct store *store;
+    struct feeds feeds;
+};
+
+static void open_store(struct fixture *f)
+{
+    struct errbuf err = {""};
+    f->store = store_open(f->path, &err);
+    if (!f->store) fail_msg("store_open: %s", err.msg);
+    memset(&f->feeds, 0, sizeof f->feeds);
+    f->feeds.store = f->store;
+    memset(f->feeds.network, 0xAB, ID_SIZE);
+    f->feeds.max_content = MAX_CONTENT;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    uint8_t seed[32];
+    key_lib_init();
+    strcpy(f->dir, "/tmp/ekonet-test-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/ekonet.db", f->dir);
+    memset(seed, 3, sizeof seed);
+    key_from_seed(&f->me, seed);
+    memset(seed, 4, sizeof seed);
+    key_from_seed(&f->other, seed);
+    open_store(f);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char p[160];
+    store_destroy(&f->store);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Packs a report with this title (and optionally the id it supersedes). */
+static uint8_t *report(const char *title, const uint8_t *supersedes, size_t *len)
+{
+    Ekonet__Report r = EKONET__REPORT__INIT;
+    r.title = (char *)title;
+    r.summary = "summary";
+    if (supersedes) {
+        r.has_supersedes = 1;
+        r.supersedes = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)supersedes};
+    }
+    *len = ekonet__report__get_packed_size(&r);
+    uint8_t *buf = malloc(*len);
+    ekonet__report__pack(&r, buf);
+    return buf;
+}
+
+static struct entry *publish(struct fixture *f, const char *title, const uint8_t *supersedes)
+{
+    size_t len;
+    uint8_t *c = report(title, supersedes, &len);
+    struct entry *e;
+    struct errbuf why = {""}, err = {""};
+    int rc =
+        feed_publish(&f->feeds, &f->me, EKONET__ENTRY_KIND__KIND_REPORT, c, len, &e, &why, &err);
+    free(c);
+    if (rc != ENTRY_OK) fail_msg("publish: %d %s %s", rc, why.msg, err.msg);
+    return e;
+}
+
+/* The other member's feed, built by hand as a peer would send it. */
+static struct entry **other_feed(struct fixture *f, size_t n)
+{
+    struct entry **v = calloc(n, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        char title[32];
+        size_t len;
+        snprintf(title, sizeof title, "report %zu", i + 1);
+        uint8_t *c = report(title, NULL, &len);
+        v[i] = entry_new(f->feeds.network, f->other.pub, i + 1, i ? v[i - 1]->id : NULL, 1000 + i,
+                         EKONET__ENTRY_KIND__KIND_REPORT, c, len);
+        entry_sign(v[i], &f->other);
+        free(c);
+    }
+    return v;
+}
+
+static void free_feed(struct entry **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) entry_destroy(&v[i]);
+    free(v);
+}
+
+static int accept(struct fixture *f, struct entry *const *v, size_t n, int *status)
+{
+    struct errbuf why = {""}, err = {""};
+    int rc = feed_accept(&f->feeds, v, n, status, &why, &err);
+    assert_int_not_equal(rc, -1);
+    return rc;
+}
+
+static void a_new_store_has_the_current_schema(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->store), "PRAGMA user_version", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->store), "PRAGMA journal_mode", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+}
+
+static void published_entries_survive_reopening(void **state)
+{
+    struct fixture *f = *state;
+    struct entry *e1 = publish(f, "Solpaneler på skolorna", NULL);
+    struct entry *e2 = publish(f, "Matavfall", NULL);
+    assert_int_equal(e1->seq, 1);
+    assert_int_equal(e2->seq, 2);
+    assert_memory_equal(e2->prev, e1->id, ID_SIZE);
+
+    store_destroy(&f->store);
+    open_store(f);
+    struct feed_head h;
+    assert_int_equal(store_head(f->store, f->me.pub, &h), 0);
+    assert_int_equal(h.seq, 2);
+    assert_memory_equal(h.id, e2->id, ID_SIZE);
+    struct entry *got;
+    assert_int_equal(store_get(f->store, e1->id, &got), 1);
+    assert_memory_equal(got->header, e1->header, e1->header_len);
+    assert_memory_equal(got->content, e1->content, e1->content_len);
+    assert_int_equal(entry_check(got, f->feeds.network, MAX_CONTENT), ENTRY_OK);
+    entry_destroy(&got);
+    assert_int_equal(store_get_seq(f->store, f->me.pub, 2, &got), 1);
+    assert_memory_equal(got->id, e2->id, ID_SIZE);
+    entry_destroy(&got);
+    assert_int_equal(store_get_seq(f->store, f->me.pub, 3, &got), 0);
+    uint64_t entries, feeds;
+    assert_int_equal(store_counts(f->store, &entries, &feeds), 0);
+    assert_int_equal(entries, 2);
+    assert_int_equal(feeds, 1);
+    entry_destroy(&e1);
+    entry_destroy(&e2);
+}
+
+static void a_batch_from_a_peer_is_accepted_in_order(void **state)
+{
+    struct fixture *f = *state;
+    struct entry **v = other_feed(f, 100);
+    int status[100];
+    assert_int_equal(accept(f, v, 100, status), 100);
+    for (int i = 0; i < 100; i++) assert_int_equal(status[i], ENTRY_OK);
+    struct feed_head h;
+    store_head(f->store, f->other.pub, &h);
+    assert_int_equal(h.seq, 100);
+    assert_int_equal(f->feeds.accepted, 100);
+    free_feed(v, 100);
+}
+
+static void duplicates_gaps_and_forks_are_told_apart(void **state)
+{
+    struct fixture *f = *state;
+    struct entry **v = other_feed(f, 5);
+    int status[5];
+    assert_int_equal(accept(f, v, 3, status), 3);
+    /* the same entries again: duplicates */
+    assert_int_equal(accept(f, v, 1, status), 0);
+    assert_int_equal(status[0], ENTRY_DUPLICATE);
+    /* seq 5 while the head is 3: a gap */
+    assert_int_equal(accept(f, &v[4], 1, status), 0);
+    assert_int_equal(status[0], ENTRY_GAP);
+    /* another entry with seq 2 signed by the same author: a fork */
+    size_t len;
+    uint8_t *c = report("forked", NULL, &len);
+    struct entry *fork = entry_new(f->feeds.network, f->other.pub, 2, v[0]->id, 5555,
+                                   EKONET__ENTRY_KIND__KIND_REPORT, c, len);
+    entry_sign(fork, &f->other);
+    assert_int_equal(accept(f, &fork, 1, status), 0);
+    assert_int_equal(status[0], ENTRY_FORK);
+    /* once the fork is marked, nothing past it is accepted */
+    assert_int_equal(store_mark_fork(f->store, f->other.pub, 2), 0);
+    assert_int_equal(accept(f, &v[3], 1, status), 0);
+    assert_int_equal(status[0], ENTRY_QUARANTINED);
+    assert_int_equal(f->feeds.refused[ENTRY_DUPLICATE], 1);
+    assert_int_equal(f->feeds.refused[ENTRY_GAP], 1);
+    assert_int_equal(f->feeds.refused[ENTRY_FORK], 1);
+    free(c);
+    entry_destroy(&fork);
+    free_feed(v, 5);
+}
+
+static void a_bad_entry_in_a_batch_is_refused_alone(void **state)
+{
+    struct fixture *f = *state;
+    struct entry **v = other_feed(f, 4);
+    v[2]->sigs[0].sig[0] ^= 1; /* forged */
+    int status[4];
+    assert_int_equal(accept(f, v, 4, status), 2);
+    assert_int_equal(status[0], ENTRY_OK);
+    assert_int_equal(status[1], ENTRY_OK);
+    assert_int_equal(status[2], ENTRY_BAD_SIGNATURE);
+    assert_int_equal(status[3], ENTRY_GAP); /* its predecessor was refused */
+    struct feed_head h;
+    store_head(f->store, f->other.pub, &h);
+    assert_int_equal(h.seq, 2);
+    free_feed(v, 4);
+}
+
+static void invalid_content_is_refused_with_the_field_named(void **state)
+{
+    struct fixture *f = *state;
+    size_t len;
+    uint8_t *c = report("", NULL, &len);
+    struct entry *e;
+    struct errbuf why = {""}, err = {""};
+    int rc =
+        feed_publish(&f->feeds, &f->me, EKONET__ENTRY_KIND__KIND_REPORT, c, len, &e, &why, &err);
+    assert_int_equal(rc, ENTRY_CONTENT_INVALID);
+    assert_non_null(strstr(why.msg, "title"));
+    assert_null(e);
+    free(c);
+    /* unknown kinds and undecodable content, too */
+    rc = feed_publish(&f->feeds, &f->me, 99, (const uint8_t *)"x", 1, &e, &why, &err);
+    assert_int_equal(rc, ENTRY_UNKNOWN_KIND);
+    rc = feed_publish(&f->feeds, &f->me, EKONET__ENTRY_KIND__KIND_REPORT,
+                      (const uint8_t *)"\xff\xff", 2, &e, &why, &err);
+    assert_int_equal(rc, ENTRY_CONTENT_INVALID);
+    uint64_t entries, feeds;
+    store_counts(f->store, &entries, &feeds);
+    assert_int_equal(entries, 0);
+}
+
+static int not_a_member(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq)
+{
+    (void)seq;
+    return memcmp(author, ctx, KEY_SIZE) == 0 ? ENTRY_OK : ENTRY_NOT_MEMBER;
+}
+
+static void entries_of_non_members_are_refused(void **state)
+{
+    struct fixture *f = *state;
+    f->feeds.member = not_a_member;
+    f->feeds.member_ctx = f->me.pub;
+    struct entry **v = other_feed(f, 1);
+    int status[1];
+    assert_int_equal(accept(f, v, 1, status), 0);
+    assert_int_equal(status[0], ENTRY_NOT_MEMBER);
+    free_feed(v, 1);
+}
+
+struct titles {
+    char text[512];
+    uint32_t versions[8];
+    int n;
+};
+
+static void collect(void *ctx, const struct report_row *r)
+{
+    struct titles *t = ctx;
+    strcat(t->text, r->title);
+    strcat(t->text, "|");
+    t->versions[t->n++] = r->versions;
+}
+
+static void edits_supersede_and_reindex_rebuilds_the_same(void **state)
+{
+    struct fixture *f = *state;
+    struct entry *a = publish(f, "Första", NULL);
+    struct entry *b = publish(f, "Andra", NULL);
+    struct entry *a2 = publish(f, "Första, reviderad", a->id);
+    struct report_filter filter = {NULL, 50};
+    struct titles before = {"", {0}, 0}, after = {"", {0}, 0};
+    uint64_t total;
+    assert_int_equal(reports_list(f->store, &filter, collect, &before, &total), 0);
+    assert_int_equal(total, 2);
+    assert_string_equal(before.text, "Första, reviderad|Andra|");
+    assert_int_equal(before.versions[0], 2);
+
+    /* wipe a projection row by hand, then rebuild from the entries */
+    sqlite3_exec(store_db(f->store), "DELETE FROM reports", NULL, NULL, NULL);
+    uint64_t count;
+    struct errbuf err;
+    assert_int_equal(project_rebuild(f->store, &count, &err), 0);
+    assert_int_equal(count, 3);
+    assert_int_equal(reports_list(f->store, &filter, collect, &after, &total), 0);
+    assert_string_equal(after.text, before.text);
+    assert_int_equal(after.versions[0], 2);
+    entry_destroy(&a);
+    entry_destroy(&b);
+    entry_destroy(&a2);
+}
+
+static void id_prefixes_resolve(void **state)
+{
+    struct fixture *f = *state;
+    struct entry *last = NULL;
+    for (int i = 0; i < 20; i++) {
+        entry_destroy(&last);
+        last = publish(f, "x", NULL);
+    }
+    char hex[ID_HEX];
+    uint8_t id[ID_SIZE];
+    for (int i = 0; i < ID_SIZE; i++) sprintf(hex + 2 * i, "%02x", last->id[i]);
+    assert_int_equal(store_resolve(f->store, hex, id), 1);
+    assert_memory_equal(id, last->id, ID_SIZE);
+    hex[12] = '\0';
+    assert_int_equal(store_resolve(f->store, hex, id), 1);
+    /* 20 entries among 16 first digits: some digit is shared */
+    int ambiguous = 0;
+    for (const char *d = "0123456789abcdef"; *d; d++) {
+        char one[2] = {*d, '\0'};
+        if (store_resolve(f->store, one, id) == 2) ambiguous = 1;
+    }
+    assert_true(ambiguous);
+    assert_int_equal(store_resolve(f->store, "zz", id), 0);
+    entry_destroy(&last);
+}
+
+static void a_newer_schema_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3_exec(store_db(f->store), "PRAGMA user_version=99", NULL, NULL, NULL);
+    store_destroy(&f->store);
+    struct errbuf err = {""};
+    assert_null(store_open(f->path, &err));
+    assert_non_null(strstr(err.msg, "newer than this ekonetd"));
+    sqlite3 *db;
+    sqlite3_open(f->path, &db);
+    sqlite3_exec(db, "PRAGMA user_version=1", NULL, NULL, NULL);
+    sqlite3_close(db);
+    open_store(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(a_new_store_has_the_current_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(published_entries_survive_reopening, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_batch_from_a_peer_is_accepted_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(duplicates_gaps_and_forks_are_told_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_bad_entry_in_a_batch_is_refused_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(invalid_content_is_refused_with_the_field_named, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(entries_of_non_members_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(edits_supersede_and_reindex_rebuilds_the_same, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(id_prefixes_resolve, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_newer_schema_is_refused, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
