@@ -54,11 +54,13 @@ int cli_fail(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 
 int cli_parse_common(struct cli *c, int argc, char **argv, int max_args);
 
 /*
- * Sends req to the node and waits for its reply. Returns EXIT_OK with *reply (caller frees
- * with ekonet__api_reply__free_unpacked), EXIT_UNREACHABLE with a hint printed, or EXIT_FAIL
- * (the node answered with an error, which has been printed).
+ * Sends req to the node and waits for its reply, which must carry the result `expect`.
+ * Returns EXIT_OK with *reply (caller frees with ekonet__api_reply__free_unpacked),
+ * EXIT_UNREACHABLE with a hint printed, or EXIT_FAIL (the node answered with an error, or
+ * with something unexpected; the message has been printed).
  */
-int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply **reply);
+int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__ResultCase expect,
+             Ekonet__ApiReply **reply);
 
 /* Output helpers (output.c). */
 void out_json(cJSON *root);                                    /* prints and frees root */

@@ -56,7 +56,8 @@ static int print_error(const Ekonet__ApiError *e)
     return EXIT_FAIL;
 }
 
-int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply **reply)
+int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__ResultCase expect,
+             Ekonet__ApiReply **reply)
 {
     char path[256], endpoint[300];
     *reply = NULL;
@@ -100,6 +101,13 @@ int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply **re
     }
     if ((*reply)->error) {
         rc = print_error((*reply)->error);
+        ekonet__api_reply__free_unpacked(*reply, NULL);
+        *reply = NULL;
+        goto out;
+    }
+    if ((*reply)->result_case != expect) {
+        fprintf(stderr,
+                "ekonet: the node sent an unexpected reply (is ekonetd the same version?)\n");
         ekonet__api_reply__free_unpacked(*reply, NULL);
         *reply = NULL;
         goto out;

@@ -166,10 +166,9 @@ static int publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t 
     p.kind = kind;
     p.content = (ProtobufCBinaryData){len, (uint8_t *)content};
     Ekonet__ApiReply *reply;
-    int rc = cli_call(c, &req, &reply);
+    int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_PUBLISH, &reply);
     if (rc != EXIT_OK) return rc;
-    if (reply->result_case != EKONET__API_REPLY__RESULT_PUBLISH ||
-        reply->publish->id.len != ID_SIZE) {
+    if (reply->publish->id.len != ID_SIZE) {
         ekonet__api_reply__free_unpacked(reply, NULL);
         return cli_fail(c, "the node sent an unexpected reply");
     }
@@ -399,12 +398,8 @@ static int report_list(struct cli *c, int argc, char **argv)
     req.op_case = EKONET__API_REQUEST__OP_REPORT_LIST;
     req.report_list = &lr;
     Ekonet__ApiReply *reply;
-    int rc = cli_call(c, &req, &reply);
+    int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_LIST, &reply);
     if (rc != EXIT_OK) return rc;
-    if (reply->result_case != EKONET__API_REPLY__RESULT_REPORT_LIST) {
-        ekonet__api_reply__free_unpacked(reply, NULL);
-        return cli_fail(c, "the node sent an unexpected reply");
-    }
     const Ekonet__ReportListReply *l = reply->report_list;
     if (c->json) {
         cJSON *o = cJSON_CreateObject();
@@ -526,11 +521,8 @@ static int report_show(struct cli *c, int argc, char **argv)
     req.report_get = &gr;
     gr.id = argv[optind];
     Ekonet__ApiReply *reply;
-    if ((rc = cli_call(c, &req, &reply)) != EXIT_OK) return rc;
-    if (reply->result_case != EKONET__API_REPLY__RESULT_REPORT_GET) {
-        ekonet__api_reply__free_unpacked(reply, NULL);
-        return cli_fail(c, "the node sent an unexpected reply");
-    }
+    if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_GET, &reply)) != EXIT_OK)
+        return rc;
     if (c->json)
         show_json(reply->report_get);
     else

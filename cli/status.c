@@ -87,11 +87,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
     req.op_case = EKONET__API_REQUEST__OP_STATUS;
     req.status = &sreq;
     Ekonet__ApiReply *reply;
-    if ((rc = cli_call(c, &req, &reply)) != EXIT_OK) return rc;
-    if (reply->result_case != EKONET__API_REPLY__RESULT_STATUS) {
-        ekonet__api_reply__free_unpacked(reply, NULL);
-        return cli_fail(c, "the node sent an unexpected reply");
-    }
+    if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_STATUS, &reply)) != EXIT_OK) return rc;
     if (c->json)
         print_json(reply->status);
     else

@@ -356,23 +356,11 @@ void api_handle(struct node *n)
 {
     for (int i = 0; i < API_BURST; i++) {
         zmq_msg_t rid, body;
-        zmq_msg_init(&rid);
-        if (zmq_msg_recv(&rid, n->api, ZMQ_DONTWAIT) < 0) {
+        int frames = node_recv_routed(n->api, &rid, &body);
+        if (frames < 0) {
+            zmq_msg_close(&body);
             zmq_msg_close(&rid);
             return;
-        }
-        zmq_msg_init(&body);
-        int frames = 1, more = zmq_msg_more(&rid);
-        if (more && zmq_msg_recv(&body, n->api, ZMQ_DONTWAIT) >= 0) {
-            frames++;
-            more = zmq_msg_more(&body);
-        }
-        while (more) {
-            zmq_msg_t extra;
-            zmq_msg_init(&extra);
-            more = zmq_msg_recv(&extra, n->api, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&extra);
-            zmq_msg_close(&extra);
-            frames++;
         }
         n->stats.api_requests++;
         struct call c = {.node = n};

@@ -50,6 +50,26 @@ const char *node_member_name(const struct node *n, const uint8_t key[KEY_SIZE])
     return NULL;
 }
 
+int node_recv_routed(void *sock, zmq_msg_t *rid, zmq_msg_t *body)
+{
+    zmq_msg_init(rid);
+    zmq_msg_init(body);
+    if (zmq_msg_recv(rid, sock, ZMQ_DONTWAIT) < 0) return -1;
+    int frames = 1, more = zmq_msg_more(rid);
+    if (more && zmq_msg_recv(body, sock, ZMQ_DONTWAIT) >= 0) {
+        frames++;
+        more = zmq_msg_more(body);
+    }
+    while (more) {
+        zmq_msg_t extra;
+        zmq_msg_init(&extra);
+        more = zmq_msg_recv(&extra, sock, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&extra);
+        zmq_msg_close(&extra);
+        frames++;
+    }
+    return frames;
+}
+
 static int setopt_int(void *sock, int opt, int value)
 {
     return zmq_setsockopt(sock, opt, &value, sizeof value);

@@ -15,6 +15,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include <zmq.h>
+
 #include "ekonet/catalogue.h"
 #include "ekonet/config.h"
 #include "ekonet/feed.h"
@@ -68,6 +70,14 @@ const char *node_member_name(const struct node *n, const uint8_t key[KEY_SIZE]);
 
 /* Milliseconds since 1970. */
 uint64_t node_now_ms(void);
+
+/*
+ * Receives one message from a ROUTER without blocking: rid gets the routing id, body the
+ * first frame after it; further frames are drained. Returns the number of frames (2 for a
+ * well-formed message) or -1 when nothing is waiting. rid and body are initialised either
+ * way; the caller closes both.
+ */
+int node_recv_routed(void *sock, zmq_msg_t *rid, zmq_msg_t *body);
 
 /* ZAP: answers one handshake request (zap.c). */
 void zap_handle(struct node *n);

@@ -14,24 +14,11 @@ void peer_handle(struct node *n)
 {
     for (int i = 0; i < PEER_BURST; i++) {
         zmq_msg_t rid, body;
-        zmq_msg_init(&rid);
-        if (zmq_msg_recv(&rid, n->router, ZMQ_DONTWAIT) < 0) {
+        int frames = node_recv_routed(n->router, &rid, &body);
+        if (frames < 0) {
+            zmq_msg_close(&body);
             zmq_msg_close(&rid);
             return;
-        }
-        zmq_msg_init(&body);
-        int frames = 1, more = zmq_msg_more(&rid);
-        if (more && zmq_msg_recv(&body, n->router, ZMQ_DONTWAIT) >= 0) {
-            frames++;
-            more = zmq_msg_more(&body);
-        }
-        /* A peer message is exactly one frame; drain and drop anything else. */
-        while (more) {
-            zmq_msg_t extra;
-            zmq_msg_init(&extra);
-            more = zmq_msg_recv(&extra, n->router, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&extra);
-            zmq_msg_close(&extra);
-            frames++;
         }
         int ok = frames == 2;
         const char *user = ok ? zmq_msg_gets(&body, "User-Id") : NULL;
