@@ -47,6 +47,16 @@ int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(p
 /* Reports a failure as "ekonet: message" and returns EXIT_FAIL. */
 int cli_fail(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A command of a group ("report add"). */
+struct cli_sub {
+    const char *name;
+    int (*run)(struct cli *c, int argc, char **argv);
+};
+
+/* Runs the group's command named by argv[1] (subs ends with a NULL name); c->usage is the
+   group's help. */
+int cli_dispatch(struct cli *c, int argc, char **argv, const struct cli_sub *subs);
+
 /* Returned by option parsing when the command should go on (any other value: exit with it). */
 #define CLI_CONTINUE (-1)
 
@@ -80,5 +90,9 @@ cJSON *out_json_hex(const uint8_t *p, size_t n);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_board(struct cli *c, int argc, char **argv);
+int cmd_application(struct cli *c, int argc, char **argv);
+int cmd_join(struct cli *c, int argc, char **argv);
+int cmd_members(struct cli *c, int argc, char **argv);
 
 #endif

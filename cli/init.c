@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ekonet/board.h"
 #include "ekonet/config.h"
 #include "ekonet/file.h"
 #include "ekonet/hex.h"
@@ -30,14 +31,6 @@ static const char usage[] =
     "  --listen ENDPOINT  where other nodes connect (default tcp://*:7650)\n"
     "  --dir DIR          the data directory (default $EKONET_DIR or /var/lib/ekonet)\n"
     "  --json             print the result as JSON\n";
-
-/* Until the node joins a network it is alone in one of its own, named after its key. */
-static void solo_network(uint8_t net[ID_SIZE], const uint8_t pub[KEY_SIZE])
-{
-    uint8_t buf[32 + KEY_SIZE] = "ekonet-solo-network-v1";
-    memcpy(buf + 32, pub, KEY_SIZE);
-    key_hash(net, buf, sizeof buf);
-}
 
 int cmd_init(struct cli *c, int argc, char **argv)
 {
@@ -105,7 +98,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
     char title[200], id[ID_HEX];
     if (key_generate(&k) < 0) return cli_fail(c, "cannot generate a key");
     snprintf(title, sizeof title, "ekonet node key of %s (%s)", name, code);
-    solo_network(net, k.pub);
+    network_solo_id(net, k.pub); /* alone until it joins a network */
     int rc = EXIT_OK;
     if (config_write_default(confpath, name, code, listen, net, &err) < 0) {
         rc = cli_fail(c, "%s", err.msg);

@@ -20,7 +20,11 @@ static const struct command {
 } commands[] = {
     {"init", cmd_init, "create a node: data directory, key and configuration"},
     {"status", cmd_status, "this node: identity, network, entries, sessions, errors"},
+    {"application", cmd_application, "write this node's membership application for the board"},
+    {"join", cmd_join, "join the network described by a bundle from the board"},
+    {"members", cmd_members, "the network's members: who, since when, by which decision"},
     {"report", cmd_report, "experience reports: add, list, show"},
+    {"board", cmd_board, "the board's tools: charter, admissions, revocations, signatures"},
 };
 
 static void overview(FILE *f)
@@ -30,7 +34,7 @@ static void overview(FILE *f)
                "experience reports, green key indicators and contact requests.\n\n"
                "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
             "\nOptions (also accepted after the command):\n"
             "  --dir DIR    the node's data directory (default $EKONET_DIR or %s)\n"
@@ -87,6 +91,26 @@ int cli_fail(struct cli *c, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return EXIT_FAIL;
+}
+
+int cli_dispatch(struct cli *c, int argc, char **argv, const struct cli_sub *subs)
+{
+    const char *group = c->command;
+    if (argc < 2 || argv[1][0] == '-') {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+            return cli_help(c);
+        return cli_usage_error(c, "give a command");
+    }
+    for (const struct cli_sub *s = subs; s->name; s++) {
+        if (strcmp(argv[1], s->name) == 0) {
+            static char name[64];
+            snprintf(name, sizeof name, "%s %s", group, s->name);
+            c->command = name;
+            optind = 0; /* glibc: 0 restarts getopt for a new argument vector */
+            return s->run(c, argc - 1, argv + 1);
+        }
+    }
+    return cli_usage_error(c, "unknown command \"%s\"", argv[1]);
 }
 
 int cli_parse_common(struct cli *c, int argc, char **argv, int max_args)

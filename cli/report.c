@@ -533,24 +533,8 @@ static int report_show(struct cli *c, int argc, char **argv)
 
 int cmd_report(struct cli *c, int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        int (*run)(struct cli *c, int argc, char **argv);
-    } subs[] = {{"add", report_add}, {"list", report_list}, {"show", report_show}};
+    static const struct cli_sub subs[] = {
+        {"add", report_add}, {"list", report_list}, {"show", report_show}, {NULL, NULL}};
     c->usage = usage_group;
-    if (argc < 2 || argv[1][0] == '-') {
-        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-            return cli_help(c);
-        return cli_usage_error(c, "give a command: add, list or show");
-    }
-    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-        if (strcmp(argv[1], subs[i].name) == 0) {
-            static char name[32];
-            snprintf(name, sizeof name, "report %s", subs[i].name);
-            c->command = name;
-            optind = 0; /* glibc: 0 restarts getopt for a new argument vector */
-            return subs[i].run(c, argc - 1, argv + 1);
-        }
-    }
-    return cli_usage_error(c, "unknown command \"%s\" (add, list or show)", argv[1]);
+    return cli_dispatch(c, argc, argv, subs);
 }

@@ -32,6 +32,14 @@ static void print_json(const Ekonet__StatusReply *s)
     cJSON_AddNumberToObject(o, "sessions", s->sessions);
     cJSON_AddNumberToObject(o, "handshakes_refused", (double)s->handshakes_refused);
     cJSON_AddNumberToObject(o, "api_errors", (double)s->api_errors);
+    cJSON_AddNumberToObject(o, "peer_messages", (double)s->peer_messages);
+    cJSON_AddBoolToObject(o, "joined", s->joined);
+    if (s->network_name)
+        cJSON_AddStringToObject(o, "network_name", s->network_name);
+    else
+        cJSON_AddNullToObject(o, "network_name");
+    cJSON_AddNumberToObject(o, "members", s->members);
+    cJSON_AddBoolToObject(o, "member", s->member);
     cJSON *errs = cJSON_AddArrayToObject(o, "last_errors");
     for (size_t i = 0; i < s->n_last_errors; i++)
         cJSON_AddItemToArray(errs, cJSON_CreateString(s->last_errors[i]));
@@ -59,7 +67,14 @@ static void print_text(const struct cli *c, const Ekonet__StatusReply *s)
     const struct place *p = place_lookup(s->code);
     row(c, "Node", "%s (%s, %s)", s->name, s->code, p ? place_kind_str(p->kind) : "unknown code");
     row(c, "Node id", "%s", out_hex(id, s->node_id.data, s->node_id.len));
-    row(c, "Network", "%s", out_hex(net, s->network_id.data, s->network_id.len));
+    if (s->joined)
+        row(c, "Network", "%s (%s)", s->network_name ? s->network_name : "?",
+            out_hex(net, s->network_id.data, s->network_id.len));
+    else
+        row(c, "Network", "none yet (join one with: ekonet join BUNDLE)");
+    if (s->joined)
+        row(c, "Membership", "%s; %u member%s", s->member ? "admitted" : "not admitted", s->members,
+            s->members == 1 ? "" : "s");
     row(c, "Version", "%s", s->version);
     row(c, "Uptime", "%s", out_duration(up, sizeof up, s->uptime_s));
     row(c, "Listening", "%s", s->listen);

@@ -9,7 +9,9 @@
 
 #include <zmq.h>
 
+#include "ekonet/board.h"
 #include "ekonet/hex.h"
+#include "ekonet/roster.h"
 #include "ekonet/log.h"
 #include "node.h"
 
@@ -46,8 +48,97 @@ void node_error(struct node *n, const char *fmt, ...)
 
 const char *node_member_name(const struct node *n, const uint8_t key[KEY_SIZE])
 {
+    const struct member *m = n->roster ? roster_member(n->roster, key) : NULL;
+    if (m) return m->name;
     if (memcmp(key, n->key.pub, KEY_SIZE) == 0) return n->cfg->name;
     return NULL;
+}
+
+int node_admits(const struct node *n, const uint8_t key[KEY_SIZE])
+{
+    if (n->roster) {
+        const struct member *m = roster_member(n->roster, key);
+        return m && m->status == MEMBER_ADMITTED;
+    }
+    for (size_t i = 0; i < n->cfg->nallow; i++)
+        if (memcmp(n->cfg->allow[i], key, KEY_SIZE) == 0) return 1;
+    return 0;
+}
+
+/* The catalogue in force: the board's newest revision, else the default shipped. */
+static struct catalogue *catalogue_in_force(struct node *n, char *revision, size_t size)
+{
+    snprintf(revision, size, "default");
+    sqlite3_stmt *st = n->roster ? store_stmt(n->store, "SELECT revision, content FROM"
+                                                        " catalogue_in_force WHERE one=1")
+                                 : NULL;
+    struct catalogue *c = NULL;
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(revision, size, "%s", (const char *)sqlite3_column_text(st, 0));
+        c = catalogue_from_content(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+    }
+    if (st) sqlite3_reset(st);
+    return c ? c : catalogue_default();
+}
+
+/* Drops every inbound session by rebinding the peer socket; members reconnect at once. */
+static void cut_sessions(struct node *n)
+{
+    char ep[256];
+    size_t len = sizeof ep;
+    if (zmq_getsockopt(n->router, ZMQ_LAST_ENDPOINT, ep, &len) < 0 ||
+        zmq_unbind(n->router, ep) < 0) {
+        node_error(n, "cannot close sessions: %s", zmq_strerror(zmq_errno()));
+        return;
+    }
+    for (int i = 0; i < 50; i++) {
+        if (zmq_bind(n->router, n->cfg->listen) == 0) return;
+        usleep(20000); /* the old listener closes in libzmq's I/O thread */
+    }
+    node_error(n, "cannot listen on %s again: %s", n->cfg->listen, zmq_strerror(zmq_errno()));
+}
+
+void node_roster_changed(struct node *n)
+{
+    if (!n->roster || n->feeds.roster_changes == n->roster_seen) return;
+    n->roster_seen = n->feeds.roster_changes;
+    if (n->roster->nrevoked > n->revoked_seen) {
+        elog(ELOG_INFO, "sessions cut", "reason=revocation revoked=%zu", n->roster->nrevoked);
+        cut_sessions(n);
+    }
+    n->revoked_seen = n->roster->nrevoked;
+    char revision[64], q[96];
+    struct catalogue *c = catalogue_in_force(n, revision, sizeof revision);
+    catalogue_destroy(&n->catalogue);
+    n->catalogue = c;
+    elog(ELOG_INFO, "roster", "members=%zu revoked=%zu board_seq=%llu catalogue=%s",
+         n->roster->nmembers - n->roster->nrevoked, n->roster->nrevoked,
+         (unsigned long long)n->roster->board_seq, elog_quote(q, sizeof q, revision));
+}
+
+/* Finds out whether the node belongs to a network: its store holds that network's charter. */
+static int open_roster(struct node *n, struct errbuf *err)
+{
+    char want[ID_HEX], have[ID_HEX];
+    uint8_t solo[ID_SIZE];
+    if (!(n->roster = roster_load(n->store, err))) return -1;
+    hex_encode(want, n->cfg->network, ID_SIZE);
+    if (n->roster->joined) {
+        if (memcmp(n->roster->network, n->cfg->network, ID_SIZE) != 0)
+            return errbuf_set(err, "the store belongs to network %s but %s names network %s",
+                              hex_encode(have, n->roster->network, ID_SIZE), n->cfg->path, want);
+        n->feeds.roster = n->roster;
+        n->revoked_seen = n->roster->nrevoked;
+        return 0;
+    }
+    network_solo_id(solo, n->key.pub);
+    if (memcmp(solo, n->cfg->network, ID_SIZE) != 0)
+        return errbuf_set(err,
+                          "%s names network %s, but this node has not joined it; "
+                          "run: ekonet join BUNDLE",
+                          n->cfg->path, want);
+    roster_destroy(&n->roster); /* alone: the allow list decides who may connect */
+    return 0;
 }
 
 int node_recv_routed(void *sock, zmq_msg_t *rid, zmq_msg_t *body)
@@ -142,7 +233,9 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
     n->feeds.store = store;
     memcpy(n->feeds.network, cfg->network, ID_SIZE);
     n->feeds.max_content = cfg->max_content;
-    n->catalogue = catalogue_default();
+    if (open_roster(n, err) < 0) goto fail;
+    char revision[64];
+    n->catalogue = catalogue_in_force(n, revision, sizeof revision);
     n->zctx = zmq_ctx_new();
     if (!n->catalogue || !n->zctx) {
         errbuf_set(err, "cannot start: out of memory");
@@ -172,6 +265,7 @@ void node_destroy(struct node **pn)
     if (n->zctx) zmq_ctx_term(n->zctx);
     if (n->api_path[0]) unlink(n->api_path);
     catalogue_destroy(&n->catalogue);
+    roster_destroy(&n->roster);
     key_wipe(&n->key);
     free(n);
     *pn = NULL;

@@ -29,7 +29,7 @@ struct node_stats {
     uint64_t handshakes_accepted;
     uint64_t handshakes_refused;
     uint64_t peer_messages;
-    uint64_t peer_dropped; /* no User-Id, too large or malformed */
+    uint64_t peer_dropped; /* no User-Id, not a member (any more), or malformed */
     uint64_t api_requests;
     uint64_t api_errors;
 };
@@ -39,6 +39,9 @@ struct node {
     struct node_key key;
     struct store *store;
     struct feeds feeds;
+    struct roster *roster;       /* = feeds.roster; NULL before the node joins a network */
+    uint64_t roster_seen;        /* feeds.roster_changes already acted on */
+    size_t revoked_seen;         /* revocations already acted on */
     struct catalogue *catalogue; /* the indicator catalogue in force */
     void *zctx;
     void *zap;
@@ -61,6 +64,17 @@ int node_run(struct node *n);
 
 /* Closes every socket and frees the node (not the store). */
 void node_destroy(struct node **n);
+
+/*
+ * Acts on changes of the roster after entries were accepted: a revocation cuts every
+ * session (members reconnect and the ZAP handler refuses the revoked one), a catalogue
+ * revision replaces the catalogue in force.
+ */
+void node_roster_changed(struct node *n);
+
+/* True if key (Ed25519) may talk to this node now: an admitted member, or allowed by the
+   configuration of a node that has not joined a network. */
+int node_admits(const struct node *n, const uint8_t key[KEY_SIZE]);
 
 /* Records an error for `ekonet status` and logs it. */
 void node_error(struct node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

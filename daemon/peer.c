@@ -5,6 +5,7 @@
  */
 #include <zmq.h>
 
+#include "ekonet/hex.h"
 #include "ekonet/log.h"
 #include "node.h"
 
@@ -20,11 +21,16 @@ void peer_handle(struct node *n)
             zmq_msg_close(&rid);
             return;
         }
-        int ok = frames == 2;
-        const char *user = ok ? zmq_msg_gets(&body, "User-Id") : NULL;
-        if (!user || !*user) {
+        const char *user = frames == 2 ? zmq_msg_gets(&body, "User-Id") : NULL;
+        uint8_t key[KEY_SIZE];
+        const char *drop = frames != 2                                    ? "frames"
+                           : !user || hex_decode(key, KEY_SIZE, user) < 0 ? "no_user_id"
+                           : !node_admits(n, key)                         ? "not_member"
+                                                                          : NULL;
+        if (drop) {
+            /* A revoked member's message can still arrive before its session is cut. */
             n->stats.peer_dropped++;
-            elog(ELOG_DEBUG, "peer message dropped", "reason=%s", ok ? "no_user_id" : "frames");
+            elog(ELOG_DEBUG, "peer message dropped", "reason=%s", drop);
         } else {
             n->stats.peer_messages++;
         }

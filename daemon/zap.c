@@ -4,8 +4,9 @@
  * member's node id (its Ed25519 key, hex) as User-Id, or 400. Every message a peer sends
  * afterwards carries that User-Id, which is how the node knows who sent it.
  *
- * Who is admitted: the node ids in [network] allow (until the roster exists). A request that
- * is not well formed is answered 500 and counted; it cannot come from anyone but libzmq.
+ * Who is admitted: the roster's admitted members; before the node has joined a network, the
+ * node ids in [network] allow. A request that is not well formed is answered 500 and counted;
+ * it cannot come from anyone but libzmq.
  */
 #include <string.h>
 
@@ -13,6 +14,7 @@
 
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
+#include "ekonet/roster.h"
 #include "node.h"
 
 #define ZAP_FRAMES 7 /* version, request id, domain, address, identity, mechanism, key */
@@ -52,9 +54,17 @@ static void send_str(void *sock, const void *data, size_t len, int more)
     zmq_send(sock, data, len, more ? ZMQ_SNDMORE : 0);
 }
 
-/* Finds the node id whose CURVE key is curve; 0 and fills id if admitted. */
-static int admitted(const struct node *n, const uint8_t curve[KEY_SIZE], uint8_t id[KEY_SIZE])
+/* Finds the member whose CURVE key is curve; 0 with its node id, or -1 with the reason. */
+static int admitted(const struct node *n, const uint8_t curve[KEY_SIZE], uint8_t id[KEY_SIZE],
+                    const char **reason)
 {
+    if (n->roster) {
+        const struct member *m = roster_member_by_curve(n->roster, curve);
+        *reason = !m ? "not_member" : m->status != MEMBER_ADMITTED ? "revoked" : NULL;
+        if (*reason) return -1;
+        memcpy(id, m->key, KEY_SIZE);
+        return 0;
+    }
     for (size_t i = 0; i < n->cfg->nallow; i++) {
         uint8_t c[KEY_SIZE];
         if (key_pub_to_curve(c, n->cfg->allow[i]) == 0 && memcmp(c, curve, KEY_SIZE) == 0) {
@@ -62,6 +72,7 @@ static int admitted(const struct node *n, const uint8_t curve[KEY_SIZE], uint8_t
             return 0;
         }
     }
+    *reason = "not_allowed";
     return -1;
 }
 
@@ -80,7 +91,8 @@ void zap_handle(struct node *n)
         if (alen >= sizeof addr) alen = sizeof addr - 1;
         memcpy(addr, zmq_msg_data(&r.frames[3]), alen);
         addr[alen] = '\0';
-        if (admitted(n, curve, id) == 0) {
+        const char *reason;
+        if (admitted(n, curve, id, &reason) == 0) {
             status = "200";
             text = "OK";
             hex_encode(user, id, KEY_SIZE);
@@ -91,8 +103,8 @@ void zap_handle(struct node *n)
             status = "400";
             text = "not a member of this network";
             n->stats.handshakes_refused++;
-            elog(ELOG_WARN, "peer refused", "addr=%s curve_key=%s reason=not_member",
-                 elog_quote(q, sizeof q, addr), hex_encode(ckey, curve, KEY_SIZE));
+            elog(ELOG_WARN, "peer refused", "addr=%s curve_key=%s reason=%s",
+                 elog_quote(q, sizeof q, addr), hex_encode(ckey, curve, KEY_SIZE), reason);
         }
     } else {
         n->stats.handshakes_refused++;

@@ -5,6 +5,7 @@
 #include "ekonet/content.h"
 #include "ekonet/csv.h"
 #include "ekonet/text.h"
+#include "content.pb-c.h"
 
 extern const unsigned char share_indicators_default[];
 extern const size_t share_indicators_default_len;
@@ -126,4 +127,49 @@ size_t catalogue_count(const struct catalogue *c)
 const struct indicator *catalogue_at(const struct catalogue *c, size_t i)
 {
     return i < c->n ? &c->items[i] : NULL;
+}
+
+struct catalogue *catalogue_from_content(const uint8_t *data, size_t len)
+{
+    Ekonet__Catalogue *m = ekonet__catalogue__unpack(NULL, len, data);
+    struct catalogue *c = m ? calloc(1, sizeof *c) : NULL;
+    for (size_t i = 0; c && i < m->n_indicators && i < CATALOGUE_MAX; i++) {
+        const Ekonet__Indicator *in = m->indicators[i];
+        struct indicator *it = &c->items[c->n++];
+        it->code = strdup(in->code);
+        it->name_sv = strdup(in->name_sv);
+        it->name_en = strdup(in->name_en);
+        it->unit = strdup(in->unit);
+        it->lower_is_better = in->lower_is_better;
+        it->source = strdup(in->source ? in->source : "");
+        if (!it->code || !it->name_sv || !it->name_en || !it->unit || !it->source)
+            catalogue_destroy(&c);
+    }
+    if (m) ekonet__catalogue__free_unpacked(m, NULL);
+    return c;
+}
+
+int catalogue_to_content(const struct catalogue *c, const char *revision, uint8_t **out,
+                         size_t *len)
+{
+    Ekonet__Catalogue m = EKONET__CATALOGUE__INIT;
+    Ekonet__Indicator items[CATALOGUE_MAX], *ptrs[CATALOGUE_MAX];
+    m.revision = (char *)revision;
+    for (size_t i = 0; i < c->n; i++) {
+        ekonet__indicator__init(&items[i]);
+        items[i].code = c->items[i].code;
+        items[i].name_sv = c->items[i].name_sv;
+        items[i].name_en = c->items[i].name_en;
+        items[i].unit = c->items[i].unit;
+        items[i].lower_is_better = c->items[i].lower_is_better;
+        items[i].source = c->items[i].source;
+        ptrs[i] = &items[i];
+    }
+    m.n_indicators = c->n;
+    m.indicators = ptrs;
+    *len = ekonet__catalogue__get_packed_size(&m);
+    *out = malloc(*len ? *len : 1);
+    if (!*out) return -1;
+    ekonet__catalogue__pack(&m, *out);
+    return 0;
 }

@@ -135,6 +135,15 @@ static int handler(void *user, const char *section, const char *name, const char
             c->has_network = 1;
             return 1;
         }
+        if (strcmp(name, "seed") == 0) {
+            uint8_t key[KEY_SIZE];
+            const char *ep;
+            if (!config_parse_seed(value, key, &ep))
+                return fail(p, "seed must be NODE_ID@tcp://HOST:PORT, not \"%.80s\"", value);
+            if (c->nseeds == CONFIG_MAX_SEEDS) return fail(p, "too many seed lines");
+            if (!c->seeds && !(c->seeds = calloc(CONFIG_MAX_SEEDS, sizeof *c->seeds))) return 0;
+            return (c->seeds[c->nseeds] = strdup(value)) != NULL && ++c->nseeds;
+        }
         if (strcmp(name, "allow") == 0) {
             uint8_t key[KEY_SIZE], curve[KEY_SIZE];
             if (hex_decode(key, KEY_SIZE, value) < 0 || key_pub_to_curve(curve, key) < 0)
@@ -181,6 +190,8 @@ void config_free(struct config *c)
     free(c->listen);
     free(c->advertise);
     free(c->allow);
+    for (size_t i = 0; i < c->nseeds; i++) free(c->seeds[i]);
+    free(c->seeds);
     memset(c, 0, sizeof *c);
 }
 
@@ -267,7 +278,9 @@ int config_write_default(const char *path, const char *name, const char *code, c
         "[network]\n"
         "# The network this node belongs to (BLAKE2b-256 of its charter). `ekonet join` sets it.\n"
         "id = %s\n"
-        "# Node ids allowed to connect before the network's roster is known; one per line.\n"
+        "# Members to dial first, NODE_ID@ENDPOINT, one per line (`ekonet join` sets them).\n"
+        "#seed = 64 hex digits@tcp://ekonet.example.se:7650\n"
+        "# Before joining a network: node ids allowed to connect; one per line.\n"
         "#allow = 64 hex digits\n"
         "\n"
         "[limits]\n"
@@ -280,4 +293,72 @@ int config_write_default(const char *path, const char *name, const char *code, c
         path, name, code, listen, id);
     if (n < 0 || (size_t)n >= sizeof text) return errbuf_set(err, "configuration too long");
     return file_write_new(path, text, (size_t)n, 0640, err);
+}
+
+int config_parse_seed(const char *s, uint8_t key[KEY_SIZE], const char **endpoint)
+{
+    char hex[2 * KEY_SIZE + 1];
+    const char *at = strchr(s, '@');
+    uint8_t curve[KEY_SIZE];
+    if (!at || at - s != 2 * KEY_SIZE) return 0;
+    memcpy(hex, s, 2 * KEY_SIZE);
+    hex[2 * KEY_SIZE] = '\0';
+    if (hex_decode(key, KEY_SIZE, hex) < 0 || key_pub_to_curve(curve, key) < 0) return 0;
+    if (strncmp(at + 1, "tcp://", 6) != 0 || !valid_endpoint(at + 1)) return 0;
+    *endpoint = at + 1;
+    return 1;
+}
+
+/* Appends line (and a newline) to the buffer; -1 when it is full. */
+static int put_line(char *buf, size_t size, size_t *len, const char *line)
+{
+    int n = snprintf(buf + *len, size - *len, "%s\n", line);
+    if (n < 0 || (size_t)n >= size - *len) return -1;
+    *len += (size_t)n;
+    return 0;
+}
+
+int config_set_network(const char *path, const uint8_t network[ID_SIZE], char *const *seeds,
+                       size_t nseeds, struct errbuf *err)
+{
+    char *text, id[ID_HEX], line[512];
+    if (file_read_all(path, 256 * 1024, &text, NULL, err) < 0) return -1;
+    size_t size = strlen(text) + 1024 + nseeds * 200, len = 0;
+    char *out = malloc(size);
+    if (!out) {
+        free(text);
+        return errbuf_set(err, "out of memory");
+    }
+    hex_encode(id, network, ID_SIZE);
+    int in_network = 0, wrote = 0, rc = 0;
+    for (char *p = text; *p && rc == 0;) {
+        char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        snprintf(line, sizeof line, "%.*s", (int)(l < sizeof line - 1 ? l : sizeof line - 1), p);
+        p += l + (nl ? 1 : 0);
+        const char *t = line + strspn(line, " \t");
+        if (*t == '[') in_network = strncmp(t, "[network]", 9) == 0;
+        if (in_network &&
+            (strncmp(t, "id", 2) == 0 && strchr(t, '=') && strspn(t + 2, " \t=") > 0)) {
+            /* the one id line, followed by the seeds */
+            snprintf(line, sizeof line, "id = %s", id);
+            rc = put_line(out, size, &len, line);
+            for (size_t i = 0; i < nseeds && rc == 0; i++) {
+                snprintf(line, sizeof line, "seed = %s", seeds[i]);
+                rc = put_line(out, size, &len, line);
+            }
+            wrote = 1;
+            continue;
+        }
+        if (in_network && strncmp(t, "seed", 4) == 0 && strchr(t, '=')) continue;
+        rc = put_line(out, size, &len, line);
+    }
+    free(text);
+    if (rc < 0)
+        errbuf_set(err, "%s is too large to rewrite", path);
+    else if (!wrote)
+        rc = errbuf_set(err, "%s has no [network] id line to set", path);
+    if (rc == 0) rc = file_write_atomic(path, out, len, 0640, err);
+    free(out);
+    return rc;
 }

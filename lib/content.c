@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ekonet/board.h"
 #include "ekonet/content.h"
 #include "ekonet/entry.h"
 #include "ekonet/text.h"
@@ -30,7 +31,7 @@ const char *entry_kind_str(uint32_t kind)
 int entry_kind_known(uint32_t kind)
 {
     /* Kinds this version can validate; the others arrive with later protocol revisions. */
-    return kind == EKONET__ENTRY_KIND__KIND_REPORT;
+    return kind == EKONET__ENTRY_KIND__KIND_REPORT || board_kind(kind);
 }
 
 static const char *const attach_names[] = {NULL,       "lecture", "slides", "film",
@@ -156,6 +157,7 @@ int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf 
         errbuf_set(why, "entry kind %u is not known to this node", kind);
         return ENTRY_UNKNOWN_KIND;
     }
+    if (board_kind(kind)) return board_content_check(kind, data, len, why);
     switch (kind) {
     case EKONET__ENTRY_KIND__KIND_REPORT: {
         Ekonet__Report *r = ekonet__report__unpack(NULL, len, data);

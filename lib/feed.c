@@ -1,66 +1,159 @@
+/*
+ * feed: the one place where entries are accepted. Two kinds of feed go through it:
+ *
+ *   member feeds  author = a member's node key; one signature, the author's; the roster says
+ *                 whether the author may publish at that seq
+ *   board feed    author = the network id; k or more signatures of distinct current board
+ *                 keys (for seq 1, the charter, the keys it names itself); only board kinds
+ *
+ * Both then pass the same chain checks (quarantine, duplicate/fork, gap, prev) and content
+ * validation, and are stored and projected in the caller's batch transaction. A board entry
+ * changes the roster, so the in-memory roster is reloaded right after it is projected: the
+ * next entry of the same batch is already judged by the new board and members.
+ */
 #include <string.h>
 #include <time.h>
 
 #include "ekonet/content.h"
 #include "ekonet/feed.h"
 #include "ekonet/project.h"
+#include "ekonet/roster.h"
 #include "ekonet/store.h"
+#include "wire.pb-c.h"
 
-/* Checks one entry against the store's view of its feed, inside the open transaction. */
-static int check_one(struct feeds *f, const struct entry *e, struct errbuf *why)
+/* The chain checks every feed shares; ENTRY_OK, a refusal, or -1 on a store error. */
+static int check_chain(struct feeds *f, const struct entry *e)
 {
-    int rc = entry_check(e, f->network, f->max_content);
-    if (rc != ENTRY_OK) return rc;
     struct feed_head h;
     if (store_head(f->store, e->author, &h) < 0) return -1;
     if (h.fork_seq && e->seq >= h.fork_seq) return ENTRY_QUARANTINED;
-    rc = entry_check_chain(e, h.seq, h.id);
-    if (rc == ENTRY_DUPLICATE) {
-        struct entry *have = NULL;
-        int got = store_get_seq(f->store, e->author, e->seq, &have);
-        if (got < 0) return -1;
-        rc = got && memcmp(have->id, e->id, ID_SIZE) != 0 ? ENTRY_FORK : ENTRY_DUPLICATE;
-        entry_destroy(&have);
-        return rc;
+    int rc = entry_check_chain(e, h.seq, h.id);
+    if (rc != ENTRY_DUPLICATE) return rc;
+    struct entry *have = NULL;
+    int got = store_get_seq(f->store, e->author, e->seq, &have);
+    if (got < 0) return -1;
+    rc = got && memcmp(have->id, e->id, ID_SIZE) != 0 ? ENTRY_FORK : ENTRY_DUPLICATE;
+    entry_destroy(&have);
+    return rc;
+}
+
+/* Signatures of the board: the charter's own keys for seq 1, else the roster's. */
+static int check_board_signatures(struct feeds *f, const struct entry *e, struct errbuf *why)
+{
+    size_t k, count;
+    if (e->seq == 1) {
+        /* The genesis charter names its board, and the network id is the hash of it. */
+        if (e->kind != EKONET__ENTRY_KIND__KIND_CHARTER) {
+            errbuf_set(why, "the board feed must begin with the charter");
+            return ENTRY_CONTENT_INVALID;
+        }
+        if (memcmp(e->content_hash, f->network, ID_SIZE) != 0) return ENTRY_WRONG_NETWORK;
+        Ekonet__Charter *c = ekonet__charter__unpack(NULL, e->content_len, e->content);
+        if (!c || charter_validate(c, why) < 0) {
+            if (c) ekonet__charter__free_unpacked(c, NULL);
+            return ENTRY_CONTENT_INVALID;
+        }
+        uint8_t keys[BOARD_MAX_KEYS][KEY_SIZE];
+        for (size_t i = 0; i < c->n_board_keys; i++)
+            memcpy(keys[i], c->board_keys[i].data, KEY_SIZE);
+        k = c->threshold;
+        count = roster_count_signatures(e, (const uint8_t(*)[KEY_SIZE])keys, c->n_board_keys);
+        ekonet__charter__free_unpacked(c, NULL);
+    } else {
+        if (!f->roster->joined) return ENTRY_GAP; /* the charter has not arrived yet */
+        k = f->roster->threshold;
+        count = roster_count_signatures(e, (const uint8_t(*)[KEY_SIZE])f->roster->board,
+                                        f->roster->nboard);
     }
+    if (count >= k) return ENTRY_OK;
+    errbuf_set(why,
+               "%zu of %zu required (a key not on the board, or one that signed twice, "
+               "does not count)",
+               count, k);
+    return ENTRY_FEW_SIGNATURES;
+}
+
+static int check_board(struct feeds *f, const struct entry *e, struct errbuf *why)
+{
+    if (!f->roster) {
+        errbuf_set(why, "this node has not joined a network, so it has no board");
+        return ENTRY_NOT_MEMBER;
+    }
+    if (memcmp(e->network, f->network, ID_SIZE) != 0) return ENTRY_WRONG_NETWORK;
+    if (!board_kind(e->kind)) {
+        errbuf_set(why, "the board feed carries only board acts");
+        return ENTRY_CONTENT_INVALID;
+    }
+    int rc = entry_check_content(e, f->max_content);
     if (rc != ENTRY_OK) return rc;
-    if (f->member && (rc = f->member(f->member_ctx, e->author, e->seq)) != ENTRY_OK) return rc;
     if (!e->content) return ENTRY_CONTENT_MISSING;
+    if ((rc = check_board_signatures(f, e, why)) != ENTRY_OK) return rc;
+    if ((rc = check_chain(f, e)) != ENTRY_OK) return rc;
     return content_check(e->kind, e->content, e->content_len, why);
 }
 
-int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status, struct errbuf *why,
-                struct errbuf *err)
+static int check_member(struct feeds *f, const struct entry *e, struct errbuf *why)
 {
-    int accepted = 0, first_refusal = 1;
+    int rc = entry_check(e, f->network, f->max_content);
+    if (rc != ENTRY_OK) return rc;
+    if ((rc = check_chain(f, e)) != ENTRY_OK) return rc;
+    if (f->roster && (rc = roster_may_author(f->roster, e->author, e->seq)) != ENTRY_OK) return rc;
+    if (!e->content) return ENTRY_CONTENT_MISSING;
+    if (board_kind(e->kind)) {
+        errbuf_set(why, "board acts belong in the board feed");
+        return ENTRY_CONTENT_INVALID;
+    }
+    return content_check(e->kind, e->content, e->content_len, why);
+}
+
+static int is_board_feed(const struct feeds *f, const struct entry *e)
+{
+    return memcmp(e->author, f->network, ID_SIZE) == 0;
+}
+
+/* Stores and projects an accepted entry; a board entry also refreshes the roster. */
+static int store_one(struct feeds *f, const struct entry *e)
+{
+    int64_t num;
+    if (store_put(f->store, e, &num) < 0 || project_entry(f->store, e, num) < 0) return -1;
+    if (is_board_feed(f, e)) {
+        if (roster_reload(f->roster, f->store) < 0) return -1;
+        f->roster_changes++;
+    }
+    return 0;
+}
+
+/* The batch: all_or_nothing rolls everything back if any entry is refused (but duplicates). */
+static int accept(struct feeds *f, struct entry *const *v, size_t n, int *status,
+                  int all_or_nothing, struct errbuf *why, struct errbuf *err)
+{
+    int accepted = 0, refused = 0;
+    uint64_t changes = f->roster_changes;
     if (store_begin(f->store, err) < 0) return -1;
     for (size_t i = 0; i < n; i++) {
         struct errbuf detail = {""};
-        int rc = check_one(f, v[i], &detail);
-        if (rc == ENTRY_OK) {
-            int64_t num;
-            if (store_put(f->store, v[i], &num) < 0 || project_entry(f->store, v[i], num) < 0)
-                rc = -1;
-        }
+        int rc =
+            is_board_feed(f, v[i]) ? check_board(f, v[i], &detail) : check_member(f, v[i], &detail);
+        if (rc == ENTRY_OK && store_one(f, v[i]) < 0) rc = -1;
         if (rc < 0) {
             errbuf_set(err, "cannot store entries: %s", store_errmsg(f->store));
-            store_rollback(f->store);
-            return -1;
+            goto rollback;
         }
         status[i] = rc;
         if (rc == ENTRY_OK) {
             accepted++;
-        } else if (first_refusal) {
-            first_refusal = 0;
-            if (why) {
-                if (detail.msg[0])
-                    errbuf_set(why, "%s: %s", entry_status_str(rc), detail.msg);
-                else
-                    errbuf_set(why, "%s", entry_status_str(rc));
-            }
+        } else if (!refused++ && why) {
+            if (detail.msg[0])
+                errbuf_set(why, "%s: %s", entry_status_str(rc), detail.msg);
+            else
+                errbuf_set(why, "%s", entry_status_str(rc));
+        }
+        if (rc != ENTRY_OK && rc != ENTRY_DUPLICATE && all_or_nothing) {
+            accepted = 0;
+            goto rollback;
         }
     }
-    if (store_commit(f->store, err) < 0) return -1;
+    if (store_commit(f->store, err) < 0) goto reload;
     for (size_t i = 0; i < n; i++) {
         if (status[i] == ENTRY_OK)
             f->accepted++;
@@ -68,6 +161,26 @@ int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status, 
             f->refused[status[i]]++;
     }
     return accepted;
+rollback:
+    store_rollback(f->store);
+reload:
+    /* The roster may have moved with entries that are no longer stored. */
+    if (f->roster && f->roster_changes != changes) roster_reload(f->roster, f->store);
+    return all_or_nothing && err->msg[0] == '\0' ? 0 : -1;
+}
+
+int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status, struct errbuf *why,
+                struct errbuf *err)
+{
+    err->msg[0] = '\0';
+    return accept(f, v, n, status, 0, why, err);
+}
+
+int feed_accept_all(struct feeds *f, struct entry *const *v, size_t n, int *status,
+                    struct errbuf *why, struct errbuf *err)
+{
+    err->msg[0] = '\0';
+    return accept(f, v, n, status, 1, why, err);
 }
 
 static uint64_t now_ms(void)
@@ -84,13 +197,22 @@ int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const
     struct feed_head h;
     if (store_head(f->store, k->pub, &h) < 0)
         return errbuf_set(err, "cannot read the feed: %s", store_errmsg(f->store));
-    /* Content is checked here too, before signing, so that a refusal names the field. */
+    /* Checked before signing too, so that a refusal names the field or the reason. */
     if (len > f->max_content) {
         errbuf_set(why, "the content is %zu bytes, over the limit of %zu", len, f->max_content);
         return ENTRY_CONTENT_TOO_LARGE;
     }
+    if (f->roster && roster_may_author(f->roster, k->pub, h.seq + 1) != ENTRY_OK) {
+        errbuf_set(why, "this node is not an admitted member of the network %s",
+                   f->roster->joined ? f->roster->name : "(no charter yet)");
+        return roster_may_author(f->roster, k->pub, h.seq + 1);
+    }
     int rc = content_check(kind, content, len, why);
     if (rc != ENTRY_OK) return rc;
+    if (board_kind(kind)) {
+        errbuf_set(why, "board acts are published with 'ekonet board publish'");
+        return ENTRY_CONTENT_INVALID;
+    }
     struct entry *e =
         entry_new(f->network, k->pub, h.seq + 1, h.seq ? h.id : NULL, now_ms(), kind, content, len);
     if (!e || entry_sign(e, k) < 0) {

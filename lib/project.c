@@ -3,6 +3,7 @@
 
 #include "ekonet/project.h"
 #include "ekonet/reports.h"
+#include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
 
@@ -12,6 +13,11 @@ static const struct projection {
     const char *drop;
     int (*apply)(struct store *s, const struct entry *e, int64_t n);
 } projections[] = {
+    /* create and drop are given once per group of tables, at the group's first kind */
+    {EKONET__ENTRY_KIND__KIND_CHARTER, ROSTER_SCHEMA, ROSTER_DROP, roster_project},
+    {EKONET__ENTRY_KIND__KIND_ADMIT, NULL, NULL, roster_project},
+    {EKONET__ENTRY_KIND__KIND_REVOKE, NULL, NULL, roster_project},
+    {EKONET__ENTRY_KIND__KIND_CATALOGUE, NULL, NULL, roster_project},
     {EKONET__ENTRY_KIND__KIND_REPORT, REPORTS_SCHEMA, REPORTS_DROP, reports_project},
 };
 #define NPROJ (sizeof projections / sizeof projections[0])
@@ -49,7 +55,8 @@ static int rebuild(struct store *s, uint64_t *count, struct errbuf *err)
     char sql[64];
     *count = 0;
     for (size_t i = 0; i < NPROJ; i++)
-        if (exec(s, projections[i].drop, err) < 0 || exec(s, projections[i].create, err) < 0)
+        if (projections[i].create &&
+            (exec(s, projections[i].drop, err) < 0 || exec(s, projections[i].create, err) < 0))
             return -1;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(store_db(s), SQL_REPLAY, -1, &st, NULL) != SQLITE_OK)
@@ -97,7 +104,7 @@ int project_setup(struct store *s, struct errbuf *err)
 {
     if (stored_version(s) == PROJECT_VERSION) {
         for (size_t i = 0; i < NPROJ; i++)
-            if (exec(s, projections[i].create, err) < 0) return -1;
+            if (projections[i].create && exec(s, projections[i].create, err) < 0) return -1;
         return 0;
     }
     uint64_t count;

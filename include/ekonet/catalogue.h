@@ -9,6 +9,7 @@
 #define EKONET_CATALOGUE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ekonet/errbuf.h"
 
@@ -27,6 +28,13 @@ struct catalogue;
 
 /* Parses a catalogue CSV; NULL with err naming the line on any problem. Caller owns. */
 struct catalogue *catalogue_parse_csv(const char *data, size_t len, struct errbuf *err);
+
+/* A catalogue from a board CATALOGUE entry's content bytes; NULL if they do not decode. */
+struct catalogue *catalogue_from_content(const uint8_t *data, size_t len);
+
+/* Packs c as a Catalogue message with revision (for a board act); *out is the caller's. */
+int catalogue_to_content(const struct catalogue *c, const char *revision, uint8_t **out,
+                         size_t *len);
 
 /* The default catalogue compiled into the binaries. Caller owns. */
 struct catalogue *catalogue_default(void);

@@ -4,7 +4,8 @@
  * file:line and one sentence.
  *
  *   [node]     name, code, data_dir, listen, advertise, log_level
- *   [network]  id, allow (repeatable: node ids admitted until the roster exists)
+ *   [network]  id, seed (repeatable: NODE_ID@ENDPOINT to dial first),
+ *              allow (repeatable: node ids admitted by a node that has not joined a network)
  *   [limits]   max_content, max_api_request, max_peer_message
  */
 #ifndef EKONET_CONFIG_H
@@ -19,6 +20,7 @@
 
 #define CONFIG_FILE         "ekonetd.conf"
 #define CONFIG_MAX_ALLOW    512
+#define CONFIG_MAX_SEEDS    64
 #define DEFAULT_LISTEN      "tcp://*:7650"
 #define DEFAULT_MAX_CONTENT (256 * 1024)
 #define DEFAULT_MAX_API     (1024 * 1024)
@@ -39,6 +41,8 @@ struct config {
     size_t max_peer_message;
     uint8_t (*allow)[KEY_SIZE]; /* node ids allowed to connect */
     size_t nallow;
+    char **seeds; /* "NODE_ID@ENDPOINT" */
+    size_t nseeds;
 };
 
 /*
@@ -53,5 +57,15 @@ void config_free(struct config *c);
 /* Writes the commented default configuration for a new node to path. */
 int config_write_default(const char *path, const char *name, const char *code, const char *listen,
                          const uint8_t network[ID_SIZE], struct errbuf *err);
+
+/* True if s is "<64 hex digits>@tcp://host:port"; fills key and points *endpoint into s. */
+int config_parse_seed(const char *s, uint8_t key[KEY_SIZE], const char **endpoint);
+
+/*
+ * Rewrites the [network] section of the configuration at path: id = network, and the given
+ * seeds in place of any there were. Comments and other settings stay as they are.
+ */
+int config_set_network(const char *path, const uint8_t network[ID_SIZE], char *const *seeds,
+                       size_t nseeds, struct errbuf *err);
 
 #endif

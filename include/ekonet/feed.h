@@ -17,15 +17,14 @@
 
 struct store;
 
-/* Membership policy: returns ENTRY_OK, ENTRY_NOT_MEMBER or ENTRY_REVOKED for author at seq. */
-typedef int (*feed_member_fn)(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq);
+struct roster;
 
 struct feeds {
     struct store *store;
     uint8_t network[ID_SIZE];
-    size_t max_content;    /* bytes */
-    feed_member_fn member; /* NULL: every author is accepted (a node not yet in a network) */
-    void *member_ctx;
+    size_t max_content;      /* bytes */
+    struct roster *roster;   /* NULL: a node outside any network; every author is accepted */
+    uint64_t roster_changes; /* board entries accepted so far (the roster changed) */
     uint64_t refused[ENTRY_STATUS_COUNT]; /* counters by reason */
     uint64_t accepted;
 };
@@ -37,6 +36,14 @@ struct feeds {
  */
 int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status, struct errbuf *why,
                 struct errbuf *err);
+
+/*
+ * Like feed_accept, but stores nothing unless every entry is accepted or a duplicate: returns
+ * the number accepted, or 0 with why describing the first refusal (statuses after it are not
+ * set), or -1 if the store failed.
+ */
+int feed_accept_all(struct feeds *f, struct entry *const *v, size_t n, int *status,
+                    struct errbuf *why, struct errbuf *err);
 
 /*
  * Publishes content of kind in k's own feed: next seq, prev = head, timestamp now, signed,

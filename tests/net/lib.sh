@@ -83,3 +83,59 @@ node_kill() {
 }
 
 json() { jq -r "$1"; }
+
+# ---- networks ---------------------------------------------------------------------------
+# Board keys live in $TESTDIR/board: b1, b2, b3 (the charter's board, k = 2).
+
+pubkey_of() { sed -n 's/^# public key: //p' "$1"; }
+node_id() { pubkey_of "$(dir_of "$1")/node.key"; }
+seed_of() { echo "$(node_id "$1")@tcp://127.0.0.1:${PORT[$1]}"; }
+
+# board_found NAME: three board keys and a charter signed by two of them.
+board_found() {
+    mkdir -p "$TESTDIR/board"
+    local b keys=()
+    for b in b1 b2 b3; do
+        "$EKONET" board keygen --out "$TESTDIR/board/$b.key" --name "$b" >/dev/null
+        keys+=(--board-key "$(pubkey_of "$TESTDIR/board/$b.key")")
+    done
+    "$EKONET" board init --name "$1" "${keys[@]}" --threshold 2 --out "$TESTDIR/board/charter.ekp" 2>/dev/null
+    board_sign "$TESTDIR/board/charter.ekp" b1 b2
+}
+
+# board_sign PROPOSAL KEY...: signatures of the named board keys.
+board_sign() {
+    local p=$1 k
+    shift
+    for k in "$@"; do "$EKONET" board sign "$p" --key "$TESTDIR/board/$k.key" --yes 2>/dev/null; done
+}
+
+# apply NODE: NODE's membership application, in $TESTDIR/NODE.app.
+apply() {
+    ek "$1" application --politician "Politiker i $1" --politician-email "pol@$1.example.se" \
+        --official "Tjänsteman i $1" --official-phone "+46 8 123 45 67" --out "$TESTDIR/$1.app" 2>/dev/null
+}
+
+# admit VIA NODE: the board admits NODE (its application) through the running node VIA.
+admit() {
+    apply "$2"
+    ek "$1" board admit "$TESTDIR/$2.app" --decision "Styrelsemöte §$2" --out "$TESTDIR/admit-$2.ekp" 2>/dev/null
+    board_sign "$TESTDIR/admit-$2.ekp" b1 b2
+    ek "$1" board publish "$TESTDIR/admit-$2.ekp" >/dev/null
+}
+
+# network_first NODE: NODE joins the genesis bundle, starts, and is admitted by the board.
+network_first() {
+    "$EKONET" board bundle --charter "$TESTDIR/board/charter.ekp" --seed "$(seed_of "$1")" \
+        --out "$TESTDIR/genesis.bundle"
+    ek "$1" join "$TESTDIR/genesis.bundle" >/dev/null
+    node_start "$1"
+    admit "$1" "$1"
+}
+
+# network_join VIA NODE: the board admits NODE through VIA, which gives it a bundle; NODE joins.
+network_join() {
+    admit "$1" "$2"
+    ek "$1" board bundle --seed "$(seed_of "$1")" --out "$TESTDIR/$2.bundle"
+    ek "$2" join "$TESTDIR/$2.bundle" >/dev/null
+}

@@ -1,0 +1,58 @@
+/*
+ * api: internals shared by the local API's handlers (api.c: framing and dispatch, status;
+ * api_reports.c: publishing and reading reports; api_network.c: the network, its members and
+ * board acts). A call's reply points into memory kept in the call's arena until it is sent.
+ */
+#ifndef EKONETD_API_H
+#define EKONETD_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api.pb-c.h"
+#include "ekonet/key.h"
+#include "node.h"
+
+#define API_LIST_LIMIT 1000
+
+struct arena {
+    void **ptrs;
+    size_t n, cap;
+};
+
+/* Arena allocations live until the reply is sent; NULL when out of memory. */
+void *arena_keep(struct arena *a, void *p);
+void *arena_alloc(struct arena *a, size_t size);
+char *arena_strdup(struct arena *a, const char *s);
+void *arena_bytes(struct arena *a, const void *p, size_t n);
+void arena_free(struct arena *a);
+
+struct call {
+    struct node *node;
+    struct arena arena;
+    Ekonet__ApiReply reply;
+    Ekonet__ApiError error;
+    Ekonet__Report *report; /* unpacked from the store for report_get; freed after sending */
+};
+
+/* Replies with an error (and counts it). */
+void api_fail(struct call *c, Ekonet__ApiErrorCode code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Bytes copied into the call's arena. */
+ProtobufCBinaryData api_bin(struct arena *a, const void *p, size_t n);
+
+/* Resolves a hex id or prefix; 0 and id filled, or -1 after replying with an error. */
+int api_resolve(struct call *c, const char *text, uint8_t id[ID_SIZE]);
+
+/* The handlers: each fills c->reply (result or error). */
+void api_status(struct call *c);
+void api_publish(struct call *c, const Ekonet__PublishRequest *p);
+void api_report_list(struct call *c, const Ekonet__ReportListRequest *req);
+void api_report_get(struct call *c, const Ekonet__ReportGetRequest *req);
+void api_network(struct call *c);
+void api_publish_entry(struct call *c, const Ekonet__PublishEntryRequest *req);
+void api_member_list(struct call *c);
+void api_board_feed(struct call *c);
+
+#endif

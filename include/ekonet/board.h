@@ -1,0 +1,53 @@
+/*
+ * board: the contents of the board feed (charter, admissions, revocations, catalogue
+ * revisions) and membership applications, with the checks every node applies to them.
+ *
+ * A membership application is signed by the applicant's node key:
+ *   sig = Ed25519 over "ekonet-application-v1" || encoded Application
+ */
+#ifndef EKONET_BOARD_H
+#define EKONET_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "content.pb-c.h"
+#include "ekonet/errbuf.h"
+#include "ekonet/key.h"
+
+#define APPLICATION_DOMAIN "ekonet-application-v1"
+#define BOARD_MAX_KEYS     32
+#define NETWORK_NAME_MAX   120
+
+/* True for the kinds only the board feed carries: CHARTER, ADMIT, REVOKE, CATALOGUE. */
+int board_kind(uint32_t kind);
+
+/* Validators: 0, or -1 with a sentence naming the field. */
+int charter_validate(const Ekonet__Charter *c, struct errbuf *err);
+int admit_validate(const Ekonet__Admit *a, struct errbuf *err);
+int revoke_validate(const Ekonet__Revoke *r, struct errbuf *err);
+int catalogue_validate(const Ekonet__Catalogue *c, struct errbuf *err);
+int contact_validate(const Ekonet__ContactPerson *p, const char *role, struct errbuf *err);
+int application_validate(const Ekonet__Application *a, struct errbuf *err);
+
+/* Checks board-kind content bytes: ENTRY_OK or ENTRY_CONTENT_INVALID with why. */
+int board_content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why);
+
+/* Signs and packs an application as a SignedApplication; *out is the caller's to free. */
+int application_sign(const Ekonet__Application *a, const struct node_key *k, uint8_t **out,
+                     size_t *len);
+
+/*
+ * Verifies a signed application (the signature by the key it names) and decodes it.
+ * Returns the application (free with ekonet__application__free_unpacked) or NULL with err.
+ */
+Ekonet__Application *application_open(const Ekonet__SignedApplication *s, struct errbuf *err);
+
+/* The id of the one-node network a node is in before it joins one (docs/PROTOCOL.md 1). */
+void network_solo_id(uint8_t out[ID_SIZE], const uint8_t node_key[KEY_SIZE]);
+
+/* "municipality", "region" or "other"; parse returns 0 for an unknown name. */
+const char *member_kind_str(int kind);
+int member_kind_parse(const char *s);
+
+#endif
