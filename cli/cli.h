@@ -94,5 +94,6 @@ int cmd_board(struct cli *c, int argc, char **argv);
 int cmd_application(struct cli *c, int argc, char **argv);
 int cmd_join(struct cli *c, int argc, char **argv);
 int cmd_members(struct cli *c, int argc, char **argv);
+int cmd_peers(struct cli *c, int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ static const struct command {
     {"application", cmd_application, "write this node's membership application for the board"},
     {"join", cmd_join, "join the network described by a bundle from the board"},
     {"members", cmd_members, "the network's members: who, since when, by which decision"},
+    {"peers", cmd_peers, "this node's sessions with other members' nodes"},
     {"report", cmd_report, "experience reports: add, list, show"},
     {"board", cmd_board, "the board's tools: charter, admissions, revocations, signatures"},
 };

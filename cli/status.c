@@ -30,6 +30,9 @@ static void print_json(const Ekonet__StatusReply *s)
     cJSON_AddNumberToObject(o, "own_seq", (double)s->own_seq);
     cJSON_AddNumberToObject(o, "db_bytes", (double)s->db_bytes);
     cJSON_AddNumberToObject(o, "sessions", s->sessions);
+    cJSON_AddNumberToObject(o, "sessions_live", s->sessions_live);
+    cJSON_AddNumberToObject(o, "forks", (double)s->forks);
+    cJSON_AddNumberToObject(o, "entries_refused", (double)s->entries_refused);
     cJSON_AddNumberToObject(o, "handshakes_refused", (double)s->handshakes_refused);
     cJSON_AddNumberToObject(o, "api_errors", (double)s->api_errors);
     cJSON_AddNumberToObject(o, "peer_messages", (double)s->peer_messages);
@@ -81,7 +84,10 @@ static void print_text(const struct cli *c, const Ekonet__StatusReply *s)
     row(c, "Entries", "%llu in %llu feed%s (own feed at seq %llu)", (unsigned long long)s->entries,
         (unsigned long long)s->feeds, s->feeds == 1 ? "" : "s", (unsigned long long)s->own_seq);
     row(c, "Database", "%s", out_bytes(db, sizeof db, s->db_bytes));
-    row(c, "Sessions", "%u", s->sessions);
+    row(c, "Sessions", "%u (%u live)", s->sessions, s->sessions_live);
+    if (s->forks)
+        row(c, "Forks", "%llu feed%s quarantined", (unsigned long long)s->forks,
+            s->forks == 1 ? "" : "s");
     row(c, "Refused", "%llu handshake%s", (unsigned long long)s->handshakes_refused,
         s->handshakes_refused == 1 ? "" : "s");
     if (s->n_last_errors == 0) {

@@ -15,6 +15,7 @@
 #include <zmq.h>
 
 #include "api.h"
+#include "session.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
 #include "ekonet/roster.h"
@@ -104,7 +105,13 @@ void api_status(struct call *c)
                         store_errmsg(n->store));
     s->own_seq = own.seq;
     s->db_bytes = store_bytes(n->store);
-    s->sessions = 0;
+    unsigned all, live, outbound;
+    session_counts(n, &all, &live, &outbound);
+    s->sessions = all;
+    s->sessions_live = live;
+    s->forks = n->feeds.forks;
+    for (int i = 1; i < ENTRY_STATUS_COUNT; i++)
+        if (i != ENTRY_DUPLICATE) s->entries_refused += n->feeds.refused[i];
     s->handshakes_refused = n->stats.handshakes_refused;
     s->api_errors = n->stats.api_errors;
     s->peer_messages = n->stats.peer_messages;
@@ -182,6 +189,8 @@ static uint8_t *answer(struct call *c, const uint8_t *data, size_t len, size_t *
         api_member_list(c);
     else if (req->op_case == EKONET__API_REQUEST__OP_BOARD_FEED)
         api_board_feed(c);
+    else if (req->op_case == EKONET__API_REQUEST__OP_PEER_LIST)
+        api_peer_list(c);
     else
         api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST,
                  "unknown request (from a newer ekonet?)");

@@ -54,5 +54,6 @@ void api_network(struct call *c);
 void api_publish_entry(struct call *c, const Ekonet__PublishEntryRequest *req);
 void api_member_list(struct call *c);
 void api_board_feed(struct call *c);
+void api_peer_list(struct call *c);
 
 #endif

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "api.h"
+#include "session.h"
+#include "sync.h"
 #include "ekonet/board.h"
 #include "ekonet/content.h"
 #include "ekonet/hex.h"
@@ -110,7 +112,9 @@ void api_publish_entry(struct call *c, const Ekonet__PublishEntryRequest *req)
                         why.msg);
     }
     log_board_act(e);
+    sync_accepted(n, &e, &status, 1, NULL);
     node_roster_changed(n);
+    sync_roster_changed(n);
     Ekonet__PublishReply *r = arena_alloc(&c->arena, sizeof *r);
     if (r) {
         ekonet__publish_reply__init(r);
@@ -238,4 +242,35 @@ void api_board_feed(struct call *c)
     }
     c->reply.result_case = EKONET__API_REPLY__RESULT_BOARD_FEED;
     c->reply.board_feed = r;
+}
+
+void api_peer_list(struct call *c)
+{
+    struct node *n = c->node;
+    static const char *const states[] = {"connecting", "hello", "live"};
+    Ekonet__PeerListReply *r = arena_alloc(&c->arena, sizeof *r);
+    if (!r) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    ekonet__peer_list_reply__init(r);
+    r->peers = arena_alloc(&c->arena, (n->nsessions + 1) * sizeof *r->peers);
+    if (!r->peers) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    for (struct session *s = n->sessions; s; s = s->next) {
+        Ekonet__PeerInfo *p = arena_alloc(&c->arena, sizeof *p);
+        if (!p) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+        ekonet__peer_info__init(p);
+        p->node_id = api_bin(&c->arena, s->key, KEY_SIZE);
+        const char *name = node_member_name(n, s->key);
+        if (name) p->name = arena_strdup(&c->arena, name);
+        p->endpoint = arena_strdup(&c->arena, s->endpoint);
+        p->direction = s->outbound ? "out" : "in";
+        p->state = (char *)states[s->state];
+        p->behind = sync_behind(n, s);
+        p->last_seen_ms = s->last_recv_ms;
+        p->since_ms = s->opened_ms;
+        p->entries_in = s->entries_in;
+        p->entries_out = s->entries_out;
+        p->refused = s->refused;
+        r->peers[r->n_peers++] = p;
+    }
+    c->reply.result_case = EKONET__API_REPLY__RESULT_PEER_LIST;
+    c->reply.peer_list = r;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "sync.h"
 #include "ekonet/content.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
@@ -49,6 +50,8 @@ void api_publish(struct call *c, const Ekonet__PublishRequest *p)
     char id[ID_HEX];
     elog(ELOG_INFO, "published", "id=%s kind=%s seq=%llu", hex_encode(id, e->id, ID_SIZE),
          entry_kind_str(e->kind), (unsigned long long)e->seq);
+    int ok = ENTRY_OK;
+    sync_accepted(n, &e, &ok, 1, NULL); /* on its way to every member at once */
     Ekonet__PublishReply *r = arena_alloc(&c->arena, sizeof *r);
     if (r) {
         ekonet__publish_reply__init(r);

@@ -22,6 +22,7 @@
 #include "ekonet/log.h"
 #include "ekonet/project.h"
 #include "ekonet/store.h"
+#include "ekonet/verify.h"
 #include "ekonet/version.h"
 #include "node.h"
 
@@ -40,24 +41,27 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: ekonetd [--dir DIR] [--config FILE] [--check-config] [--reindex]\n"
-            "               [--log-level LEVEL]\n"
-            "\n"
-            "Runs the ekonet node whose data directory is DIR (default $EKONET_DIR or %s),\n"
-            "in the foreground. The configuration is DIR/ekonetd.conf unless --config is given.\n"
-            "\n"
-            "  -d, --dir DIR        the node's data directory\n"
-            "  -c, --config FILE    the configuration file\n"
-            "  -n, --check-config   validate the configuration, print \"configuration OK\", exit\n"
-            "      --reindex        rebuild the query tables from the stored entries, then exit\n"
-            "  -l, --log-level L    error, warn, info or debug (overrides the configuration)\n"
-            "  -V, --version        print the version\n"
-            "  -h, --help           this help\n"
-            "\n"
-            "SIGTERM or SIGINT stops the node cleanly. Exit status: 0 stopped, 1 could not\n"
-            "run, 2 bad usage or configuration.\n",
-            DEFAULT_DIR);
+    fprintf(
+        f,
+        "usage: ekonetd [--dir DIR] [--config FILE] [--check-config] [--reindex] [--verify]\n"
+        "               [--log-level LEVEL]\n"
+        "\n"
+        "Runs the ekonet node whose data directory is DIR (default $EKONET_DIR or %s),\n"
+        "in the foreground. The configuration is DIR/ekonetd.conf unless --config is given.\n"
+        "\n"
+        "  -d, --dir DIR        the node's data directory\n"
+        "  -c, --config FILE    the configuration file\n"
+        "  -n, --check-config   validate the configuration, print \"configuration OK\", exit\n"
+        "      --reindex        rebuild the query tables from the stored entries, then exit\n"
+        "      --verify         check every feed (ids, links, signatures, contents), then exit;\n"
+        "                       works beside a running daemon; exit 1 if anything is wrong\n"
+        "  -l, --log-level L    error, warn, info or debug (overrides the configuration)\n"
+        "  -V, --version        print the version\n"
+        "  -h, --help           this help\n"
+        "\n"
+        "SIGTERM or SIGINT stops the node cleanly. Exit status: 0 stopped, 1 could not\n"
+        "run, 2 bad usage or configuration.\n",
+        DEFAULT_DIR);
 }
 
 /* Takes the data directory's lock so that only one daemon runs on it; fd stays open. */
@@ -105,8 +109,39 @@ struct options {
     const char *dir;
     const char *config;
     const char *log_level;
-    int check, reindex;
+    int check, reindex, verify;
 };
+
+static void print_problem(void *ctx, const char *what)
+{
+    (void)ctx;
+    printf("problem: %s\n", what);
+}
+
+/* --verify: read-only, beside a running daemon if need be. */
+static int verify(const struct config *cfg)
+{
+    char path[PATH_MAX];
+    struct errbuf err;
+    struct verify_result r;
+    if (file_join(path, sizeof path, cfg->data_dir, "ekonet.db") < 0) return 1;
+    struct store *s = store_open_readonly(path, &err);
+    if (!s) {
+        fprintf(stderr, "ekonetd: %s\n", err.msg);
+        return 1;
+    }
+    int rc = store_verify(s, cfg->network, &r, print_problem, NULL);
+    store_destroy(&s);
+    if (rc < 0) {
+        fprintf(stderr, "ekonetd: cannot read the store\n");
+        return 1;
+    }
+    printf("verified %llu entries in %llu feeds (%llu without content): %llu problem%s\n",
+           (unsigned long long)r.entries, (unsigned long long)r.feeds,
+           (unsigned long long)r.detached, (unsigned long long)r.problems,
+           r.problems == 1 ? "" : "s");
+    return r.problems ? 1 : 0;
+}
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -115,6 +150,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"config", required_argument, NULL, 'c'},
         {"check-config", no_argument, NULL, 'n'},
         {"reindex", no_argument, NULL, 'R'},
+        {"verify", no_argument, NULL, 'v'},
         {"log-level", required_argument, NULL, 'l'},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
@@ -134,6 +170,9 @@ static int parse_args(int argc, char **argv, struct options *o)
             break;
         case 'R':
             o->reindex = 1;
+            break;
+        case 'v':
+            o->verify = 1;
             break;
         case 'l':
             o->log_level = optarg;
@@ -244,6 +283,11 @@ int main(int argc, char **argv)
         printf("configuration OK\n");
         config_free(&cfg);
         return 0;
+    }
+    if (o.verify) {
+        int vrc = verify(&cfg);
+        config_free(&cfg);
+        return vrc;
     }
     int rc = run(&o, &cfg);
     config_free(&cfg);

@@ -14,6 +14,8 @@
 #include "ekonet/roster.h"
 #include "ekonet/log.h"
 #include "node.h"
+#include "session.h"
+#include "sync.h"
 
 /* libzmq 4.3 keeps ZMQ_ZAP_ENFORCE_DOMAIN among its draft options: set it by number. */
 #ifndef ZMQ_ZAP_ENFORCE_DOMAIN
@@ -98,14 +100,32 @@ static void cut_sessions(struct node *n)
     node_error(n, "cannot listen on %s again: %s", n->cfg->listen, zmq_strerror(zmq_errno()));
 }
 
+/* Closes the sessions of members that are no longer admitted; an inbound one can only be cut
+   by dropping every inbound connection, after which the members reconnect. */
+static void cut_revoked(struct node *n)
+{
+    int inbound = 0;
+    struct session *next;
+    for (struct session *s = n->sessions; s; s = next) {
+        next = s->next;
+        if (node_admits(n, s->key)) continue;
+        inbound |= !s->outbound;
+        session_close(n, s, "revoked");
+    }
+    if (!inbound) return;
+    for (struct session *s = n->sessions; s; s = next) {
+        next = s->next;
+        if (!s->outbound) session_close(n, s, NULL);
+    }
+    elog(ELOG_INFO, "sessions cut", "reason=revocation");
+    cut_sessions(n);
+}
+
 void node_roster_changed(struct node *n)
 {
     if (!n->roster || n->feeds.roster_changes == n->roster_seen) return;
     n->roster_seen = n->feeds.roster_changes;
-    if (n->roster->nrevoked > n->revoked_seen) {
-        elog(ELOG_INFO, "sessions cut", "reason=revocation revoked=%zu", n->roster->nrevoked);
-        cut_sessions(n);
-    }
+    if (n->roster->nrevoked > n->revoked_seen) cut_revoked(n);
     n->revoked_seen = n->roster->nrevoked;
     char revision[64], q[96];
     struct catalogue *c = catalogue_in_force(n, revision, sizeof revision);
@@ -180,7 +200,10 @@ static int open_router(struct node *n, struct errbuf *err)
         zmq_setsockopt(n->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
         setopt_int(n->router, ZMQ_HEARTBEAT_IVL, 5000) < 0 ||
         setopt_int(n->router, ZMQ_HEARTBEAT_TIMEOUT, 15000) < 0 ||
-        setopt_int(n->router, ZMQ_HEARTBEAT_TTL, 15000) < 0)
+        setopt_int(n->router, ZMQ_HEARTBEAT_TTL, 15000) < 0 ||
+        setopt_int(n->router, ZMQ_ROUTER_MANDATORY, 1) < 0 ||
+        setopt_int(n->router, ZMQ_SNDHWM, 10000) < 0 ||
+        setopt_int(n->router, ZMQ_RCVHWM, 10000) < 0)
         return errbuf_set(err, "cannot set up the peer socket: %s", zmq_strerror(zmq_errno()));
     /* Without an enforced domain libzmq lets any CURVE key in when the handler is missing. */
     if (setopt_int(n->router, ZMQ_ZAP_ENFORCE_DOMAIN, 1) < 0 ||
@@ -249,6 +272,11 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
         goto fail;
     }
     if (open_router(n, err) < 0 || open_api(n, err) < 0) goto fail;
+    if (sync_start(n) < 0) {
+        errbuf_set(err, "cannot read the feeds: %s", store_errmsg(store));
+        goto fail;
+    }
+    session_targets(n);
     return n;
 fail:
     node_destroy(&n);
@@ -259,6 +287,10 @@ void node_destroy(struct node **pn)
 {
     if (!pn || !*pn) return;
     struct node *n = *pn;
+    while (n->sessions) session_close(n, n->sessions, "shutting down");
+    sync_stop(n);
+    free(n->items);
+    free(n->item_sessions);
     if (n->api) zmq_close(n->api);
     if (n->router) zmq_close(n->router);
     if (n->zap) zmq_close(n->zap);
@@ -271,34 +303,100 @@ void node_destroy(struct node **pn)
     *pn = NULL;
 }
 
+int node_has_session(const struct node *n, const struct session *s)
+{
+    for (const struct session *o = n->sessions; o; o = o->next)
+        if (o == s) return 1;
+    return 0;
+}
+
+/* The poll set: the signal pipe, ZAP, the API, the ROUTER, then each outbound session's socket
+   and monitor. */
+static int build_items(struct node *n, size_t *count)
+{
+    size_t need = 4 + 2 * n->nsessions;
+    if (need > n->items_cap) {
+        zmq_pollitem_t *items = realloc(n->items, need * sizeof *items);
+        if (items) n->items = items;
+        struct session **ss = realloc(n->item_sessions, need * sizeof *ss);
+        if (ss) n->item_sessions = ss;
+        if (!items || !ss) return -1;
+        n->items_cap = need;
+    }
+    zmq_pollitem_t fixed[4] = {
+        {NULL, n->sigfd, ZMQ_POLLIN, 0},
+        {n->zap, 0, ZMQ_POLLIN, 0},
+        {n->api, 0, ZMQ_POLLIN, 0},
+        {n->router, 0, ZMQ_POLLIN, 0},
+    };
+    memcpy(n->items, fixed, sizeof fixed);
+    size_t k = 4;
+    for (struct session *s = n->sessions; s; s = s->next) {
+        if (!s->outbound) continue;
+        n->items[k] = (zmq_pollitem_t){s->monitor, 0, ZMQ_POLLIN, 0};
+        n->item_sessions[k++] = s;
+        n->items[k] = (zmq_pollitem_t){s->sock, 0, ZMQ_POLLIN, 0};
+        n->item_sessions[k++] = s;
+    }
+    *count = k;
+    return 0;
+}
+
+/* Messages waiting on an outbound session's socket. */
+static void session_readable(struct node *n, struct session *s)
+{
+    for (int i = 0; i < 64 && node_has_session(n, s); i++) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, s->sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&m);
+            return;
+        }
+        sync_message(n, s, zmq_msg_data(&m), zmq_msg_size(&m));
+        zmq_msg_close(&m);
+    }
+}
+
 int node_run(struct node *n)
 {
     char id[ID_HEX], q[256];
     elog(ELOG_INFO, "started", "node=%s name=%s listen=%s api=%s",
          hex_encode(id, n->key.pub, KEY_SIZE), elog_quote(q, sizeof q, n->cfg->name),
          n->cfg->listen, n->api_path);
+    uint64_t next_tick = 0;
     for (;;) {
-        zmq_pollitem_t items[] = {
-            {NULL, n->sigfd, ZMQ_POLLIN, 0},
-            {n->zap, 0, ZMQ_POLLIN, 0},
-            {n->api, 0, ZMQ_POLLIN, 0},
-            {n->router, 0, ZMQ_POLLIN, 0},
-        };
-        int rc = zmq_poll(items, 4, -1);
+        uint64_t now = node_now_ms();
+        if (now >= next_tick) next_tick = now + (uint64_t)sync_tick(n);
+        size_t count;
+        if (build_items(n, &count) < 0) {
+            node_error(n, "out of memory");
+            return -1;
+        }
+        int rc =
+            zmq_poll(n->items, (int)count,
+                     (long)(next_tick - node_now_ms() > 1000 ? 1000 : next_tick - node_now_ms()));
         if (rc < 0 && zmq_errno() == EINTR) continue;
         if (rc < 0) {
             node_error(n, "poll failed: %s", zmq_strerror(zmq_errno()));
             return -1;
         }
-        if (items[0].revents & ZMQ_POLLIN) {
+        if (n->items[0].revents & ZMQ_POLLIN) {
             char sig;
             if (read(n->sigfd, &sig, 1) == 1) {
                 elog(ELOG_INFO, "stopping", "signal=%d", sig);
                 return 0;
             }
         }
-        if (items[1].revents & ZMQ_POLLIN) zap_handle(n);
-        if (items[2].revents & ZMQ_POLLIN) api_handle(n);
-        if (items[3].revents & ZMQ_POLLIN) peer_handle(n);
+        if (n->items[1].revents & ZMQ_POLLIN) zap_handle(n);
+        if (n->items[2].revents & ZMQ_POLLIN) api_handle(n);
+        if (n->items[3].revents & ZMQ_POLLIN) peer_handle(n);
+        for (size_t i = 4; i < count; i++) {
+            struct session *s = n->item_sessions[i];
+            if (!(n->items[i].revents & ZMQ_POLLIN) || !node_has_session(n, s)) continue;
+            if (n->items[i].socket == s->monitor)
+                session_monitor(n, s);
+            else
+                session_readable(n, s);
+        }
     }
 }

@@ -32,7 +32,29 @@ struct node_stats {
     uint64_t peer_dropped; /* no User-Id, not a member (any more), or malformed */
     uint64_t api_requests;
     uint64_t api_errors;
+    uint64_t bytes_in, bytes_out;
+    uint64_t send_drops; /* messages a peer's full queue would not take */
+    uint64_t sessions_opened;
+    uint64_t forks;
 };
+
+#define NODE_BACKOFF_MAX 512
+#define NODE_TARGETS_MAX 1024
+
+/* A member this node may dial, and where. */
+struct dial_target {
+    uint8_t key[KEY_SIZE];
+    char endpoint[160];
+};
+
+struct backoff {
+    uint8_t key[KEY_SIZE];
+    uint64_t until_ms;
+    uint32_t delay_ms;
+};
+
+struct session;
+struct frontier;
 
 struct node {
     const struct config *cfg;
@@ -51,6 +73,18 @@ struct node {
     int sigfd;
     uint64_t started_ms;
     struct node_stats stats;
+    /* peers (session.c, sync.c) */
+    struct session *sessions;
+    size_t nsessions;
+    struct frontier *ours;   /* this node's heads */
+    struct frontier *forked; /* author -> seq of a proven fork */
+    struct dial_target targets[NODE_TARGETS_MAX];
+    size_t ntargets, nseeds; /* targets[0..nseeds) are the configured seeds */
+    struct backoff backoff[NODE_BACKOFF_MAX];
+    size_t nbackoff;
+    zmq_pollitem_t *items; /* poll set, grown as sessions are added */
+    struct session **item_sessions;
+    size_t items_cap;
     char last_errors[NODE_LAST_ERRORS][200]; /* ring, newest at last_error_pos-1 */
     int last_error_pos, last_error_count;
 };
@@ -101,5 +135,8 @@ void api_handle(struct node *n);
 
 /* Peers: handles messages waiting on the ROUTER (peer.c). */
 void peer_handle(struct node *n);
+
+/* True if s is still one of the node's sessions (handlers may close others). */
+int node_has_session(const struct node *n, const struct session *s);
 
 #endif

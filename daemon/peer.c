@@ -1,13 +1,15 @@
 /*
  * peer: messages from other members' nodes on the ROUTER. Each frame's sender is the
  * User-Id that the ZAP handler set at the handshake, never the routing id; a message without
- * one is dropped. The peer protocol's messages are handled by the sync layer.
+ * one is dropped, as is one from a key that is not (or no longer) an admitted member. The
+ * peer protocol itself is sync.c's.
  */
 #include <zmq.h>
 
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
 #include "node.h"
+#include "sync.h"
 
 #define PEER_BURST 64 /* messages handled per wake-up, so the API stays responsive */
 
@@ -32,7 +34,9 @@ void peer_handle(struct node *n)
             n->stats.peer_dropped++;
             elog(ELOG_DEBUG, "peer message dropped", "reason=%s", drop);
         } else {
-            n->stats.peer_messages++;
+            const char *addr = zmq_msg_gets(&body, "Peer-Address");
+            sync_inbound(n, key, zmq_msg_data(&rid), zmq_msg_size(&rid), addr ? addr : "",
+                         zmq_msg_data(&body), zmq_msg_size(&body));
         }
         zmq_msg_close(&body);
         zmq_msg_close(&rid);

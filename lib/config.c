@@ -153,6 +153,27 @@ static int handler(void *user, const char *section, const char *name, const char
             memcpy(c->allow[c->nallow++], key, KEY_SIZE);
             return 1;
         }
+    } else if (strcmp(section, "peers") == 0) {
+        unsigned *dst = strcmp(name, "outbound") == 0          ? &c->outbound
+                        : strcmp(name, "max_sessions") == 0    ? &c->max_sessions
+                        : strcmp(name, "digest_interval") == 0 ? &c->digest_interval
+                                                               : NULL;
+        if (dst) {
+            char *end;
+            unsigned long v = strtoul(value, &end, 10);
+            unsigned long max = dst == &c->digest_interval ? 300 : 100000;
+            if (*end || *value == '-' || v > max || (v == 0 && dst != &c->outbound))
+                return fail(p, "%s must be a whole number%s up to %lu, not \"%s\"", name,
+                            dst == &c->outbound ? "" : " from 1", max, value);
+            *dst = (unsigned)v;
+            return 1;
+        }
+        if (strcmp(name, "dial_members") == 0) {
+            if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+                return fail(p, "dial_members must be yes or no, not \"%s\"", value);
+            c->dial_members = strcmp(value, "yes") == 0;
+            return 1;
+        }
     } else if (strcmp(section, "limits") == 0) {
         size_t *dst = strcmp(name, "max_content") == 0        ? &c->max_content
                       : strcmp(name, "max_api_request") == 0  ? &c->max_api_request
@@ -179,6 +200,10 @@ static void defaults(struct config *c)
     c->max_content = DEFAULT_MAX_CONTENT;
     c->max_api_request = DEFAULT_MAX_API;
     c->max_peer_message = DEFAULT_MAX_PEER;
+    c->outbound = 8;
+    c->max_sessions = 128;
+    c->dial_members = 1;
+    c->digest_interval = 30;
 }
 
 void config_free(struct config *c)
@@ -202,6 +227,8 @@ static int check(struct config *c, struct errbuf *err)
     if (!c->code) return errbuf_set(err, "%s: [node] code is missing", c->path);
     if (!c->has_network) return errbuf_set(err, "%s: [network] id is missing", c->path);
     if (!c->listen && !set_str(&c->listen, DEFAULT_LISTEN)) return errbuf_set(err, "out of memory");
+    if (c->outbound > c->max_sessions)
+        return errbuf_set(err, "%s: outbound must not exceed max_sessions", c->path);
     if (c->max_content + 4096 > c->max_peer_message)
         return errbuf_set(err, "%s: max_peer_message must exceed max_content by at least 4K",
                           c->path);
@@ -282,6 +309,16 @@ int config_write_default(const char *path, const char *name, const char *code, c
         "#seed = 64 hex digits@tcp://ekonet.example.se:7650\n"
         "# Before joining a network: node ids allowed to connect; one per line.\n"
         "#allow = 64 hex digits\n"
+        "\n"
+        "[peers]\n"
+        "# How many members' nodes this node dials (it also accepts members that dial it).\n"
+        "outbound = 8\n"
+        "# At most this many sessions, dialled and accepted together.\n"
+        "max_sessions = 128\n"
+        "# yes: dial members at the endpoints they advertise; no: dial only the seeds.\n"
+        "dial_members = yes\n"
+        "# Seconds between the frontier digests sent to each peer (anti-entropy).\n"
+        "digest_interval = 30\n"
         "\n"
         "[limits]\n"
         "# Largest entry content accepted from anyone, in bytes (K and M suffixes allowed).\n"

@@ -11,6 +11,7 @@
  * changes the roster, so the in-memory roster is reloaded right after it is projected: the
  * next entry of the same batch is already judged by the new board and members.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,6 +21,24 @@
 #include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
+
+/* Records that have and e, both valid, share author and seq; the feed stops there. */
+static int record_fork(struct feeds *f, const struct entry *have, const struct entry *e)
+{
+    uint8_t *a, *b;
+    size_t alen, blen;
+    if (entry_encode(have, 0, &a, &alen) < 0) return -1;
+    if (entry_encode(e, 0, &b, &blen) < 0) {
+        free(a);
+        return -1;
+    }
+    int rc = store_fork_add(f->store, e->author, e->seq, a, alen, b, blen);
+    free(a);
+    free(b);
+    if (rc < 0 || store_mark_fork(f->store, e->author, e->seq) < 0) return -1;
+    if (rc == 1) f->forks++;
+    return 0;
+}
 
 /* The chain checks every feed shares; ENTRY_OK, a refusal, or -1 on a store error. */
 static int check_chain(struct feeds *f, const struct entry *e)
@@ -33,6 +52,7 @@ static int check_chain(struct feeds *f, const struct entry *e)
     int got = store_get_seq(f->store, e->author, e->seq, &have);
     if (got < 0) return -1;
     rc = got && memcmp(have->id, e->id, ID_SIZE) != 0 ? ENTRY_FORK : ENTRY_DUPLICATE;
+    if (rc == ENTRY_FORK && record_fork(f, have, e) < 0) rc = -1;
     entry_destroy(&have);
     return rc;
 }
@@ -73,8 +93,17 @@ static int check_board_signatures(struct feeds *f, const struct entry *e, struct
     return ENTRY_FEW_SIGNATURES;
 }
 
+/* An entry whose id is stored is a duplicate: the header bytes are the ones already checked. */
+static int known(struct feeds *f, const struct entry *e)
+{
+    int rc = store_has_id(f->store, e->id);
+    return rc < 0 ? -1 : rc ? ENTRY_DUPLICATE : ENTRY_OK;
+}
+
 static int check_board(struct feeds *f, const struct entry *e, struct errbuf *why)
 {
+    int rc = known(f, e);
+    if (rc != ENTRY_OK) return rc;
     if (!f->roster) {
         errbuf_set(why, "this node has not joined a network, so it has no board");
         return ENTRY_NOT_MEMBER;
@@ -84,7 +113,7 @@ static int check_board(struct feeds *f, const struct entry *e, struct errbuf *wh
         errbuf_set(why, "the board feed carries only board acts");
         return ENTRY_CONTENT_INVALID;
     }
-    int rc = entry_check_content(e, f->max_content);
+    rc = entry_check_content(e, f->max_content);
     if (rc != ENTRY_OK) return rc;
     if (!e->content) return ENTRY_CONTENT_MISSING;
     if ((rc = check_board_signatures(f, e, why)) != ENTRY_OK) return rc;
@@ -94,8 +123,9 @@ static int check_board(struct feeds *f, const struct entry *e, struct errbuf *wh
 
 static int check_member(struct feeds *f, const struct entry *e, struct errbuf *why)
 {
-    int rc = entry_check(e, f->network, f->max_content);
+    int rc = known(f, e);
     if (rc != ENTRY_OK) return rc;
+    if ((rc = entry_check(e, f->network, f->max_content)) != ENTRY_OK) return rc;
     if ((rc = check_chain(f, e)) != ENTRY_OK) return rc;
     if (f->roster && (rc = roster_may_author(f->roster, e->author, e->seq)) != ENTRY_OK) return rc;
     if (!e->content) return ENTRY_CONTENT_MISSING;
@@ -227,4 +257,51 @@ int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const
     }
     *out = e;
     return ENTRY_OK;
+}
+
+/* Checks one side of a fork proof as an entry of this network, content aside. */
+static int check_proof_entry(struct feeds *f, const struct entry *e)
+{
+    if (memcmp(e->network, f->network, ID_SIZE) != 0) return ENTRY_WRONG_NETWORK;
+    if (is_board_feed(f, e)) {
+        if (!f->roster || !f->roster->joined) return ENTRY_NOT_MEMBER;
+        size_t n = roster_count_signatures(e, (const uint8_t(*)[KEY_SIZE])f->roster->board,
+                                           f->roster->nboard);
+        return n >= f->roster->threshold ? ENTRY_OK : ENTRY_FEW_SIGNATURES;
+    }
+    if (e->nsigs != 1 || memcmp(e->sigs[0].key, e->author, KEY_SIZE) != 0) return ENTRY_WRONG_KEY;
+    return entry_verify_sig(e, &e->sigs[0]) == 0 ? ENTRY_OK : ENTRY_BAD_SIGNATURE;
+}
+
+int feed_fork_proof(struct feeds *f, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                    struct errbuf *err)
+{
+    struct entry *ea = NULL, *eb = NULL;
+    size_t max = entry_max_encoded(f->max_content);
+    int rc = entry_decode(a, alen, max, &ea);
+    if (rc == ENTRY_OK) rc = entry_decode(b, blen, max, &eb);
+    if (rc == ENTRY_OK && (memcmp(ea->author, eb->author, KEY_SIZE) != 0 || ea->seq != eb->seq ||
+                           memcmp(ea->id, eb->id, ID_SIZE) == 0))
+        rc = ENTRY_MALFORMED; /* not two different entries at one place of one feed */
+    if (rc == ENTRY_OK) rc = check_proof_entry(f, ea);
+    if (rc == ENTRY_OK) rc = check_proof_entry(f, eb);
+    if (rc != ENTRY_OK) {
+        entry_destroy(&ea);
+        entry_destroy(&eb);
+        return rc;
+    }
+    int added = -1;
+    if (store_begin(f->store, err) == 0) {
+        added = store_fork_add(f->store, ea->author, ea->seq, a, alen, b, blen);
+        if (added < 0 || store_mark_fork(f->store, ea->author, ea->seq) < 0 ||
+            store_commit(f->store, err) < 0) {
+            errbuf_set(err, "cannot store a fork proof: %s", store_errmsg(f->store));
+            store_rollback(f->store);
+            added = -1;
+        }
+    }
+    if (added == 1) f->forks++;
+    entry_destroy(&ea);
+    entry_destroy(&eb);
+    return added < 0 ? -1 : added ? FEED_FORK_NEW : FEED_FORK_KNOWN;
 }

@@ -51,6 +51,15 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  received INTEGER NOT NULL,"
     "  UNIQUE(author, seq)"
     ");",
+    /* 1 -> 2 */
+    "CREATE TABLE forks("
+    "  author BLOB NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  a BLOB NOT NULL,"
+    "  b BLOB NOT NULL,"
+    "  detected INTEGER NOT NULL,"
+    "  PRIMARY KEY(author, seq)"
+    ") WITHOUT ROWID;",
 };
 
 sqlite3 *store_db(struct store *s)
@@ -158,6 +167,31 @@ fail:
     return NULL;
 }
 
+struct store *store_open_readonly(const char *path, struct errbuf *err)
+{
+    struct store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        errbuf_set(err, "out of memory");
+        return NULL;
+    }
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        errbuf_set(err, "cannot open database %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "?");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    if (user_version(s) != STORE_SCHEMA_VERSION) {
+        errbuf_set(err, "database %s is not of this ekonetd's schema version %d", path,
+                   STORE_SCHEMA_VERSION);
+        goto fail;
+    }
+    return s;
+fail:
+    store_destroy(&s);
+    return NULL;
+}
+
 void store_destroy(struct store **ps)
 {
     if (!ps || !*ps) return;
@@ -251,7 +285,12 @@ int store_put(struct store *s, const struct entry *e, int64_t *n)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static const char SQL_FORK[] = "UPDATE feeds SET fork_seq=?2 WHERE author=?1 AND fork_seq=0";
+/* The earliest proven fork of a feed is the one that counts; a feed may be forked before any
+   of its entries arrived here (a proof from a peer), hence the insert. */
+static const char SQL_FORK[] =
+    "INSERT INTO feeds(author, head_seq, head_id, fork_seq) VALUES(?1, 0, zeroblob(32), ?2)"
+    " ON CONFLICT(author) DO UPDATE SET fork_seq=CASE WHEN fork_seq=0 OR fork_seq>excluded.fork_seq"
+    " THEN excluded.fork_seq ELSE fork_seq END";
 
 int store_mark_fork(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq)
 {
@@ -342,7 +381,7 @@ int store_resolve(struct store *s, const char *prefix, uint8_t id[ID_SIZE])
 }
 
 static const char SQL_COUNTS[] =
-    "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM feeds)";
+    "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM feeds WHERE head_seq>0)";
 
 int store_counts(struct store *s, uint64_t *entries, uint64_t *feeds)
 {
@@ -363,4 +402,104 @@ uint64_t store_bytes(struct store *s)
     snprintf(wal, sizeof wal, "%s-wal", s->path);
     if (stat(wal, &st) == 0) total += (uint64_t)st.st_size;
     return total;
+}
+
+static const char SQL_HAS_ID[] = "SELECT 1 FROM entries WHERE id=?1";
+
+int store_has_id(struct store *s, const uint8_t id[ID_SIZE])
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_HAS_ID);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, id, ID_SIZE, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_FEEDS[] = "SELECT author, head_seq, fork_seq FROM feeds";
+
+int store_feeds(struct store *s,
+                void (*fn)(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq,
+                           uint64_t fork_seq),
+                void *ctx)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_FEEDS);
+    if (!st) return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_bytes(st, 0) == KEY_SIZE)
+            fn(ctx, sqlite3_column_blob(st, 0), (uint64_t)sqlite3_column_int64(st, 1),
+               (uint64_t)sqlite3_column_int64(st, 2));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char SQL_RANGE[] = "SELECT header, sigs, content FROM entries"
+                                " WHERE author=?1 AND seq>=?2 AND seq<?3 ORDER BY seq";
+
+int store_range(struct store *s, const uint8_t author[KEY_SIZE], uint64_t from, uint32_t limit,
+                int (*fn)(void *ctx, const struct entry *e), void *ctx)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_RANGE);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)(from + limit));
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct entry *e;
+        if (row_entry(st, &e) < 0) break;
+        int stop = fn(ctx, e);
+        entry_destroy(&e);
+        n++;
+        if (stop) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? n : -1;
+}
+
+static const char SQL_FORK_ADD[] =
+    "INSERT OR IGNORE INTO forks(author, seq, a, b, detected) VALUES(?1, ?2, ?3, ?4, ?5)";
+
+int store_fork_add(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq, const uint8_t *a,
+                   size_t alen, const uint8_t *b, size_t blen)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_FORK_ADD);
+    if (!st) return -1;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    sqlite3_bind_blob(st, 3, a, (int)alen, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, b, (int)blen, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return -1;
+    return sqlite3_changes(s->db) > 0;
+}
+
+static const char SQL_FORKS[] =
+    "SELECT author, seq, a, b, detected FROM forks ORDER BY detected DESC";
+
+int store_forks(struct store *s,
+                void (*fn)(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq,
+                           const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                           uint64_t detected_ms),
+                void *ctx)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_FORKS);
+    if (!st) return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_bytes(st, 0) == KEY_SIZE)
+            fn(ctx, sqlite3_column_blob(st, 0), (uint64_t)sqlite3_column_int64(st, 1),
+               sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+               sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
+               (uint64_t)sqlite3_column_int64(st, 4));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -6,6 +6,7 @@
  *   [node]     name, code, data_dir, listen, advertise, log_level
  *   [network]  id, seed (repeatable: NODE_ID@ENDPOINT to dial first),
  *              allow (repeatable: node ids admitted by a node that has not joined a network)
+ *   [peers]    outbound, max_sessions, dial_members, digest_interval
  *   [limits]   max_content, max_api_request, max_peer_message
  */
 #ifndef EKONET_CONFIG_H
@@ -43,6 +44,10 @@ struct config {
     size_t nallow;
     char **seeds; /* "NODE_ID@ENDPOINT" */
     size_t nseeds;
+    unsigned outbound;        /* sessions this node dials (default 8) */
+    unsigned max_sessions;    /* inbound and outbound together (default 128) */
+    int dial_members;         /* dial members' advertised endpoints, not only seeds */
+    unsigned digest_interval; /* seconds between frontier digests to each peer (default 30) */
 };
 
 /*

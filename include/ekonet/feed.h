@@ -27,7 +27,12 @@ struct feeds {
     uint64_t roster_changes; /* board entries accepted so far (the roster changed) */
     uint64_t refused[ENTRY_STATUS_COUNT]; /* counters by reason */
     uint64_t accepted;
+    uint64_t forks; /* fork proofs recorded */
 };
+
+/* Outcomes of feed_fork_proof besides refusals (which are enum entry_status values). */
+#define FEED_FORK_NEW   (-100)
+#define FEED_FORK_KNOWN (-101)
 
 /*
  * Checks and stores n entries in one transaction. status[i] gets each entry's outcome
@@ -52,5 +57,14 @@ int feed_accept_all(struct feeds *f, struct entry *const *v, size_t n, int *stat
  */
 int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const uint8_t *content,
                  size_t len, struct entry **out, struct errbuf *why, struct errbuf *err);
+
+/*
+ * Takes a fork proof from a peer: two encoded entries (content optional) of one author and
+ * seq with different ids, each validly signed in this network. A new proof is stored and the
+ * feed quarantined from that seq on: FEED_FORK_NEW (pass it on), FEED_FORK_KNOWN, a refusal
+ * (enum entry_status), or -1 if the store failed.
+ */
+int feed_fork_proof(struct feeds *f, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                    struct errbuf *err);
 
 #endif

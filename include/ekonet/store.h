@@ -5,6 +5,7 @@
  *   feeds(author, head_seq, head_id, fork_seq)   one row per author; fork_seq set after a fork
  *   entries(n, id, author, seq, kind, ts, header, sigs, content, received)
  *                                                 n = local arrival order
+ *   forks(author, seq, a, b, detected)            proofs: two valid entries, same author and seq
  *
  * Writes happen in transactions (store_begin/store_commit); with synchronous=FULL a commit is
  * on disk when it returns, so a node only reports an entry as published after its commit.
@@ -19,7 +20,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -31,6 +32,9 @@ struct feed_head {
 
 /* Opens (creating and migrating) the store at path. NULL with err on failure. */
 struct store *store_open(const char *path, struct errbuf *err);
+
+/* Opens an existing store read-only (beside a running daemon); no migration. NULL with err. */
+struct store *store_open_readonly(const char *path, struct errbuf *err);
 
 /* Closes the store and nulls the caller's pointer. */
 void store_destroy(struct store **s);
@@ -59,6 +63,33 @@ int store_mark_fork(struct store *s, const uint8_t author[KEY_SIZE], uint64_t se
 int store_get(struct store *s, const uint8_t id[ID_SIZE], struct entry **out);
 int store_get_seq(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq,
                   struct entry **out);
+
+/* 1 if an entry with this id is stored, 0 if not, -1 on error. */
+int store_has_id(struct store *s, const uint8_t id[ID_SIZE]);
+
+/* Calls fn for every feed: author, head seq, fork seq (0 if none). 0 or -1. */
+int store_feeds(struct store *s,
+                void (*fn)(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq,
+                           uint64_t fork_seq),
+                void *ctx);
+
+/*
+ * Calls fn for author's entries with seq in [from, from+limit), in seq order, each as an
+ * entry built from the stored parts (valid during the call). Returns how many, or -1.
+ */
+int store_range(struct store *s, const uint8_t author[KEY_SIZE], uint64_t from, uint32_t limit,
+                int (*fn)(void *ctx, const struct entry *e), void *ctx);
+
+/* Records a fork proof (two encoded entries); 1 if it is new, 0 if known, -1 on error. */
+int store_fork_add(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq, const uint8_t *a,
+                   size_t alen, const uint8_t *b, size_t blen);
+
+/* Calls fn for every fork proof, newest first. 0 or -1. */
+int store_forks(struct store *s,
+                void (*fn)(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq,
+                           const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                           uint64_t detected_ms),
+                void *ctx);
 
 /* Resolves a hex id prefix: 1 unique (id filled), 0 none, 2 ambiguous, -1 error. */
 int store_resolve(struct store *s, const char *hex_prefix, uint8_t id[ID_SIZE]);

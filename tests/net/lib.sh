@@ -139,3 +139,40 @@ network_join() {
     ek "$1" board bundle --seed "$(seed_of "$1")" --out "$TESTDIR/$2.bundle"
     ek "$2" join "$TESTDIR/$2.bundle" >/dev/null
 }
+
+# wait_for SECONDS WHAT COMMAND...: retries COMMAND every 0.1 s until it succeeds.
+wait_for() {
+    local secs=$1 what=$2 i
+    shift 2
+    for ((i = 0; i < secs * 10; i++)); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    fail "$what: not within $secs s"
+}
+
+# head_of NODE AUTHOR_ID: how much of AUTHOR's feed NODE holds (read from its store).
+head_of() {
+    sqlite3 -readonly "$(dir_of "$1")/ekonet.db" \
+        "SELECT coalesce(max(seq), 0) FROM entries WHERE author = X'$2'" 2>/dev/null || echo 0
+}
+has_head() { [ "$(head_of "$1" "$2")" -ge "$3" ]; }
+
+# feed_dump NODE AUTHOR_ID: every stored byte of AUTHOR's feed, in seq order, hashed.
+feed_dump() {
+    sqlite3 -readonly "$(dir_of "$1")/ekonet.db" "SELECT hex(id) || hex(header) || hex(sigs) ||
+        hex(coalesce(content, '')) FROM entries WHERE author = X'$2' ORDER BY seq" | sha256sum
+}
+
+# tune NODE KEY VALUE: sets a [peers] setting in NODE's configuration.
+tune() { sed -i "s|^$2 = .*|$2 = $3|" "$(dir_of "$1")/ekonetd.conf"; }
+
+# seeds NODE SEED...: replaces NODE's seeds.
+seeds() {
+    local conf
+    conf="$(dir_of "$1")/ekonetd.conf"
+    shift
+    sed -i '/^seed = /d' "$conf"
+    local s
+    for s in "$@"; do sed -i "s|^\(id = .*\)$|\1\nseed = $s|" "$conf"; done
+}

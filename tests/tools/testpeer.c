@@ -7,6 +7,13 @@
  *   ekonet-testpeer handshake ENDPOINT SERVER_NODE_ID (KEYFILE|random)
  *       attempts a CURVE handshake; prints "handshake ok" (exit 0) or "handshake refused"
  *       (exit 1); on success sends one message
+ *   ekonet-testpeer publish DIR COUNT [BODY_BYTES]
+ *       publishes COUNT reports through the node's API over one connection (fast test data);
+ *       prints the number published
+ *   ekonet-testpeer inject ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID forged|reordered|fork
+ *       speaks the peer protocol as the member whose key is KEYFILE and sends entries of its
+ *       own feed: one with a forged signature; seq 2 before seq 1; or seq 1-3 and then another
+ *       seq 2. It answers the node's wants for 3 seconds and prints what it sent.
  *   ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS
  *       stays connected for SECONDS, sending a message every 100 ms, and prints each change:
  *       "handshake ok", "disconnected", "handshake refused" (one line each, flushed)
@@ -20,14 +27,18 @@
 #include <zmq.h>
 
 #include "api.pb-c.h"
+#include "content.pb-c.h"
+#include "wire.pb-c.h"
 #include "ekonet/hex.h"
+#include "ekonet/entry.h"
 #include "ekonet/key.h"
 
 static int usage(void)
 {
     fprintf(stderr, "usage: ekonet-testpeer api DIR garbage|frames|oversize N|empty\n"
                     "       ekonet-testpeer handshake ENDPOINT SERVER_NODE_ID KEYFILE|random\n"
-                    "       ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS\n");
+                    "       ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS\n"
+                    "       ekonet-testpeer publish DIR COUNT [BODY_BYTES]\n");
     return 2;
 }
 
@@ -125,6 +136,190 @@ static int next_event(void *mon)
     return event;
 }
 
+static int publish(int argc, char **argv)
+{
+    if (argc < 2) return usage();
+    char endpoint[300];
+    snprintf(endpoint, sizeof endpoint, "ipc://%s/api.sock", argv[0]);
+    long count = atol(argv[1]), bytes = argc > 2 ? atol(argv[2]) : 200, done = 0;
+    void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
+    int timeout = 30000, linger = 0;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_connect(s, endpoint);
+    char *body = malloc((size_t)bytes + 1), title[64];
+    for (long i = 0; i < bytes; i++) body[i] = "Vi minskade avfallet med en tredjedel. "[i % 39];
+    body[bytes] = '\0';
+    for (long i = 0; i < count; i++) {
+        snprintf(title, sizeof title, "Rapport %ld", i + 1);
+        Ekonet__Report r = EKONET__REPORT__INIT;
+        r.title = title;
+        r.body = body;
+        uint8_t content[70000], req_buf[71000];
+        size_t clen = ekonet__report__pack(&r, content);
+        Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
+        Ekonet__PublishRequest p = EKONET__PUBLISH_REQUEST__INIT;
+        p.kind = EKONET__ENTRY_KIND__KIND_REPORT;
+        p.content = (ProtobufCBinaryData){clen, content};
+        req.op_case = EKONET__API_REQUEST__OP_PUBLISH;
+        req.publish = &p;
+        size_t len = ekonet__api_request__pack(&req, req_buf);
+        zmq_send(s, req_buf, len, 0);
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        int ok = zmq_msg_recv(&m, s, 0) >= 0;
+        Ekonet__ApiReply *rep =
+            ok ? ekonet__api_reply__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m)) : NULL;
+        zmq_msg_close(&m);
+        if (!rep || rep->error) {
+            fprintf(stderr, "publish %ld failed: %s\n", i + 1,
+                    rep && rep->error ? rep->error->message : "no reply");
+            if (rep) ekonet__api_reply__free_unpacked(rep, NULL);
+            break;
+        }
+        ekonet__api_reply__free_unpacked(rep, NULL);
+        done++;
+    }
+    printf("%ld\n", done);
+    free(body);
+    zmq_close(s);
+    zmq_ctx_term(ctx);
+    return done == count ? 0 : 1;
+}
+
+/* A report entry of k's feed at seq after prev. */
+static struct entry *make_entry(const struct node_key *k, const uint8_t net[ID_SIZE], uint64_t seq,
+                                const uint8_t *prev, const char *title)
+{
+    Ekonet__Report r = EKONET__REPORT__INIT;
+    uint8_t buf[512];
+    r.title = (char *)title;
+    size_t len = ekonet__report__pack(&r, buf);
+    struct entry *e = entry_new(net, k->pub, seq, prev, 1700000000000ull + seq,
+                                EKONET__ENTRY_KIND__KIND_REPORT, buf, len);
+    entry_sign(e, k);
+    return e;
+}
+
+static void send_msg(void *s, Ekonet__PeerMessage *m)
+{
+    size_t len = ekonet__peer_message__get_packed_size(m);
+    uint8_t *buf = malloc(len);
+    ekonet__peer_message__pack(m, buf);
+    zmq_send(s, buf, len, 0);
+    free(buf);
+}
+
+/* Sends entries v[0..n) as one Entries message (a reply to a want when author is given). */
+static void send_batch(void *s, struct entry **v, size_t n, const uint8_t *author, uint64_t from)
+{
+    ProtobufCBinaryData *bins = calloc(n + 1, sizeof *bins);
+    for (size_t i = 0; i < n; i++) entry_encode(v[i], 1, &bins[i].data, &bins[i].len);
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Entries es = EKONET__ENTRIES__INIT;
+    es.n_entries = n;
+    es.entries = bins;
+    if (author) {
+        es.has_author = es.has_from = es.has_done = es.done = 1;
+        es.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
+        es.from = from;
+    }
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ENTRIES;
+    m.entries = &es;
+    send_msg(s, &m);
+    for (size_t i = 0; i < n; i++) free(bins[i].data);
+    free(bins);
+}
+
+static int inject(int argc, char **argv)
+{
+    if (argc < 5) return usage();
+    struct node_key k;
+    struct errbuf err;
+    uint8_t net[ID_SIZE];
+    if (key_load(&k, argv[2], &err) < 0 || hex_decode(net, ID_SIZE, argv[3]) < 0) {
+        fprintf(stderr, "bad key file or network id\n");
+        return 2;
+    }
+    const char *mode = argv[4];
+    void *ctx = zmq_ctx_new(), *mon = NULL;
+    void *s = client(ctx, argv[1], argv[2], &mon);
+    if (!s) return 2;
+    zmq_connect(s, argv[0]);
+    int ev;
+    while ((ev = next_event(mon)) != ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+        if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            printf("handshake refused\n");
+            return 1;
+        }
+    /* the feed: seq 1..3, and another seq 2 for the fork */
+    struct entry *feed[4];
+    feed[0] = make_entry(&k, net, 1, NULL, "Ett");
+    feed[1] = make_entry(&k, net, 2, feed[0]->id, "Två");
+    feed[2] = make_entry(&k, net, 3, feed[1]->id, "Tre");
+    feed[3] = make_entry(&k, net, 2, feed[0]->id, "Två, en annan");
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Hello h = EKONET__HELLO__INIT;
+    h.version = 1;
+    h.network = (ProtobufCBinaryData){ID_SIZE, net};
+    h.agent = "ekonet-testpeer";
+    m.body_case = EKONET__PEER_MESSAGE__BODY_HELLO;
+    m.hello = &h;
+    send_msg(s, &m);
+    int sent = 0;
+    if (strcmp(mode, "forged") == 0) {
+        struct entry *f = entry_dup(feed[0]);
+        f->sigs[0].sig[5] ^= 1;
+        send_batch(s, &f, 1, NULL, 0);
+        entry_destroy(&f);
+        sent = 1;
+    } else if (strcmp(mode, "reordered") == 0) {
+        struct entry *v[2] = {feed[1], feed[0]};
+        send_batch(s, v, 2, NULL, 0);
+        sent = 2;
+    } else if (strcmp(mode, "fork") == 0) {
+        send_batch(s, feed, 3, NULL, 0);
+        send_batch(s, &feed[3], 1, NULL, 0);
+        sent = 4;
+    }
+    /* Answer wants (the node asks for what it lacks) for three seconds. */
+    int served = 0, wait = 200;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &wait, sizeof wait);
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (t.tv_sec - t0.tv_sec >= 3) break;
+        zmq_msg_t in;
+        zmq_msg_init(&in);
+        if (zmq_msg_recv(&in, s, 0) < 0) {
+            zmq_msg_close(&in);
+            continue;
+        }
+        Ekonet__PeerMessage *r =
+            ekonet__peer_message__unpack(NULL, zmq_msg_size(&in), zmq_msg_data(&in));
+        zmq_msg_close(&in);
+        if (r && r->body_case == EKONET__PEER_MESSAGE__BODY_WANT &&
+            r->want->author.len == KEY_SIZE && memcmp(r->want->author.data, k.pub, KEY_SIZE) == 0) {
+            uint64_t from = r->want->from;
+            size_t n = from >= 1 && from <= 3 ? (size_t)(4 - from) : 0;
+            if (n > r->want->limit) n = r->want->limit;
+            if (strcmp(mode, "reordered") != 0) n = 0; /* only the reordered feed is served */
+            send_batch(s, n ? &feed[from - 1] : feed, n, k.pub, from);
+            served += (int)n;
+        }
+        if (r) ekonet__peer_message__free_unpacked(r, NULL);
+    }
+    printf("sent %d, served %d\n", sent, served);
+    for (int i = 0; i < 4; i++) entry_destroy(&feed[i]);
+    key_wipe(&k);
+    zmq_socket_monitor(s, NULL, 0);
+    zmq_close(mon);
+    zmq_close(s);
+    zmq_ctx_term(ctx);
+    return 0;
+}
+
 static int hold(int argc, char **argv)
 {
     if (argc < 4) return usage();
@@ -198,5 +393,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "api") == 0) return api(argc - 2, argv + 2);
     if (strcmp(argv[1], "handshake") == 0) return handshake(argc - 2, argv + 2);
     if (strcmp(argv[1], "hold") == 0) return hold(argc - 2, argv + 2);
+    if (strcmp(argv[1], "publish") == 0) return publish(argc - 2, argv + 2);
+    if (strcmp(argv[1], "inject") == 0) return inject(argc - 2, argv + 2);
     return usage();
 }

@@ -361,7 +361,9 @@ static void a_newer_schema_is_refused(void **state)
     assert_non_null(strstr(err.msg, "newer than this ekonetd"));
     sqlite3 *db;
     sqlite3_open(f->path, &db);
-    sqlite3_exec(db, "PRAGMA user_version=1", NULL, NULL, NULL);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", STORE_SCHEMA_VERSION);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
     sqlite3_close(db);
     open_store(f);
 }

@@ -1,0 +1,290 @@
+/*
+ * session: lifecycle of the conversations with other members' nodes (see session.h).
+ * Dialling uses libzmq's own reconnection (1 s, backing off to 30 s) while a session exists;
+ * a session that fails (refused handshake, no Hello, unreachable for a minute) is closed and
+ * that member is not dialled again for a while (session_backoff), so that the node tries
+ * others.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <zmq.h>
+
+#include "ekonet/config.h"
+#include "ekonet/hex.h"
+#include "ekonet/log.h"
+#include "ekonet/roster.h"
+#include "node.h"
+#include "session.h"
+#include "sync.h"
+
+#define BACKOFF_FIRST_MS 5000
+#define BACKOFF_MAX_MS   600000
+
+static void unlink_session(struct node *n, struct session *s)
+{
+    for (struct session **p = &n->sessions; *p; p = &(*p)->next) {
+        if (*p == s) {
+            *p = s->next;
+            n->nsessions--;
+            return;
+        }
+    }
+}
+
+static struct session *session_new(struct node *n, const uint8_t key[KEY_SIZE])
+{
+    struct session *s = calloc(1, sizeof *s);
+    if (!s || !(s->theirs = frontier_new())) {
+        free(s);
+        return NULL;
+    }
+    memcpy(s->key, key, KEY_SIZE);
+    s->opened_ms = s->state_ms = s->last_recv_ms = node_now_ms();
+    s->next = n->sessions;
+    n->sessions = s;
+    n->nsessions++;
+    return s;
+}
+
+static int setopt_int(void *sock, int opt, int v)
+{
+    return zmq_setsockopt(sock, opt, &v, sizeof v);
+}
+
+struct session *session_dial(struct node *n, const uint8_t key[KEY_SIZE], const char *endpoint)
+{
+    uint8_t server[KEY_SIZE];
+    char mon[64], id[ID_HEX];
+    if (key_pub_to_curve(server, key) < 0) return NULL;
+    struct session *s = session_new(n, key);
+    if (!s) return NULL;
+    s->outbound = 1;
+    snprintf(s->endpoint, sizeof s->endpoint, "%s", endpoint);
+    int64_t maxmsg = (int64_t)n->cfg->max_peer_message;
+    s->sock = zmq_socket(n->zctx, ZMQ_DEALER);
+    snprintf(mon, sizeof mon, "inproc://monitor-%p", (void *)s);
+    if (!s->sock || setopt_int(s->sock, ZMQ_LINGER, 0) < 0 ||
+        zmq_setsockopt(s->sock, ZMQ_CURVE_SERVERKEY, server, KEY_SIZE) < 0 ||
+        zmq_setsockopt(s->sock, ZMQ_CURVE_PUBLICKEY, n->key.curve_pub, KEY_SIZE) < 0 ||
+        zmq_setsockopt(s->sock, ZMQ_CURVE_SECRETKEY, n->key.curve_sec, KEY_SIZE) < 0 ||
+        zmq_setsockopt(s->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
+        setopt_int(s->sock, ZMQ_IMMEDIATE, 1) < 0 || setopt_int(s->sock, ZMQ_SNDHWM, 10000) < 0 ||
+        setopt_int(s->sock, ZMQ_RCVHWM, 10000) < 0 ||
+        setopt_int(s->sock, ZMQ_HEARTBEAT_IVL, 5000) < 0 ||
+        setopt_int(s->sock, ZMQ_HEARTBEAT_TIMEOUT, 15000) < 0 ||
+        setopt_int(s->sock, ZMQ_RECONNECT_IVL, 1000) < 0 ||
+        setopt_int(s->sock, ZMQ_RECONNECT_IVL_MAX, 30000) < 0 ||
+        zmq_socket_monitor(s->sock, mon,
+                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) < 0 ||
+        !(s->monitor = zmq_socket(n->zctx, ZMQ_PAIR)) || zmq_connect(s->monitor, mon) < 0 ||
+        zmq_connect(s->sock, endpoint) < 0) {
+        elog(ELOG_WARN, "cannot dial", "node=%s endpoint=%s error=\"%s\"",
+             hex_encode(id, key, KEY_SIZE), endpoint, zmq_strerror(zmq_errno()));
+        session_close(n, s, NULL);
+        return NULL;
+    }
+    elog(ELOG_DEBUG, "dialling", "node=%s endpoint=%s", hex_encode(id, key, KEY_SIZE), endpoint);
+    return s;
+}
+
+struct session *session_accept(struct node *n, const uint8_t key[KEY_SIZE], const uint8_t *rid,
+                               size_t rid_len, const char *address)
+{
+    if (rid_len > sizeof((struct session *)0)->rid) return NULL;
+    struct session *s = session_new(n, key);
+    if (!s) return NULL;
+    memcpy(s->rid, rid, rid_len);
+    s->rid_len = rid_len;
+    snprintf(s->endpoint, sizeof s->endpoint, "%s", address ? address : "");
+    return s;
+}
+
+void session_close(struct node *n, struct session *s, const char *reason)
+{
+    char id[ID_HEX], q[128];
+    if (reason && s->state != SESSION_CONNECTING) {
+        Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+        Ekonet__Bye bye = EKONET__BYE__INIT;
+        bye.reason = (char *)reason;
+        m.body_case = EKONET__PEER_MESSAGE__BODY_BYE;
+        m.bye = &bye;
+        session_send(n, s, &m);
+    }
+    if (s->state == SESSION_LIVE)
+        elog(ELOG_INFO, "peer down", "node=%s direction=%s reason=%s",
+             hex_encode(id, s->key, KEY_SIZE), s->outbound ? "out" : "in",
+             elog_quote(q, sizeof q, reason ? reason : "closed"));
+    sync_session_down(n, s);
+    unlink_session(n, s);
+    if (s->sock) {
+        zmq_socket_monitor(s->sock, NULL, 0);
+        zmq_close(s->sock);
+    }
+    if (s->monitor) zmq_close(s->monitor);
+    frontier_destroy(&s->theirs);
+    free(s);
+}
+
+struct session *session_find(struct node *n, const uint8_t key[KEY_SIZE])
+{
+    for (struct session *s = n->sessions; s; s = s->next)
+        if (memcmp(s->key, key, KEY_SIZE) == 0) return s;
+    return NULL;
+}
+
+struct session *session_find_rid(struct node *n, const uint8_t *rid, size_t len)
+{
+    for (struct session *s = n->sessions; s; s = s->next)
+        if (!s->outbound && s->rid_len == len && memcmp(s->rid, rid, len) == 0) return s;
+    return NULL;
+}
+
+int session_send(struct node *n, struct session *s, const Ekonet__PeerMessage *m)
+{
+    size_t len = ekonet__peer_message__get_packed_size(m);
+    zmq_msg_t msg;
+    if (zmq_msg_init_size(&msg, len) < 0) return -1;
+    ekonet__peer_message__pack(m, zmq_msg_data(&msg));
+    int rc;
+    if (s->outbound) {
+        rc = zmq_msg_send(&msg, s->sock, ZMQ_DONTWAIT);
+    } else {
+        rc = zmq_send(n->router, s->rid, s->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+        if (rc >= 0) rc = zmq_msg_send(&msg, n->router, ZMQ_DONTWAIT);
+    }
+    if (rc < 0) {
+        /* EHOSTUNREACH: the ROUTER has no connection with that routing id any more */
+        if (!s->outbound && zmq_errno() == EHOSTUNREACH) s->gone = 1;
+        zmq_msg_close(&msg);
+        s->send_drops++;
+        n->stats.send_drops++;
+        return -1;
+    }
+    s->msgs_out++;
+    n->stats.bytes_out += len;
+    return 0;
+}
+
+void session_monitor(struct node *n, struct session *s)
+{
+    for (;;) {
+        uint8_t ev[6];
+        char addr[256];
+        uint16_t event;
+        if (zmq_recv(s->monitor, ev, sizeof ev, ZMQ_DONTWAIT) < 0) return;
+        zmq_recv(s->monitor, addr, sizeof addr, ZMQ_DONTWAIT);
+        memcpy(&event, ev, sizeof event);
+        if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+            sync_session_up(n, s);
+        } else if (event == ZMQ_EVENT_DISCONNECTED) {
+            /* libzmq dials again by itself; the session starts over when it is back */
+            if (s->state != SESSION_CONNECTING) {
+                char id[ID_HEX];
+                elog(ELOG_INFO, "peer down", "node=%s direction=out reason=disconnected",
+                     hex_encode(id, s->key, KEY_SIZE));
+                sync_session_down(n, s);
+                s->state = SESSION_CONNECTING;
+                s->state_ms = node_now_ms();
+            }
+        } else {
+            /* the peer refused our key (we are not a member there), or spoke nonsense */
+            session_backoff(n, s->key);
+            session_close(n, s, NULL);
+            return;
+        }
+    }
+}
+
+void session_backoff(struct node *n, const uint8_t key[KEY_SIZE])
+{
+    struct backoff *b = NULL;
+    uint64_t now = node_now_ms();
+    for (size_t i = 0; i < n->nbackoff && !b; i++)
+        if (memcmp(n->backoff[i].key, key, KEY_SIZE) == 0) b = &n->backoff[i];
+    if (!b) {
+        if (n->nbackoff == NODE_BACKOFF_MAX) n->nbackoff = 0; /* forget the oldest ones */
+        b = &n->backoff[n->nbackoff++];
+        memcpy(b->key, key, KEY_SIZE);
+        b->delay_ms = 0;
+    }
+    b->delay_ms = b->delay_ms ? b->delay_ms * 2 : BACKOFF_FIRST_MS;
+    if (b->delay_ms > BACKOFF_MAX_MS) b->delay_ms = BACKOFF_MAX_MS;
+    b->until_ms = now + b->delay_ms;
+}
+
+static int backing_off(const struct node *n, const uint8_t key[KEY_SIZE], uint64_t now)
+{
+    for (size_t i = 0; i < n->nbackoff; i++)
+        if (memcmp(n->backoff[i].key, key, KEY_SIZE) == 0) return now < n->backoff[i].until_ms;
+    return 0;
+}
+
+static void add_target(struct node *n, const uint8_t key[KEY_SIZE], const char *endpoint)
+{
+    if (n->ntargets == NODE_TARGETS_MAX || memcmp(key, n->key.pub, KEY_SIZE) == 0) return;
+    for (size_t i = 0; i < n->ntargets; i++)
+        if (memcmp(n->targets[i].key, key, KEY_SIZE) == 0) return; /* a seed comes first */
+    memcpy(n->targets[n->ntargets].key, key, KEY_SIZE);
+    snprintf(n->targets[n->ntargets].endpoint, sizeof n->targets[0].endpoint, "%s", endpoint);
+    n->ntargets++;
+}
+
+static void member_target(void *ctx, const struct member_row *r)
+{
+    struct node *n = ctx;
+    if (r->status != MEMBER_ADMITTED || !r->application) return;
+    Ekonet__SignedApplication *s =
+        ekonet__signed_application__unpack(NULL, r->application_len, r->application);
+    Ekonet__Application *a =
+        s ? ekonet__application__unpack(NULL, s->application.len, s->application.data) : NULL;
+    if (a && a->endpoint && strncmp(a->endpoint, "tcp://", 6) == 0)
+        add_target(n, r->key, a->endpoint);
+    if (a) ekonet__application__free_unpacked(a, NULL);
+    if (s) ekonet__signed_application__free_unpacked(s, NULL);
+}
+
+void session_targets(struct node *n)
+{
+    n->ntargets = 0;
+    for (size_t i = 0; i < n->cfg->nseeds; i++) {
+        uint8_t key[KEY_SIZE];
+        const char *ep;
+        if (config_parse_seed(n->cfg->seeds[i], key, &ep)) add_target(n, key, ep);
+    }
+    n->nseeds = n->ntargets;
+    if (n->roster && n->cfg->dial_members) roster_list(n->store, member_target, n);
+}
+
+void session_counts(const struct node *n, unsigned *all, unsigned *live, unsigned *outbound)
+{
+    *all = *live = *outbound = 0;
+    for (const struct session *s = n->sessions; s; s = s->next) {
+        (*all)++;
+        *live += s->state == SESSION_LIVE;
+        *outbound += s->outbound != 0;
+    }
+}
+
+void session_maintain(struct node *n)
+{
+    unsigned all, live, outbound;
+    uint64_t now = node_now_ms();
+    session_counts(n, &all, &live, &outbound);
+    if (outbound >= n->cfg->outbound || all >= n->cfg->max_sessions || n->ntargets == 0) return;
+    /* Seeds first, in order; then members, starting at a random place. */
+    size_t nm = n->ntargets - n->nseeds;
+    uint32_t r = nm ? randombytes_uniform((uint32_t)nm) : 0;
+    for (size_t k = 0; k < n->ntargets && outbound < n->cfg->outbound; k++) {
+        size_t i = k < n->nseeds ? k : n->nseeds + (r + (k - n->nseeds)) % nm;
+        const struct dial_target *t = &n->targets[i];
+        if (session_find(n, t->key) || backing_off(n, t->key, now) || !node_admits(n, t->key))
+            continue;
+        if (session_dial(n, t->key, t->endpoint)) outbound++;
+    }
+}

@@ -1,0 +1,97 @@
+/*
+ * session: one conversation with another member's node. A session is either dialled by this
+ * node (outbound: its own DEALER socket, CURVE client, with a monitor that reports the
+ * handshake) or accepted (inbound: a routing id on the node's ROUTER, created only by a Hello
+ * from an admitted member). There is at most one session per member: when both nodes dial each
+ * other, the session dialled by the node with the lower node id is kept.
+ *
+ * What a session knows of the peer: its frontier (what it holds), the wants in flight to it.
+ */
+#ifndef EKONETD_SESSION_H
+#define EKONETD_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ekonet/frontier.h"
+#include "ekonet/key.h"
+#include "wire.pb-c.h"
+
+#define WANT_WINDOW        4   /* wants in flight per session */
+#define WANT_LIMIT         512 /* entries per want */
+#define BATCH_ENTRIES      512 /* entries per Entries message */
+#define BATCH_BYTES        (1024 * 1024)
+#define HELLO_TIMEOUT_MS   20000 /* handshake done, Hello awaited */
+#define CONNECT_TIMEOUT_MS 60000 /* a dialled node that never answers */
+#define WANT_TIMEOUT_MS    60000 /* a want with no progress */
+/* Every node sends each peer a Digest at least every 5 minutes, so a session silent for 15
+   is gone (ZMTP heartbeats notice a dead connection sooner; this catches a hung peer). */
+#define DIGEST_INTERVAL_MAX_MS 300000
+#define SESSION_IDLE_MS        900000
+
+struct node;
+
+enum session_state {
+    SESSION_CONNECTING, /* outbound: dialling, handshake not done */
+    SESSION_HELLO,      /* our Hello sent, theirs awaited */
+    SESSION_LIVE,       /* Hellos exchanged */
+};
+
+struct want {
+    uint8_t author[KEY_SIZE];
+    uint64_t next;  /* the next seq expected */
+    uint64_t until; /* the last seq asked for */
+    uint64_t progress_ms;
+};
+
+struct session {
+    struct session *next;
+    uint8_t key[KEY_SIZE]; /* the member's node id */
+    int outbound;
+    char endpoint[160];   /* outbound: where we dial; inbound: the peer's address */
+    void *sock, *monitor; /* outbound only */
+    uint8_t rid[256];     /* inbound only: routing id on the ROUTER */
+    size_t rid_len;
+    enum session_state state;
+    int have_frontier; /* the peer's Frontier arrived: pushes are guided by it */
+    int gone;          /* inbound: the connection behind the routing id is closed */
+    struct frontier *theirs;
+    struct want wants[WANT_WINDOW];
+    int nwants;
+    uint64_t opened_ms, state_ms, last_recv_ms, last_digest_ms;
+    uint64_t msgs_in, msgs_out, entries_in, entries_out, refused, send_drops;
+};
+
+/* Dials a member at endpoint (key@endpoint); the session starts CONNECTING. NULL on failure. */
+struct session *session_dial(struct node *n, const uint8_t key[KEY_SIZE], const char *endpoint);
+
+/* Creates the inbound session for a member whose Hello came with routing id rid. */
+struct session *session_accept(struct node *n, const uint8_t key[KEY_SIZE], const uint8_t *rid,
+                               size_t rid_len, const char *address);
+
+/* Ends a session: says Bye (with reason) when it was live, releases everything. */
+void session_close(struct node *n, struct session *s, const char *reason);
+
+/* The session with this member, or with this routing id; NULL if none. */
+struct session *session_find(struct node *n, const uint8_t key[KEY_SIZE]);
+struct session *session_find_rid(struct node *n, const uint8_t *rid, size_t len);
+
+/* Sends one message; 0, or -1 if it could not be queued (counted; the session may be gone). */
+int session_send(struct node *n, struct session *s, const Ekonet__PeerMessage *m);
+
+/* Handles the events waiting on an outbound session's monitor. */
+void session_monitor(struct node *n, struct session *s);
+
+/* Keeps the number of dialled sessions up, choosing among seeds and members. */
+void session_maintain(struct node *n);
+
+/* Holds off dialling a member after a failure (doubling, up to ten minutes). */
+void session_backoff(struct node *n, const uint8_t key[KEY_SIZE]);
+
+/* Rebuilds the list of members this node may dial (after the roster changed). */
+void session_targets(struct node *n);
+
+/* Counts sessions: all, live, outbound. */
+void session_counts(const struct node *n, unsigned *all, unsigned *live, unsigned *outbound);
+
+#endif

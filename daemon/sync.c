@@ -1,0 +1,652 @@
+/*
+ * sync: the peer protocol; see sync.h for the flow. Bounds that keep memory flat whatever the
+ * backlog: a Want asks for at most WANT_LIMIT entries, its answer is read from the store and
+ * sent in batches of at most BATCH_ENTRIES entries or BATCH_BYTES; a session has at most
+ * WANT_WINDOW wants in flight and each feed is wanted from one session at a time, so at most
+ * WANT_WINDOW * WANT_LIMIT entries per session are on their way.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "ekonet/feed.h"
+#include "ekonet/hex.h"
+#include "ekonet/log.h"
+#include "ekonet/roster.h"
+#include "ekonet/store.h"
+#include "ekonet/version.h"
+#include "node.h"
+#include "session.h"
+#include "sync.h"
+
+#define FRONTIER_MAX 100000
+#define ENTRIES_MAX  (2 * BATCH_ENTRIES)
+
+static void load_head(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq, uint64_t fork_seq)
+{
+    struct node *n = ctx;
+    if (seq) frontier_set(n->ours, author, seq);
+    if (fork_seq) frontier_set(n->forked, author, fork_seq);
+}
+
+int sync_start(struct node *n)
+{
+    if (!(n->ours = frontier_new()) || !(n->forked = frontier_new())) return -1;
+    return store_feeds(n->store, load_head, n);
+}
+
+void sync_stop(struct node *n)
+{
+    frontier_destroy(&n->ours);
+    frontier_destroy(&n->forked);
+}
+
+/* The first 12 hex digits of a key, as logs show peers. */
+static const char *short_id(char buf[13], const uint8_t *key)
+{
+    hex_encode(buf, key, 6);
+    return buf;
+}
+
+/* ---- sending ------------------------------------------------------------------------------ */
+
+static void send_hello(struct node *n, struct session *s)
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Hello h = EKONET__HELLO__INIT;
+    h.version = EKONET_PROTOCOL_VERSION;
+    h.network = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)n->cfg->network};
+    h.agent = "ekonetd/" EKONET_VERSION;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_HELLO;
+    m.hello = &h;
+    session_send(n, s, &m);
+}
+
+static void send_frontier(struct node *n, struct session *s)
+{
+    size_t count = frontier_count(n->ours), i = 0, pos = 0;
+    Ekonet__FeedHead *heads = calloc(count + 1, sizeof *heads);
+    Ekonet__FeedHead **ptrs = calloc(count + 1, sizeof *ptrs);
+    uint8_t(*keys)[KEY_SIZE] = calloc(count + 1, KEY_SIZE);
+    if (heads && ptrs && keys) {
+        uint64_t seq;
+        while (i < count && frontier_next(n->ours, &pos, keys[i], &seq)) {
+            ekonet__feed_head__init(&heads[i]);
+            heads[i].author = (ProtobufCBinaryData){KEY_SIZE, keys[i]};
+            heads[i].seq = seq;
+            ptrs[i] = &heads[i];
+            i++;
+        }
+        Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+        Ekonet__Frontier f = EKONET__FRONTIER__INIT;
+        f.n_heads = i;
+        f.heads = ptrs;
+        m.body_case = EKONET__PEER_MESSAGE__BODY_FRONTIER;
+        m.frontier = &f;
+        session_send(n, s, &m);
+    }
+    free(heads);
+    free(ptrs);
+    free(keys);
+}
+
+static void send_digest(struct node *n, struct session *s)
+{
+    uint8_t d[FRONTIER_DIGEST];
+    frontier_digest(n->ours, d);
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Digest dg = EKONET__DIGEST__INIT;
+    dg.digest = (ProtobufCBinaryData){FRONTIER_DIGEST, d};
+    dg.feeds = frontier_count(n->ours);
+    m.body_case = EKONET__PEER_MESSAGE__BODY_DIGEST;
+    m.digest = &dg;
+    session_send(n, s, &m);
+    s->last_digest_ms = node_now_ms();
+}
+
+/* Sends encoded entries as Entries messages of at most BATCH_ENTRIES / BATCH_BYTES each. */
+static void send_entries(struct node *n, struct session *s, const uint8_t *author, uint64_t from,
+                         ProtobufCBinaryData *v, size_t count, int done)
+{
+    size_t i = 0;
+    do {
+        size_t k = 0, bytes = 0;
+        while (i + k < count && k < BATCH_ENTRIES &&
+               (k == 0 || bytes + v[i + k].len <= BATCH_BYTES))
+            bytes += v[i + k++].len;
+        Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+        Ekonet__Entries e = EKONET__ENTRIES__INIT;
+        if (author) {
+            e.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
+            e.has_author = e.has_from = 1;
+            e.from = from + i;
+        }
+        e.n_entries = k;
+        e.entries = v + i;
+        if (done && i + k == count) e.has_done = e.done = 1;
+        m.body_case = EKONET__PEER_MESSAGE__BODY_ENTRIES;
+        m.entries = &e;
+        session_send(n, s, &m);
+        s->entries_out += k;
+        i += k;
+    } while (i < count);
+}
+
+/* ---- wants --------------------------------------------------------------------------------- */
+
+static int wanted(const struct node *n, const uint8_t author[KEY_SIZE])
+{
+    for (const struct session *s = n->sessions; s; s = s->next)
+        for (int i = 0; i < s->nwants; i++)
+            if (memcmp(s->wants[i].author, author, KEY_SIZE) == 0) return 1;
+    return 0;
+}
+
+/* Whether entries of author from seq on could be accepted here at all. */
+static int acceptable(const struct node *n, const uint8_t author[KEY_SIZE], uint64_t seq)
+{
+    uint64_t fork = frontier_get(n->forked, author);
+    if (fork && seq >= fork) return 0;
+    if (!n->roster) return 0; /* a node outside a network replicates nothing */
+    if (memcmp(author, n->roster->network, ID_SIZE) == 0) return 1;
+    return roster_may_author(n->roster, author, seq) == ENTRY_OK;
+}
+
+static void try_want(struct node *n, struct session *s, const uint8_t author[KEY_SIZE])
+{
+    uint64_t theirs = frontier_get(s->theirs, author), ours = frontier_get(n->ours, author);
+    if (theirs <= ours || wanted(n, author) || !acceptable(n, author, ours + 1)) return;
+    uint64_t limit = theirs - ours < WANT_LIMIT ? theirs - ours : WANT_LIMIT;
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Want w = EKONET__WANT__INIT;
+    w.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
+    w.from = ours + 1;
+    w.limit = (uint32_t)limit;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_WANT;
+    m.want = &w;
+    if (session_send(n, s, &m) < 0) return;
+    struct want *nw = &s->wants[s->nwants++];
+    memcpy(nw->author, author, KEY_SIZE);
+    nw->next = ours + 1;
+    nw->until = ours + limit;
+    nw->progress_ms = node_now_ms();
+}
+
+/* Fills the session's window with wants: the board feed first, then any feed it is ahead on. */
+static void schedule_wants(struct node *n, struct session *s)
+{
+    if (s->state != SESSION_LIVE) return;
+    if (n->roster && s->nwants < WANT_WINDOW) try_want(n, s, n->roster->network);
+    size_t pos = 0;
+    uint8_t author[KEY_SIZE];
+    uint64_t seq;
+    while (s->nwants < WANT_WINDOW && frontier_next(s->theirs, &pos, author, &seq))
+        try_want(n, s, author);
+}
+
+static void drop_want(struct session *s, int i)
+{
+    s->wants[i] = s->wants[--s->nwants];
+}
+
+static void schedule_all(struct node *n)
+{
+    for (struct session *s = n->sessions; s; s = s->next) schedule_wants(n, s);
+}
+
+/* ---- receiving ----------------------------------------------------------------------------- */
+
+static int valid_key(const ProtobufCBinaryData *b)
+{
+    return b->len == KEY_SIZE;
+}
+
+/* Checks a Hello; NULL if the session may go on, else the reason to end it. */
+static const char *hello_problem(const struct node *n, const Ekonet__Hello *h)
+{
+    if (h->version != EKONET_PROTOCOL_VERSION) return "unsupported protocol version";
+    if (h->network.len != ID_SIZE || memcmp(h->network.data, n->cfg->network, ID_SIZE) != 0)
+        return "wrong network";
+    return NULL;
+}
+
+static void went_live(struct node *n, struct session *s, const Ekonet__Hello *h)
+{
+    char id[ID_HEX], q[96];
+    s->state = SESSION_LIVE;
+    s->state_ms = node_now_ms();
+    n->stats.sessions_opened++;
+    elog(ELOG_INFO, "peer up", "node=%s direction=%s endpoint=%s agent=%s",
+         hex_encode(id, s->key, KEY_SIZE), s->outbound ? "out" : "in",
+         elog_quote(q, sizeof q, s->endpoint), h->agent ? h->agent : "?");
+}
+
+static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontier *f)
+{
+    if (f->n_heads > FRONTIER_MAX) {
+        s->refused++;
+        return;
+    }
+    for (size_t i = 0; i < f->n_heads; i++)
+        if (valid_key(&f->heads[i]->author))
+            frontier_raise(s->theirs, f->heads[i]->author.data, f->heads[i]->seq);
+    s->have_frontier = 1;
+    schedule_wants(n, s);
+}
+
+struct serve {
+    ProtobufCBinaryData *v;
+    size_t n;
+    uint64_t stop; /* serve seqs below this (a fork) */
+};
+
+static int serve_one(void *ctx, const struct entry *e)
+{
+    struct serve *sv = ctx;
+    if (sv->stop && e->seq >= sv->stop) return 1;
+    uint8_t *buf;
+    size_t len;
+    if (entry_encode(e, 1, &buf, &len) < 0) return 1;
+    sv->v[sv->n++] = (ProtobufCBinaryData){len, buf};
+    return 0;
+}
+
+static void on_want(struct node *n, struct session *s, const Ekonet__Want *w)
+{
+    if (!valid_key(&w->author) || w->from == 0) {
+        s->refused++;
+        return;
+    }
+    uint32_t limit = w->limit == 0 || w->limit > WANT_LIMIT ? WANT_LIMIT : w->limit;
+    struct serve sv = {calloc(limit, sizeof *sv.v), 0, frontier_get(n->forked, w->author.data)};
+    if (!sv.v) return;
+    /* Read in slices so that at most one batch is in memory at a time. */
+    uint64_t from = w->from;
+    int more = 1;
+    while (more) {
+        uint32_t slice = limit - (uint32_t)(from - w->from);
+        if (slice > BATCH_ENTRIES) slice = BATCH_ENTRIES;
+        sv.n = 0;
+        int got = slice ? store_range(n->store, w->author.data, from, slice, serve_one, &sv) : 0;
+        if (got < 0) node_error(n, "cannot read entries: %s", store_errmsg(n->store));
+        more = got > 0 && sv.n == slice && from + slice < w->from + limit;
+        send_entries(n, s, w->author.data, from, sv.v, sv.n, !more);
+        for (size_t i = 0; i < sv.n; i++) free(sv.v[i].data);
+        from += sv.n;
+    }
+    free(sv.v);
+}
+
+/* Passes a fork proof to every live session but the one it came from. */
+static void pass_fork_proof(struct node *n, const Ekonet__ForkProof *p, struct session *from)
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_FORK_PROOF;
+    m.fork_proof = (Ekonet__ForkProof *)p;
+    for (struct session *s = n->sessions; s; s = s->next)
+        if (s != from && s->state == SESSION_LIVE) session_send(n, s, &m);
+}
+
+static void fork_found(struct node *n, const uint8_t author[KEY_SIZE], uint64_t seq)
+{
+    char id[ID_HEX];
+    frontier_set(n->forked, author, seq);
+    n->stats.forks++;
+    node_error(n, "fork in the feed of %s at seq %llu: feed quarantined",
+               hex_encode(id, author, KEY_SIZE), (unsigned long long)seq);
+}
+
+/* The store saw a fork while accepting e: proof = the entry it holds and e; pass it on. */
+static void fork_in_batch(struct node *n, const struct entry *e)
+{
+    struct entry *have = NULL;
+    uint8_t *a = NULL, *b = NULL;
+    size_t alen, blen;
+    if (store_get_seq(n->store, e->author, e->seq, &have) == 1 &&
+        entry_encode(have, 0, &a, &alen) == 0 && entry_encode(e, 0, &b, &blen) == 0) {
+        Ekonet__ForkProof p = EKONET__FORK_PROOF__INIT;
+        p.a = (ProtobufCBinaryData){alen, a};
+        p.b = (ProtobufCBinaryData){blen, b};
+        fork_found(n, e->author, e->seq);
+        pass_fork_proof(n, &p, NULL);
+    }
+    free(a);
+    free(b);
+    entry_destroy(&have);
+}
+
+static void on_fork_proof(struct node *n, struct session *s, const Ekonet__ForkProof *p)
+{
+    struct errbuf err = {""};
+    int rc = feed_fork_proof(&n->feeds, p->a.data, p->a.len, p->b.data, p->b.len, &err);
+    if (rc == FEED_FORK_NEW) {
+        struct entry *e = NULL;
+        if (entry_decode(p->a.data, p->a.len, entry_max_encoded(n->cfg->max_content), &e) ==
+            ENTRY_OK)
+            fork_found(n, e->author, e->seq);
+        entry_destroy(&e);
+        pass_fork_proof(n, p, s);
+    } else if (rc == -1) {
+        node_error(n, "%s", err.msg);
+    } else if (rc != FEED_FORK_KNOWN) {
+        s->refused++;
+        elog(ELOG_WARN, "fork proof refused", "reason=%s", entry_status_label(rc));
+    }
+}
+
+/* Logs and counts what a peer sent that was refused (duplicates and gaps are normal). */
+static void note_refusals(struct node *n, struct session *s, struct entry *const *v,
+                          const int *status, size_t count, const struct errbuf *why)
+{
+    char peer[13], author[13], q[256];
+    for (size_t i = 0; i < count; i++) {
+        int rc = status[i];
+        if (rc == ENTRY_OK || rc == ENTRY_DUPLICATE || rc == ENTRY_GAP) continue;
+        if (rc == ENTRY_FORK) fork_in_batch(n, v[i]);
+        if (rc == ENTRY_NOT_MEMBER || rc == ENTRY_QUARANTINED)
+            continue; /* may come later / known */
+        s->refused++;
+        elog(ELOG_WARN, "entry refused", "peer=%s author=%s seq=%llu reason=%s detail=%s",
+             short_id(peer, s->key), short_id(author, v[i]->author), (unsigned long long)v[i]->seq,
+             entry_status_label(rc), elog_quote(q, sizeof q, why->msg));
+    }
+}
+
+static void on_entries(struct node *n, struct session *s, const Ekonet__Entries *m)
+{
+    struct entry **v = NULL;
+    int *status = NULL;
+    size_t count = 0, max = entry_max_encoded(n->cfg->max_content);
+    if (m->n_entries > ENTRIES_MAX) {
+        s->refused++;
+        return;
+    }
+    if (m->n_entries) {
+        v = calloc(m->n_entries, sizeof *v);
+        status = calloc(m->n_entries, sizeof *status);
+        if (!v || !status) goto out;
+    }
+    for (size_t i = 0; i < m->n_entries; i++) {
+        int rc = entry_decode(m->entries[i].data, m->entries[i].len, max, &v[count]);
+        if (rc != ENTRY_OK) {
+            s->refused++;
+            n->feeds.refused[rc]++;
+            continue;
+        }
+        frontier_raise(s->theirs, v[count]->author, v[count]->seq); /* the peer holds it */
+        count++;
+    }
+    s->entries_in += count;
+    if (count) {
+        struct errbuf why = {""}, err = {""};
+        int accepted = feed_accept(&n->feeds, v, count, status, &why, &err);
+        if (accepted < 0) {
+            node_error(n, "%s", err.msg);
+            goto out;
+        }
+        note_refusals(n, s, v, status, count, &why);
+        sync_accepted(n, v, status, count, s);
+    }
+    /* The answer to one of our wants moves it on, or ends it. */
+    if (m->has_author && valid_key(&m->author)) {
+        for (int i = 0; i < s->nwants; i++) {
+            struct want *w = &s->wants[i];
+            if (memcmp(w->author, m->author.data, KEY_SIZE) != 0) continue;
+            w->progress_ms = node_now_ms();
+            if (m->has_done && m->done) drop_want(s, i);
+            break;
+        }
+    }
+    schedule_wants(n, s);
+out:
+    for (size_t i = 0; i < count; i++) entry_destroy(&v[i]);
+    free(v);
+    free(status);
+}
+
+static void on_digest(struct node *n, struct session *s, const Ekonet__Digest *d)
+{
+    uint8_t ours[FRONTIER_DIGEST];
+    frontier_digest(n->ours, ours);
+    if (d->digest.len != FRONTIER_DIGEST || memcmp(d->digest.data, ours, FRONTIER_DIGEST) != 0)
+        send_frontier(n, s);
+}
+
+/* Handles one decoded message; the session may be closed (freed) when it returns 1. */
+static int dispatch(struct node *n, struct session *s, const Ekonet__PeerMessage *m)
+{
+    if (m->body_case == EKONET__PEER_MESSAGE__BODY_HELLO) {
+        const char *problem = hello_problem(n, m->hello);
+        if (problem) {
+            session_backoff(n, s->key);
+            session_close(n, s, problem);
+            return 1;
+        }
+        if (s->outbound && s->state == SESSION_CONNECTING) sync_session_up(n, s);
+        if (s->state != SESSION_LIVE) went_live(n, s, m->hello);
+        return 0;
+    }
+    if (m->body_case == EKONET__PEER_MESSAGE__BODY_BYE) {
+        char id[13], q[96];
+        elog(ELOG_DEBUG, "bye", "node=%s reason=%s", short_id(id, s->key),
+             elog_quote(q, sizeof q, m->bye->reason ? m->bye->reason : ""));
+        if (s->outbound) session_backoff(n, s->key);
+        session_close(n, s, NULL);
+        return 1;
+    }
+    if (s->state != SESSION_LIVE) return 0; /* nothing counts before the Hello */
+    switch (m->body_case) {
+    case EKONET__PEER_MESSAGE__BODY_FRONTIER:
+        on_frontier(n, s, m->frontier);
+        break;
+    case EKONET__PEER_MESSAGE__BODY_WANT:
+        on_want(n, s, m->want);
+        break;
+    case EKONET__PEER_MESSAGE__BODY_ENTRIES:
+        on_entries(n, s, m->entries);
+        break;
+    case EKONET__PEER_MESSAGE__BODY_DIGEST:
+        on_digest(n, s, m->digest);
+        break;
+    case EKONET__PEER_MESSAGE__BODY_FORK_PROOF:
+        on_fork_proof(n, s, m->fork_proof);
+        break;
+    default:
+        s->refused++; /* a newer peer's message: ignored */
+    }
+    return 0;
+}
+
+void sync_message(struct node *n, struct session *s, const uint8_t *data, size_t len)
+{
+    uint64_t changes = n->feeds.roster_changes;
+    s->last_recv_ms = node_now_ms();
+    s->msgs_in++;
+    n->stats.bytes_in += len;
+    n->stats.peer_messages++;
+    Ekonet__PeerMessage *m =
+        len <= n->cfg->max_peer_message ? ekonet__peer_message__unpack(NULL, len, data) : NULL;
+    if (!m) {
+        s->refused++;
+        n->stats.peer_dropped++;
+        return;
+    }
+    dispatch(n, s, m);
+    ekonet__peer_message__free_unpacked(m, NULL);
+    /* Board acts in the batch: act on the new roster once the session is no longer in use. */
+    if (n->feeds.roster_changes != changes) {
+        node_roster_changed(n);
+        sync_roster_changed(n);
+    }
+}
+
+/* A Hello from a member with no session yet: resolve duplicates, then accept. */
+static void first_hello(struct node *n, const uint8_t key[KEY_SIZE], const uint8_t *rid,
+                        size_t rid_len, const char *address, const Ekonet__Hello *h)
+{
+    const char *problem = hello_problem(n, h);
+    struct session tmp = {.rid_len = rid_len, .state = SESSION_LIVE};
+    memcpy(tmp.rid, rid, rid_len < sizeof tmp.rid ? rid_len : sizeof tmp.rid);
+    memcpy(tmp.key, key, KEY_SIZE);
+    unsigned all, live, outbound;
+    session_counts(n, &all, &live, &outbound);
+    struct session *other = session_find(n, key);
+    /* Both dialled: the session dialled by the lower node id stays. One still connecting
+       yields to the one that is here. */
+    if (!problem && other && other->outbound && other->state != SESSION_CONNECTING &&
+        memcmp(n->key.pub, key, KEY_SIZE) < 0)
+        problem = "duplicate session";
+    if (!problem && !other && all >= n->cfg->max_sessions) problem = "too many sessions";
+    if (problem) {
+        Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+        Ekonet__Bye bye = EKONET__BYE__INIT;
+        bye.reason = (char *)problem;
+        m.body_case = EKONET__PEER_MESSAGE__BODY_BYE;
+        m.bye = &bye;
+        session_send(n, &tmp, &m);
+        return;
+    }
+    if (other) session_close(n, other, NULL); /* their dial wins, or a stale session */
+    struct session *s = session_accept(n, key, rid, rid_len, address);
+    if (!s) return;
+    s->state = SESSION_HELLO;
+    send_hello(n, s);
+    send_frontier(n, s);
+    s->last_digest_ms = node_now_ms();
+    went_live(n, s, h);
+}
+
+void sync_inbound(struct node *n, const uint8_t key[KEY_SIZE], const uint8_t *rid, size_t rid_len,
+                  const char *address, const uint8_t *data, size_t len)
+{
+    struct session *s = session_find_rid(n, rid, rid_len);
+    if (s && memcmp(s->key, key, KEY_SIZE) != 0) {
+        session_close(n, s, NULL); /* a routing id reused by another member */
+        s = NULL;
+    }
+    if (s) {
+        sync_message(n, s, data, len);
+        return;
+    }
+    Ekonet__PeerMessage *m = ekonet__peer_message__unpack(NULL, len, data);
+    n->stats.peer_messages++;
+    if (m && m->body_case == EKONET__PEER_MESSAGE__BODY_HELLO)
+        first_hello(n, key, rid, rid_len, address, m->hello);
+    else
+        n->stats.peer_dropped++; /* only a Hello opens a session */
+    if (m) ekonet__peer_message__free_unpacked(m, NULL);
+}
+
+void sync_session_up(struct node *n, struct session *s)
+{
+    frontier_clear(s->theirs);
+    s->have_frontier = 0;
+    s->nwants = 0;
+    s->state = SESSION_HELLO;
+    s->state_ms = node_now_ms();
+    send_hello(n, s);
+    send_frontier(n, s);
+    s->last_digest_ms = node_now_ms();
+}
+
+void sync_session_down(struct node *n, struct session *s)
+{
+    int had = s->nwants;
+    s->nwants = 0;
+    s->have_frontier = 0;
+    frontier_clear(s->theirs);
+    if (had)
+        for (struct session *o = n->sessions; o; o = o->next)
+            if (o != s) schedule_wants(n, o);
+}
+
+void sync_accepted(struct node *n, struct entry *const *v, const int *status, size_t count,
+                   struct session *from)
+{
+    ProtobufCBinaryData *enc = calloc(count + 1, sizeof *enc),
+                        *out = calloc(count + 1, sizeof *out);
+    size_t nenc = 0;
+    if (!enc || !out) goto done;
+    for (size_t i = 0; i < count; i++) {
+        if (status[i] != ENTRY_OK) continue;
+        frontier_set(n->ours, v[i]->author, v[i]->seq);
+        uint8_t *buf;
+        size_t len;
+        enc[i].data = NULL;
+        if (entry_encode(v[i], 1, &buf, &len) == 0) enc[i] = (ProtobufCBinaryData){len, buf};
+        nenc++;
+    }
+    if (nenc == 0) goto done;
+    /* Push: every live session whose frontier shows it behind gets the entries at once. */
+    for (struct session *s = n->sessions; s; s = s->next) {
+        if (s == from || s->state != SESSION_LIVE || !s->have_frontier) continue;
+        size_t k = 0;
+        for (size_t i = 0; i < count; i++) {
+            if (status[i] != ENTRY_OK || !enc[i].data) continue;
+            if (frontier_get(s->theirs, v[i]->author) >= v[i]->seq) continue;
+            frontier_raise(s->theirs, v[i]->author, v[i]->seq);
+            out[k++] = enc[i];
+        }
+        if (k) send_entries(n, s, NULL, 0, out, k, 0);
+    }
+done:
+    if (enc)
+        for (size_t i = 0; i < count; i++) free(enc[i].data);
+    free(enc);
+    free(out);
+}
+
+void sync_roster_changed(struct node *n)
+{
+    session_targets(n);
+    schedule_all(n);
+}
+
+uint64_t sync_behind(const struct node *n, const struct session *s)
+{
+    size_t pos = 0;
+    uint8_t author[KEY_SIZE];
+    uint64_t seq, behind = 0;
+    while (frontier_next(s->theirs, &pos, author, &seq)) {
+        uint64_t ours = frontier_get(n->ours, author);
+        if (seq > ours && acceptable(n, author, ours + 1)) behind += seq - ours;
+    }
+    return behind;
+}
+
+int sync_tick(struct node *n)
+{
+    uint64_t now = node_now_ms(), interval = (uint64_t)n->cfg->digest_interval * 1000;
+    if (interval > DIGEST_INTERVAL_MAX_MS) interval = DIGEST_INTERVAL_MAX_MS;
+    session_maintain(n);
+    struct session *next;
+    for (struct session *s = n->sessions; s; s = next) {
+        next = s->next;
+        uint64_t age = now - s->state_ms;
+        if (s->state == SESSION_CONNECTING && age > CONNECT_TIMEOUT_MS) {
+            session_backoff(n, s->key);
+            session_close(n, s, NULL);
+            continue;
+        }
+        if (s->state == SESSION_HELLO && age > HELLO_TIMEOUT_MS) {
+            session_backoff(n, s->key);
+            session_close(n, s, "no hello");
+            continue;
+        }
+        if (s->gone) {
+            session_close(n, s, NULL);
+            continue;
+        }
+        if (s->state != SESSION_LIVE) continue;
+        if (!s->outbound && now - s->last_recv_ms > SESSION_IDLE_MS) {
+            session_close(n, s, "idle");
+            continue;
+        }
+        if (now - s->last_digest_ms >= interval) send_digest(n, s);
+        for (int i = s->nwants - 1; i >= 0; i--)
+            if (now - s->wants[i].progress_ms > WANT_TIMEOUT_MS) drop_want(s, i);
+        schedule_wants(n, s);
+    }
+    return 1000;
+}
