@@ -382,7 +382,7 @@ static int board_revoke(struct cli *c, int argc, char **argv)
 {
     struct board_args a;
     uint8_t key[KEY_SIZE];
-    uint64_t head;
+    uint64_t head = 0;
     int rc = parse(c, argc, argv, &a, 1);
     if (rc != CLI_CONTINUE) return rc;
     if (!a.reason) return cli_usage_error(c, "--reason is required");

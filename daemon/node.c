@@ -10,6 +10,7 @@
 #include <zmq.h>
 
 #include "ekonet/board.h"
+#include "ekonet/checker.h"
 #include "ekonet/hex.h"
 #include "ekonet/roster.h"
 #include "ekonet/log.h"
@@ -277,6 +278,12 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
         goto fail;
     }
     session_targets(n);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!(n->checker = checker_new(cores > 1 ? (int)(cores > 8 ? 7 : cores - 1) : 0, cfg->network,
+                                   cfg->max_content))) {
+        errbuf_set(err, "cannot start the verifying threads");
+        goto fail;
+    }
     return n;
 fail:
     node_destroy(&n);
@@ -287,8 +294,11 @@ void node_destroy(struct node **pn)
 {
     if (!pn || !*pn) return;
     struct node *n = *pn;
+    if (n->checker) sync_stop(n); /* stores what is verified */
     while (n->sessions) session_close(n, n->sessions, "shutting down");
-    sync_stop(n);
+    frontier_destroy(&n->ours);
+    frontier_destroy(&n->forked);
+    checker_destroy(&n->checker);
     free(n->items);
     free(n->item_sessions);
     if (n->api) zmq_close(n->api);
@@ -314,7 +324,7 @@ int node_has_session(const struct node *n, const struct session *s)
    and monitor. */
 static int build_items(struct node *n, size_t *count)
 {
-    size_t need = 4 + 2 * n->nsessions;
+    size_t need = 5 + 2 * n->nsessions;
     if (need > n->items_cap) {
         zmq_pollitem_t *items = realloc(n->items, need * sizeof *items);
         if (items) n->items = items;
@@ -323,14 +333,15 @@ static int build_items(struct node *n, size_t *count)
         if (!items || !ss) return -1;
         n->items_cap = need;
     }
-    zmq_pollitem_t fixed[4] = {
+    zmq_pollitem_t fixed[5] = {
         {NULL, n->sigfd, ZMQ_POLLIN, 0},
         {n->zap, 0, ZMQ_POLLIN, 0},
         {n->api, 0, ZMQ_POLLIN, 0},
         {n->router, 0, ZMQ_POLLIN, 0},
+        {NULL, checker_fd(n->checker), ZMQ_POLLIN, 0},
     };
     memcpy(n->items, fixed, sizeof fixed);
-    size_t k = 4;
+    size_t k = 5;
     for (struct session *s = n->sessions; s; s = s->next) {
         if (!s->outbound) continue;
         n->items[k] = (zmq_pollitem_t){s->monitor, 0, ZMQ_POLLIN, 0};
@@ -390,7 +401,8 @@ int node_run(struct node *n)
         if (n->items[1].revents & ZMQ_POLLIN) zap_handle(n);
         if (n->items[2].revents & ZMQ_POLLIN) api_handle(n);
         if (n->items[3].revents & ZMQ_POLLIN) peer_handle(n);
-        for (size_t i = 4; i < count; i++) {
+        if (n->items[4].revents & ZMQ_POLLIN) sync_checked(n);
+        for (size_t i = 5; i < count; i++) {
             struct session *s = n->item_sessions[i];
             if (!(n->items[i].revents & ZMQ_POLLIN) || !node_has_session(n, s)) continue;
             if (n->items[i].socket == s->monitor)

@@ -18,6 +18,7 @@
 #include <zmq.h>
 
 #include "ekonet/catalogue.h"
+#include "ekonet/checker.h"
 #include "ekonet/config.h"
 #include "ekonet/feed.h"
 #include "ekonet/key.h"
@@ -61,10 +62,13 @@ struct node {
     struct node_key key;
     struct store *store;
     struct feeds feeds;
-    struct roster *roster;       /* = feeds.roster; NULL before the node joins a network */
-    uint64_t roster_seen;        /* feeds.roster_changes already acted on */
-    size_t revoked_seen;         /* revocations already acted on */
-    struct catalogue *catalogue; /* the indicator catalogue in force */
+    struct roster *roster;        /* = feeds.roster; NULL before the node joins a network */
+    uint64_t roster_seen;         /* feeds.roster_changes already acted on */
+    size_t revoked_seen;          /* revocations already acted on */
+    struct catalogue *catalogue;  /* the indicator catalogue in force */
+    struct checker *checker;      /* verifies batches of entries on a helper thread */
+    void *batches[CHECKER_QUEUE]; /* batches in the checker (sync.c) */
+    size_t nbatches;
     void *zctx;
     void *zap;
     void *router;

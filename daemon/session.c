@@ -37,7 +37,8 @@ static void unlink_session(struct node *n, struct session *s)
 static struct session *session_new(struct node *n, const uint8_t key[KEY_SIZE])
 {
     struct session *s = calloc(1, sizeof *s);
-    if (!s || !(s->theirs = frontier_new())) {
+    if (!s || !(s->theirs = frontier_new()) || !(s->stuck = frontier_new())) {
+        if (s) frontier_destroy(&s->theirs);
         free(s);
         return NULL;
     }
@@ -128,6 +129,7 @@ void session_close(struct node *n, struct session *s, const char *reason)
     }
     if (s->monitor) zmq_close(s->monitor);
     frontier_destroy(&s->theirs);
+    frontier_destroy(&s->stuck);
     free(s);
 }
 

@@ -17,7 +17,7 @@
 #include "ekonet/key.h"
 #include "wire.pb-c.h"
 
-#define WANT_WINDOW        4   /* wants in flight per session */
+#define WANT_WINDOW        8   /* wants in flight per session */
 #define WANT_LIMIT         512 /* entries per want */
 #define BATCH_ENTRIES      512 /* entries per Entries message */
 #define BATCH_BYTES        (1024 * 1024)
@@ -56,6 +56,7 @@ struct session {
     int have_frontier; /* the peer's Frontier arrived: pushes are guided by it */
     int gone;          /* inbound: the connection behind the routing id is closed */
     struct frontier *theirs;
+    struct frontier *stuck; /* author -> until (ms): the peer served a refused entry of it */
     struct want wants[WANT_WINDOW];
     int nwants;
     uint64_t opened_ms, state_ms, last_recv_ms, last_digest_ms;

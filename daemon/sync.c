@@ -10,6 +10,7 @@
 
 #include <zmq.h>
 
+#include "ekonet/checker.h"
 #include "ekonet/feed.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
@@ -21,6 +22,7 @@
 #include "sync.h"
 
 #define FRONTIER_MAX 100000
+#define STUCK_MS     60000 /* a peer that served a refused entry is not asked for that feed */
 #define ENTRIES_MAX  (2 * BATCH_ENTRIES)
 
 static void load_head(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq, uint64_t fork_seq)
@@ -34,12 +36,6 @@ int sync_start(struct node *n)
 {
     if (!(n->ours = frontier_new()) || !(n->forked = frontier_new())) return -1;
     return store_feeds(n->store, load_head, n);
-}
-
-void sync_stop(struct node *n)
-{
-    frontier_destroy(&n->ours);
-    frontier_destroy(&n->forked);
 }
 
 /* The first 12 hex digits of a key, as logs show peers. */
@@ -135,12 +131,20 @@ static void send_entries(struct node *n, struct session *s, const uint8_t *autho
 
 /* ---- wants --------------------------------------------------------------------------------- */
 
-static int wanted(const struct node *n, const uint8_t author[KEY_SIZE])
+/* The session fetching author's feed, if any (one at a time), and the last seq asked of it. */
+static const struct session *fetching(const struct node *n, const uint8_t author[KEY_SIZE],
+                                      uint64_t *until)
 {
-    for (const struct session *s = n->sessions; s; s = s->next)
-        for (int i = 0; i < s->nwants; i++)
-            if (memcmp(s->wants[i].author, author, KEY_SIZE) == 0) return 1;
-    return 0;
+    const struct session *found = NULL;
+    *until = 0;
+    for (const struct session *s = n->sessions; s; s = s->next) {
+        for (int i = 0; i < s->nwants; i++) {
+            if (memcmp(s->wants[i].author, author, KEY_SIZE) != 0) continue;
+            found = s;
+            if (s->wants[i].until > *until) *until = s->wants[i].until;
+        }
+    }
+    return found;
 }
 
 /* Whether entries of author from seq on could be accepted here at all. */
@@ -153,36 +157,49 @@ static int acceptable(const struct node *n, const uint8_t author[KEY_SIZE], uint
     return roster_may_author(n->roster, author, seq) == ENTRY_OK;
 }
 
-static void try_want(struct node *n, struct session *s, const uint8_t author[KEY_SIZE])
+/*
+ * Asks s for the next range of author's feed, if it holds more than this node has or has
+ * asked for. Several ranges of one feed may be in flight to the same session (its answers
+ * come in order); never to two sessions at once. Returns 1 if a want was sent.
+ */
+static int try_want(struct node *n, struct session *s, const uint8_t author[KEY_SIZE])
 {
-    uint64_t theirs = frontier_get(s->theirs, author), ours = frontier_get(n->ours, author);
-    if (theirs <= ours || wanted(n, author) || !acceptable(n, author, ours + 1)) return;
-    uint64_t limit = theirs - ours < WANT_LIMIT ? theirs - ours : WANT_LIMIT;
+    uint64_t until, theirs = frontier_get(s->theirs, author), ours = frontier_get(n->ours, author);
+    const struct session *f = fetching(n, author, &until);
+    if (f && f != s) return 0;
+    uint64_t from = f && until > ours ? until + 1 : ours + 1;
+    if (theirs < from || frontier_get(s->stuck, author) > node_now_ms() ||
+        !acceptable(n, author, from))
+        return 0;
+    uint64_t limit = theirs - from + 1 < WANT_LIMIT ? theirs - from + 1 : WANT_LIMIT;
     Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
     Ekonet__Want w = EKONET__WANT__INIT;
     w.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
-    w.from = ours + 1;
+    w.from = from;
     w.limit = (uint32_t)limit;
     m.body_case = EKONET__PEER_MESSAGE__BODY_WANT;
     m.want = &w;
-    if (session_send(n, s, &m) < 0) return;
+    if (session_send(n, s, &m) < 0) return 0;
     struct want *nw = &s->wants[s->nwants++];
     memcpy(nw->author, author, KEY_SIZE);
-    nw->next = ours + 1;
-    nw->until = ours + limit;
+    nw->next = from;
+    nw->until = from + limit - 1;
     nw->progress_ms = node_now_ms();
+    return 1;
 }
 
 /* Fills the session's window with wants: the board feed first, then any feed it is ahead on. */
 static void schedule_wants(struct node *n, struct session *s)
 {
     if (s->state != SESSION_LIVE) return;
-    if (n->roster && s->nwants < WANT_WINDOW) try_want(n, s, n->roster->network);
+    while (n->roster && s->nwants < WANT_WINDOW && try_want(n, s, n->roster->network)) {
+    }
     size_t pos = 0;
     uint8_t author[KEY_SIZE];
     uint64_t seq;
     while (s->nwants < WANT_WINDOW && frontier_next(s->theirs, &pos, author, &seq))
-        try_want(n, s, author);
+        while (s->nwants < WANT_WINDOW && try_want(n, s, author)) {
+        }
 }
 
 static void drop_want(struct session *s, int i)
@@ -347,62 +364,133 @@ static void note_refusals(struct node *n, struct session *s, struct entry *const
         if (rc == ENTRY_NOT_MEMBER || rc == ENTRY_QUARANTINED)
             continue; /* may come later / known */
         s->refused++;
+        /* Do not ask this peer for that feed again for a while: it would serve the same. */
+        frontier_set(s->stuck, v[i]->author, node_now_ms() + STUCK_MS);
         elog(ELOG_WARN, "entry refused", "peer=%s author=%s seq=%llu reason=%s detail=%s",
              short_id(peer, s->key), short_id(author, v[i]->author), (unsigned long long)v[i]->seq,
              entry_status_label(rc), elog_quote(q, sizeof q, why->msg));
     }
 }
 
+/*
+ * A batch of entries from a peer on its way into the store: decoded on arrival, verified by the
+ * checker's helper thread, stored (finish_batch) in arrival order.
+ */
+struct batch {
+    struct session *s; /* NULL once the session is gone */
+    struct entry **v;
+    size_t count;
+    int *status;
+    int answer; /* an answer to a want: author, from, n, done below */
+    uint8_t author[KEY_SIZE];
+    uint64_t from;
+    size_t n;
+    int done;
+};
+
+static void batch_free(struct batch *b)
+{
+    for (size_t i = 0; i < b->count; i++) entry_destroy(&b->v[i]);
+    free(b->v);
+    free(b->status);
+    free(b);
+}
+
+/* Stores a verified batch and does what follows: refusals noted, pushes, the want moved on. */
+static void finish_batch(struct node *n, struct batch *b)
+{
+    struct session *s = b->s;
+    uint64_t changes = n->feeds.roster_changes;
+    for (size_t i = 0; i < n->nbatches; i++)
+        if (n->batches[i] == b) n->batches[i] = n->batches[--n->nbatches];
+    if (b->count) {
+        struct errbuf why = {""}, err = {""};
+        store_set_durable(n->store, 0); /* a peer would send these again */
+        int accepted = feed_accept(&n->feeds, b->v, b->count, b->status, &why, &err);
+        store_set_durable(n->store, 1);
+        if (accepted < 0) {
+            node_error(n, "%s", err.msg);
+            batch_free(b);
+            return;
+        }
+        if (s) note_refusals(n, s, b->v, b->status, b->count, &why);
+        sync_accepted(n, b->v, b->status, b->count, s);
+    }
+    /* The answer to one of our wants moves it on, or ends it. */
+    for (int i = 0; s && b->answer && i < s->nwants; i++) {
+        struct want *w = &s->wants[i];
+        if (memcmp(w->author, b->author, KEY_SIZE) != 0 || b->from < w->next || b->from > w->until)
+            continue;
+        w->progress_ms = node_now_ms();
+        w->next = b->from + b->n;
+        if (b->done) drop_want(s, i);
+        break;
+    }
+    batch_free(b);
+    if (s) schedule_wants(n, s);
+    /* Board acts in the batch: act on the new roster (it may close sessions). */
+    if (n->feeds.roster_changes != changes) {
+        node_roster_changed(n);
+        sync_roster_changed(n);
+    }
+}
+
+void sync_checked(struct node *n)
+{
+    struct batch *b;
+    while ((b = checker_pop(n->checker))) finish_batch(n, b);
+}
+
 static void on_entries(struct node *n, struct session *s, const Ekonet__Entries *m)
 {
-    struct entry **v = NULL;
-    int *status = NULL;
-    size_t count = 0, max = entry_max_encoded(n->cfg->max_content);
+    size_t max = entry_max_encoded(n->cfg->max_content);
     if (m->n_entries > ENTRIES_MAX) {
         s->refused++;
         return;
     }
-    if (m->n_entries) {
-        v = calloc(m->n_entries, sizeof *v);
-        status = calloc(m->n_entries, sizeof *status);
-        if (!v || !status) goto out;
+    struct batch *b = calloc(1, sizeof *b);
+    if (!b || !(b->v = calloc(m->n_entries + 1, sizeof *b->v)) ||
+        !(b->status = calloc(m->n_entries + 1, sizeof *b->status))) {
+        if (b) batch_free(b);
+        return;
+    }
+    b->s = s;
+    if ((b->answer = m->has_author && valid_key(&m->author))) {
+        memcpy(b->author, m->author.data, KEY_SIZE);
+        b->from = m->from;
+        b->n = m->n_entries;
+        b->done = m->has_done && m->done;
     }
     for (size_t i = 0; i < m->n_entries; i++) {
-        int rc = entry_decode(m->entries[i].data, m->entries[i].len, max, &v[count]);
+        int rc = entry_decode(m->entries[i].data, m->entries[i].len, max, &b->v[b->count]);
         if (rc != ENTRY_OK) {
             s->refused++;
             n->feeds.refused[rc]++;
             continue;
         }
-        frontier_raise(s->theirs, v[count]->author, v[count]->seq); /* the peer holds it */
-        count++;
+        frontier_raise(s->theirs, b->v[b->count]->author,
+                       b->v[b->count]->seq); /* the peer holds it */
+        b->count++;
     }
-    s->entries_in += count;
-    if (count) {
-        struct errbuf why = {""}, err = {""};
-        int accepted = feed_accept(&n->feeds, v, count, status, &why, &err);
-        if (accepted < 0) {
-            node_error(n, "%s", err.msg);
-            goto out;
+    s->entries_in += b->count;
+    /* Entries this node holds already need no verifying: in a mesh most pushes are such. */
+    size_t k = 0;
+    for (size_t i = 0; i < b->count; i++)
+        if (store_has_id(n->store, b->v[i]->id) == 0)
+            b->v[k++] = b->v[i];
+        else
+            entry_destroy(&b->v[i]);
+    b->count = k;
+    /* Keep the order: when the queue is full, the oldest batch is stored first. */
+    while (checker_submit(n->checker, b->v, b->count, b) < 0) {
+        struct batch *old = checker_wait(n->checker);
+        if (!old) { /* out of memory in the checker: store it here */
+            finish_batch(n, b);
+            return;
         }
-        note_refusals(n, s, v, status, count, &why);
-        sync_accepted(n, v, status, count, s);
+        finish_batch(n, old);
     }
-    /* The answer to one of our wants moves it on, or ends it. */
-    if (m->has_author && valid_key(&m->author)) {
-        for (int i = 0; i < s->nwants; i++) {
-            struct want *w = &s->wants[i];
-            if (memcmp(w->author, m->author.data, KEY_SIZE) != 0) continue;
-            w->progress_ms = node_now_ms();
-            if (m->has_done && m->done) drop_want(s, i);
-            break;
-        }
-    }
-    schedule_wants(n, s);
-out:
-    for (size_t i = 0; i < count; i++) entry_destroy(&v[i]);
-    free(v);
-    free(status);
+    n->batches[n->nbatches++] = b;
 }
 
 static void on_digest(struct node *n, struct session *s, const Ekonet__Digest *d)
@@ -474,7 +562,7 @@ void sync_message(struct node *n, struct session *s, const uint8_t *data, size_t
     }
     dispatch(n, s, m);
     ekonet__peer_message__free_unpacked(m, NULL);
-    /* Board acts in the batch: act on the new roster once the session is no longer in use. */
+    /* A fork proof may have moved the roster's view; batches act on theirs when stored. */
     if (n->feeds.roster_changes != changes) {
         node_roster_changed(n);
         sync_roster_changed(n);
@@ -552,6 +640,8 @@ void sync_session_up(struct node *n, struct session *s)
 
 void sync_session_down(struct node *n, struct session *s)
 {
+    for (size_t i = 0; i < n->nbatches; i++)
+        if (((struct batch *)n->batches[i])->s == s) ((struct batch *)n->batches[i])->s = NULL;
     int had = s->nwants;
     s->nwants = 0;
     s->have_frontier = 0;
@@ -568,23 +658,18 @@ void sync_accepted(struct node *n, struct entry *const *v, const int *status, si
                         *out = calloc(count + 1, sizeof *out);
     size_t nenc = 0;
     if (!enc || !out) goto done;
-    for (size_t i = 0; i < count; i++) {
-        if (status[i] != ENTRY_OK) continue;
-        frontier_set(n->ours, v[i]->author, v[i]->seq);
-        uint8_t *buf;
-        size_t len;
-        enc[i].data = NULL;
-        if (entry_encode(v[i], 1, &buf, &len) == 0) enc[i] = (ProtobufCBinaryData){len, buf};
-        nenc++;
-    }
+    for (size_t i = 0; i < count; i++)
+        if (status[i] == ENTRY_OK) frontier_set(n->ours, v[i]->author, v[i]->seq), nenc++;
     if (nenc == 0) goto done;
     /* Push: every live session whose frontier shows it behind gets the entries at once. */
     for (struct session *s = n->sessions; s; s = s->next) {
         if (s == from || s->state != SESSION_LIVE || !s->have_frontier) continue;
         size_t k = 0;
         for (size_t i = 0; i < count; i++) {
-            if (status[i] != ENTRY_OK || !enc[i].data) continue;
+            if (status[i] != ENTRY_OK) continue;
             if (frontier_get(s->theirs, v[i]->author) >= v[i]->seq) continue;
+            /* encoded once, for the first session that needs it */
+            if (!enc[i].data && entry_encode(v[i], 1, &enc[i].data, &enc[i].len) < 0) continue;
             frontier_raise(s->theirs, v[i]->author, v[i]->seq);
             out[k++] = enc[i];
         }
@@ -649,4 +734,10 @@ int sync_tick(struct node *n)
         schedule_wants(n, s);
     }
     return 1000;
+}
+
+void sync_stop(struct node *n)
+{
+    struct batch *b;
+    while ((b = checker_wait(n->checker))) finish_batch(n, b); /* verified: store them */
 }

@@ -27,7 +27,7 @@ struct session;
 /* Loads this node's frontier from the store. 0 or -1. */
 int sync_start(struct node *n);
 
-/* Releases the sync state. */
+/* Stores the batches still in the checker (at shutdown). */
 void sync_stop(struct node *n);
 
 /* A message from an outbound session's socket. */
@@ -49,6 +49,9 @@ void sync_session_down(struct node *n, struct session *s);
  */
 void sync_accepted(struct node *n, struct entry *const *v, const int *status, size_t count,
                    struct session *from);
+
+/* Stores the batches the checker has verified (its fd is readable). */
+void sync_checked(struct node *n);
 
 /* Timers: digests, timeouts, dialling. Returns milliseconds until it wants to run again. */
 int sync_tick(struct node *n);

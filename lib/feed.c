@@ -125,7 +125,8 @@ static int check_member(struct feeds *f, const struct entry *e, struct errbuf *w
 {
     int rc = known(f, e);
     if (rc != ENTRY_OK) return rc;
-    if ((rc = entry_check(e, f->network, f->max_content)) != ENTRY_OK) return rc;
+    rc = e->checked ? e->checked - 1 : entry_check(e, f->network, f->max_content);
+    if (rc != ENTRY_OK) return rc;
     if ((rc = check_chain(f, e)) != ENTRY_OK) return rc;
     if (f->roster && (rc = roster_may_author(f->roster, e->author, e->seq)) != ENTRY_OK) return rc;
     if (!e->content) return ENTRY_CONTENT_MISSING;

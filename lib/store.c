@@ -27,6 +27,7 @@ struct store {
         sqlite3_stmt *stmt;
     } cache[STMT_CACHE];
     int ncache;
+    int durable; /* synchronous=FULL */
 };
 
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
@@ -155,9 +156,10 @@ struct store *store_open(const char *path, struct errbuf *err)
     }
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 1);
+    s->durable = 1;
     if (exec(s,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;",
+             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=8192;",
              err) < 0)
         goto fail;
     if (migrate(s, err) < 0 || project_setup(s, err) < 0) goto fail;
@@ -218,6 +220,14 @@ int store_commit(struct store *s, struct errbuf *err)
 void store_rollback(struct store *s)
 {
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void store_set_durable(struct store *s, int full)
+{
+    if (s->durable == full) return;
+    sqlite3_exec(s->db, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", NULL, NULL,
+                 NULL);
+    s->durable = full;
 }
 
 static const char SQL_HEAD[] = "SELECT head_seq, head_id, fork_seq FROM feeds WHERE author=?1";

@@ -76,6 +76,7 @@ struct entry {
     size_t nsigs;
     uint8_t *content; /* NULL when detached */
     size_t content_len;
+    int checked; /* 0, or 1 + the result of entry_check when a checker ran it (checker.h) */
 };
 
 /* Sentence for a status, e.g. "bad signature". */

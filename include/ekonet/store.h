@@ -50,6 +50,13 @@ int store_begin(struct store *s, struct errbuf *err);
 int store_commit(struct store *s, struct errbuf *err);
 void store_rollback(struct store *s);
 
+/*
+ * full=1: every commit is fsynced (synchronous=FULL, the default: what this node publishes).
+ * full=0: commits survive a crash of the process but not of the machine (synchronous=NORMAL):
+ * for entries replicated from peers, which would send them again.
+ */
+void store_set_durable(struct store *s, int full);
+
 /* The author's head (seq 0 when none). 0 or -1. */
 int store_head(struct store *s, const uint8_t author[KEY_SIZE], struct feed_head *h);
 

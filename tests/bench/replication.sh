@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Replication benchmark: a new member's first sync of COUNT 1 KB reports (default 100,000)
+# from one node to another on loopback, beside the baselines measured in the same run.
+# Prints entries/s, the time, the syncing node's peak RSS, and the ratios to the baselines.
+#
+#   tests/bench/replication.sh [COUNT]        (builds a Release tree in build/bench)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+COUNT=${1:-100000}
+build=${EKONET_BENCH_BUILD:-build/bench}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+export EKONET=$PWD/$build/ekonet EKONETD=$PWD/$build/ekonetd TESTPEER=$PWD/$build/tests/ekonet-testpeer
+FILL=$PWD/$build/tests/ekonet-bench-fill
+BASE=$PWD/$build/tests/ekonet-bench-baselines
+. tests/net/lib.sh
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "== baselines"
+"$BASE" | tee "$TESTDIR/baselines"
+base() { awk -v k="$1" '$1 == k {print $2}' "$TESTDIR/baselines"; }
+
+board_found "Benchnätet"
+node_init a 2518
+node_init b 0180
+network_first a
+network_join a b
+tune b digest_interval 1
+node_stop a
+echo "== filling a's feed with $COUNT reports of 1 KB"
+"$FILL" "$TESTDIR/a" "$COUNT" 1000 >/dev/null
+node_start a
+A=$(node_id a)
+
+echo "== b's first sync"
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, in clock ticks
+a_cpu0=$(cpu "${PID[a]}")
+t0=$(date +%s%N)
+node_start b
+# EKONET_PROFILE=FILE: a perf profile of the syncing node (perf record -g), for perf report.
+[ -n "${EKONET_PROFILE:-}" ] && { perf record -F 999 -g -o "$EKONET_PROFILE" -p "${PID[b]}" 2>/dev/null & }
+peak=0
+while ! has_head b "$A" "$COUNT"; do
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/${PID[b]}/status")
+    [ "$rss" -gt "$peak" ] && peak=$rss
+    sleep 0.05
+done
+t1=$(date +%s%N)
+a_cpu=$(($(cpu "${PID[a]}") - a_cpu0))
+b_cpu=$(cpu "${PID[b]}")
+b_threads=$(for t in /proc/"${PID[b]}"/task/*; do echo "$(cat "$t/comm"):$(awk '{print $14 + $15}' "$t/stat")"; done | tr '\n' ' ')
+rss=$(awk '/VmHWM/ {print $2}' "/proc/${PID[b]}/status")
+[ "$rss" -gt "$peak" ] && peak=$rss
+ms=$(((t1 - t0) / 1000000))
+rate=$((COUNT * 1000 / (ms > 0 ? ms : 1)))
+echo "sync_entries $COUNT"
+echo "sync_seconds $(awk -v m="$ms" 'BEGIN {printf "%.2f", m / 1000}')"
+echo "sync_entries_per_s $rate"
+echo "sync_peak_rss_kib $peak"
+tck=$(getconf CLK_TCK)
+echo "cpu_seconds_sender $(awk -v t="$a_cpu" -v h="$tck" 'BEGIN {printf "%.2f", t / h}')"
+echo "cpu_seconds_receiver $(awk -v t="$b_cpu" -v h="$tck" 'BEGIN {printf "%.2f", t / h}')"
+echo "receiver_threads_ticks $b_threads"
+echo "== ratios"
+awk -v r="$rate" -v c="$(base curve_msgs_per_s)" -v v="$(base ed25519_verify_per_s)" \
+    -v s="$(base sqlite_rows_per_s)" -v f="$(base sqlite_fts_rows_per_s)" 'BEGIN {
+    printf "replication / raw CURVE throughput   %.3f\n", r / c
+    printf "replication / Ed25519 verify rate    %.3f\n", r / v
+    printf "replication / SQLite insert rate     %.3f\n", r / s
+    printf "replication / SQLite+FTS5 insert     %.3f\n", r / f }'
+expect_contains "b verifies" "0 problems" "$("$EKONETD" --dir "$TESTDIR/b" --verify)"
+node_stop a
+node_stop b
