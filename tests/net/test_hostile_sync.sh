@@ -16,6 +16,13 @@ for n in x y z; do admit a $n; done   # admitted members whose keys the test pee
 for n in a b; do tune $n digest_interval 1; done
 node_start b
 wait_for 30 "a and b in session" sh -c "'$EKONET' --dir '$TESTDIR/a' peers --json | grep -q '\"live\"'"
+# a dials b (b's endpoint is in its application) and b dials a (its seed): one session stays.
+sleep 2
+expect_eq "sessions between a and b, at a" 1 \
+    "$(ek a peers --json | jq --arg b "$(node_id b)" '[.[] | select(.node_id == $b)] | length')"
+expect_eq "sessions between a and b, at b" 1 \
+    "$(ek b peers --json | jq --arg a "$(node_id a)" '[.[] | select(.node_id == $a)] | length')"
+ok "a and b dial each other and keep one session"
 NET=$(ek a status --json | json .network_id)
 A_EP="tcp://127.0.0.1:${PORT[a]}"
 
