@@ -43,6 +43,7 @@ static const char usage_group[] =
     "  catalogue FILE.csv --revision R [--out FILE]    put an indicator catalogue in force\n"
     "  amend --board-key PUB... --threshold K [--name NAME] [--out FILE]\n"
     "                                                  change the board or the threshold\n"
+    "  redact ENTRY_ID --reason TEXT [--out FILE]      erase an entry's content everywhere\n"
     "  sign PROPOSAL --key FILE [--yes]                add your signature\n"
     "  show PROPOSAL                                   what it does and who signed\n"
     "  publish PROPOSAL                                hand a signed act to this node\n"
@@ -425,6 +426,25 @@ static int board_catalogue(struct cli *c, int argc, char **argv)
     return rc;
 }
 
+static int board_redact(struct cli *c, int argc, char **argv)
+{
+    struct board_args a;
+    uint8_t target[ID_SIZE];
+    int rc = parse(c, argc, argv, &a, 1);
+    if (rc != CLI_CONTINUE) return rc;
+    if (!a.reason) return cli_usage_error(c, "--reason is required");
+    if (hex_decode(target, ID_SIZE, a.operand) < 0)
+        return cli_usage_error(c, "give the whole id of the entry to redact (64 hex digits)");
+    Ekonet__Redact r = EKONET__REDACT__INIT;
+    r.target = (ProtobufCBinaryData){ID_SIZE, target};
+    r.reason = (char *)a.reason;
+    uint8_t buf[512];
+    if (ekonet__redact__get_packed_size(&r) > sizeof buf)
+        return cli_fail(c, "the reason is too long");
+    size_t len = ekonet__redact__pack(&r, buf);
+    return prepare_next(c, &a, EKONET__ENTRY_KIND__KIND_REDACT, buf, len);
+}
+
 static int board_sign(struct cli *c, int argc, char **argv)
 {
     struct board_args a;
@@ -630,17 +650,10 @@ out:
 int cmd_board(struct cli *c, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"keygen", board_keygen},
-        {"init", board_init},
-        {"admit", board_admit},
-        {"revoke", board_revoke},
-        {"catalogue", board_catalogue},
-        {"amend", board_amend},
-        {"sign", board_sign},
-        {"show", board_show},
-        {"publish", board_publish},
-        {"bundle", board_bundle},
-        {NULL, NULL},
+        {"keygen", board_keygen}, {"init", board_init},           {"admit", board_admit},
+        {"revoke", board_revoke}, {"catalogue", board_catalogue}, {"amend", board_amend},
+        {"sign", board_sign},     {"show", board_show},           {"publish", board_publish},
+        {"bundle", board_bundle}, {"redact", board_redact},       {NULL, NULL},
     };
     c->usage = usage_group;
     return cli_dispatch(c, argc, argv, subs);

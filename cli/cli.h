@@ -72,6 +72,19 @@ int cli_parse_common(struct cli *c, int argc, char **argv, int max_args);
 int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__ResultCase expect,
              Ekonet__ApiReply **reply);
 
+/* A growable list of strings borrowed from argv. */
+struct strlist {
+    char **v;
+    size_t n;
+};
+int strlist_add(struct strlist *l, char *s);
+
+/* Publishes content of kind in this node's feed and prints the result ("Published WHAT id"). */
+int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len, const char *what);
+
+/* Parses "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" as Swedish local time (Europe/Stockholm). */
+int cli_parse_time(const char *s, uint64_t *ms);
+
 /* Output helpers (output.c). */
 void out_json(cJSON *root);                                    /* prints and frees root */
 const char *out_time(char *buf, size_t size, uint64_t ms);     /* "2026-11-26 15:30" local */
@@ -95,5 +108,12 @@ int cmd_application(struct cli *c, int argc, char **argv);
 int cmd_join(struct cli *c, int argc, char **argv);
 int cmd_members(struct cli *c, int argc, char **argv);
 int cmd_peers(struct cli *c, int argc, char **argv);
+int cmd_events(struct cli *c, int argc, char **argv);
+
+/* Report commands shared between report.c and report_read.c. */
+int report_list(struct cli *c, int argc, char **argv);
+int report_search(struct cli *c, int argc, char **argv);
+int report_show(struct cli *c, int argc, char **argv);
+int cli_get_report(struct cli *c, const char *text, Ekonet__ApiReply **reply);
 
 #endif

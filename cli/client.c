@@ -1,20 +1,20 @@
 /*
- * client: one request to the node's local API and its reply. Before speaking ZeroMQ it
- * checks that a daemon listens on the socket (a plain connect), because a ZeroMQ connect to
- * a missing ipc socket would wait forever instead of failing.
+ * client: one request to the node's local API and its reply, over ZMTP on the node's Unix
+ * socket (cli/zmtp.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <zmq.h>
-
 #include "cli.h"
+#include "ekonet/content.h"
+#include "ekonet/hex.h"
+#include "ekonet/key.h"
+#include "zmtp.h"
 
 #define CALL_TIMEOUT_MS 30000
+#define REPLY_MAX       (256 * 1024 * 1024)
 
 static int unreachable(struct cli *c, const char *why)
 {
@@ -25,18 +25,9 @@ static int unreachable(struct cli *c, const char *why)
     return EXIT_UNREACHABLE;
 }
 
-/* 0 if a process accepts connections on path, else EXIT_UNREACHABLE with the reason printed. */
-static int probe(struct cli *c, const char *path)
+/* Says why connecting failed, in the words a user needs. */
+static int connect_failed(struct cli *c, int e)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof sa.sun_path) return unreachable(c, "the socket path is too long");
-    strcpy(sa.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return unreachable(c, strerror(errno));
-    int rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
-    int e = errno;
-    close(fd);
-    if (rc == 0) return 0;
     if (e == ENOENT && access(c->dir, F_OK) < 0) {
         fprintf(stderr,
                 "ekonet: there is no node in %s\n"
@@ -47,60 +38,41 @@ static int probe(struct cli *c, const char *path)
     if (e == ENOENT || e == ECONNREFUSED) return unreachable(c, "ekonetd is not running");
     if (e == EACCES)
         return unreachable(c, "permission denied (you need to be the node's user or in its group)");
+    if (e == ETIMEDOUT) return unreachable(c, "no answer within 30 seconds");
+    if (e == ENAMETOOLONG) return unreachable(c, "the socket path is too long");
     return unreachable(c, strerror(e));
-}
-
-static int print_error(const Ekonet__ApiError *e)
-{
-    fprintf(stderr, "ekonet: %s\n", e->message);
-    return EXIT_FAIL;
 }
 
 int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__ResultCase expect,
              Ekonet__ApiReply **reply)
 {
-    char path[256], endpoint[300];
+    char path[256];
     *reply = NULL;
     if (snprintf(path, sizeof path, "%s/api.sock", c->dir) >= (int)sizeof path)
         return unreachable(c, "the data directory path is too long");
-    int rc = probe(c, path);
-    if (rc != 0) return rc;
-    snprintf(endpoint, sizeof endpoint, "ipc://%s", path);
-
-    size_t len = ekonet__api_request__get_packed_size(req);
-    uint8_t *buf = malloc(len ? len : 1);
-    void *ctx = zmq_ctx_new();
-    void *sock = ctx ? zmq_socket(ctx, ZMQ_DEALER) : NULL;
-    int linger = 0, timeout = CALL_TIMEOUT_MS;
-    rc = EXIT_FAIL;
-    if (!buf || !sock) {
+    int fd = zmtp_connect(path, CALL_TIMEOUT_MS);
+    if (fd < 0) return connect_failed(c, errno);
+    size_t len = ekonet__api_request__get_packed_size(req), rlen;
+    uint8_t *buf = malloc(len ? len : 1), *rbuf = NULL;
+    int rc = EXIT_FAIL;
+    if (!buf) {
         fprintf(stderr, "ekonet: out of memory\n");
         goto out;
     }
     ekonet__api_request__pack(req, buf);
-    zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(sock, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
-    if (zmq_connect(sock, endpoint) < 0 || zmq_send(sock, buf, len, 0) < 0) {
-        rc = unreachable(c, zmq_strerror(zmq_errno()));
+    if (zmtp_send(fd, buf, len, CALL_TIMEOUT_MS) < 0 ||
+        zmtp_recv(fd, &rbuf, &rlen, REPLY_MAX, CALL_TIMEOUT_MS) < 0) {
+        rc = connect_failed(c, errno);
         goto out;
     }
-    zmq_msg_t msg;
-    zmq_msg_init(&msg);
-    if (zmq_msg_recv(&msg, sock, 0) < 0) {
-        zmq_msg_close(&msg);
-        rc = unreachable(c, zmq_errno() == EAGAIN ? "no answer within 30 seconds"
-                                                  : zmq_strerror(zmq_errno()));
-        goto out;
-    }
-    *reply = ekonet__api_reply__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
-    zmq_msg_close(&msg);
+    *reply = ekonet__api_reply__unpack(NULL, rlen, rbuf);
     if (!*reply) {
         fprintf(stderr,
                 "ekonet: the node's reply does not decode (is ekonetd the same version?)\n");
         goto out;
     }
     if ((*reply)->error) {
-        rc = print_error((*reply)->error);
+        fprintf(stderr, "ekonet: %s\n", (*reply)->error->message);
         ekonet__api_reply__free_unpacked(*reply, NULL);
         *reply = NULL;
         goto out;
@@ -115,7 +87,39 @@ int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__Res
     rc = EXIT_OK;
 out:
     free(buf);
-    if (sock) zmq_close(sock);
-    if (ctx) zmq_ctx_term(ctx);
+    free(rbuf);
+    close(fd);
     return rc;
+}
+
+int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len, const char *what)
+{
+    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
+    Ekonet__PublishRequest p = EKONET__PUBLISH_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_PUBLISH;
+    req.publish = &p;
+    p.kind = kind;
+    p.content = (ProtobufCBinaryData){len, (uint8_t *)content};
+    Ekonet__ApiReply *reply;
+    int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_PUBLISH, &reply);
+    if (rc != EXIT_OK) return rc;
+    if (reply->publish->id.len != ID_SIZE) {
+        ekonet__api_reply__free_unpacked(reply, NULL);
+        return cli_fail(c, "the node sent an unexpected reply");
+    }
+    const Ekonet__PublishReply *r = reply->publish;
+    char id[ID_HEX], iso[40];
+    hex_encode(id, r->id.data, ID_SIZE);
+    if (c->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", id);
+        cJSON_AddNumberToObject(o, "seq", (double)r->seq);
+        cJSON_AddNumberToObject(o, "timestamp_ms", (double)r->timestamp_ms);
+        cJSON_AddStringToObject(o, "time", out_time_iso(iso, sizeof iso, r->timestamp_ms));
+        out_json(o);
+    } else {
+        printf("Published %s %.12s (seq %llu)\n", what, id, (unsigned long long)r->seq);
+    }
+    ekonet__api_reply__free_unpacked(reply, NULL);
+    return EXIT_OK;
 }

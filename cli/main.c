@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -24,7 +25,8 @@ static const struct command {
     {"join", cmd_join, "join the network described by a bundle from the board"},
     {"members", cmd_members, "the network's members: who, since when, by which decision"},
     {"peers", cmd_peers, "this node's sessions with other members' nodes"},
-    {"report", cmd_report, "experience reports: add, list, show"},
+    {"report", cmd_report, "experience reports: add, edit, list, search, show, retract, redact"},
+    {"events", cmd_events, "conferences, seminars, webinars, study visits, annual meetings"},
     {"board", cmd_board, "the board's tools: charter, admissions, revocations, signatures"},
 };
 
@@ -92,6 +94,41 @@ int cli_fail(struct cli *c, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return EXIT_FAIL;
+}
+
+int strlist_add(struct strlist *l, char *s)
+{
+    char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
+    if (!nv) return -1;
+    l->v = nv;
+    l->v[l->n++] = s;
+    return 0;
+}
+
+int cli_parse_time(const char *s, uint64_t *ms)
+{
+    struct tm tm = {0};
+    const char *end = strptime(s, "%Y-%m-%d %H:%M", &tm);
+    if (!end || *end) {
+        memset(&tm, 0, sizeof tm);
+        end = strptime(s, "%Y-%m-%d", &tm);
+    }
+    if (!end || *end) return -1;
+    /* The network's dates are Swedish: read them as Europe/Stockholm whatever TZ says. */
+    char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+    setenv("TZ", "Europe/Stockholm", 1);
+    tzset();
+    tm.tm_isdst = -1;
+    time_t t = mktime(&tm);
+    if (tz)
+        setenv("TZ", tz, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(tz);
+    if (t == (time_t)-1) return -1;
+    *ms = (uint64_t)t * 1000;
+    return 0;
 }
 
 int cli_dispatch(struct cli *c, int argc, char **argv, const struct cli_sub *subs)

@@ -69,6 +69,15 @@ static void describe_content(const struct entry *e, char *buf, size_t size)
         ekonet__revoke__free_unpacked(r, NULL);
         return;
     }
+    case EKONET__ENTRY_KIND__KIND_REDACT: {
+        Ekonet__Redact *r = ekonet__redact__unpack(NULL, len, d);
+        if (!r) return;
+        snprintf(buf, size, "Erases the content of entry %s on every node.\nReason: %s",
+                 hex_encode(key, r->target.data, r->target.len == ID_SIZE ? ID_SIZE : 0),
+                 r->reason);
+        ekonet__redact__free_unpacked(r, NULL);
+        return;
+    }
     case EKONET__ENTRY_KIND__KIND_CATALOGUE: {
         Ekonet__Catalogue *c = ekonet__catalogue__unpack(NULL, len, d);
         if (!c) return;
@@ -140,7 +149,8 @@ struct entry *proposal_read(const char *path, struct errbuf *err)
             goto out;
         }
     }
-    if (memcmp(e->author, e->network, ID_SIZE) != 0 || !board_kind(e->kind)) {
+    if (memcmp(e->author, e->network, ID_SIZE) != 0 ||
+        (!board_kind(e->kind) && e->kind != EKONET__ENTRY_KIND__KIND_REDACT)) {
         errbuf_set(err, "%s is not a board act", path);
         entry_destroy(&e);
     }

@@ -1,6 +1,6 @@
 /*
- * ekonet report: the knowledge bank. add publishes an experience report in this node's
- * feed; list and show read what the node holds, from every member.
+ * ekonet report: the knowledge bank. This file holds what publishes (add, edit, retract,
+ * redact) and the group's dispatch; report_read.c what reads (list, search, show).
  */
 #include <errno.h>
 #include <limits.h>
@@ -22,59 +22,148 @@ static const char usage_group[] =
     "Experience reports: what a member did and learnt, with links to lectures, slides,\n"
     "films and media coverage.\n"
     "\n"
-    "  add    publish a report from this node\n"
-    "  list   list reports, newest first\n"
-    "  show   show one report in full\n"
+    "  add      publish a report from this node\n"
+    "  edit     publish a new version of one of this node's reports\n"
+    "  list     list reports, newest first, with filters\n"
+    "  search   search reports (title, summary, body, topics), best match first\n"
+    "  show     show one report in full\n"
+    "  retract  withdraw one of this node's reports (all its versions), everywhere\n"
+    "  redact   erase the content of one of this node's entries on every node\n"
     "\n"
     "Run 'ekonet report COMMAND --help' for a command's options.\n";
+
+#define FIELD_HELP                                                                                 \
+    "  --title TITLE           one line\n"                                                         \
+    "  --summary TEXT          a short summary shown in lists\n"                                   \
+    "  --body TEXT             the body (Markdown)\n"                                              \
+    "  --body-file FILE        read the body from FILE ('-' for standard input)\n"                 \
+    "  --topic TOPIC           a topic, e.g. energi (repeatable)\n"                                \
+    "  --indicator CODE        a related indicator code, e.g. GN.7 (repeatable)\n"                 \
+    "  --attach KIND:URL:TITLE a link to a lecture, slides, film, document, media or link;\n"      \
+    "                          the URL may have a port, the title may contain ':' (repeatable)\n"  \
+    "  --language TAG          the report's language (default sv)\n"                               \
+    "  --period YEARS          the period it covers: 2023 or 2019-2023\n"                          \
+    "  --kind KIND             experience (default) or media (press coverage: needs a link)\n"     \
+    "  --json                  print the published entry as JSON\n"
 
 static const char usage_add[] =
     "usage: ekonet report add --title TITLE [OPTIONS]\n"
     "\n"
     "Publishes an experience report in this node's feed. The body is Markdown, taken from\n"
     "--body, --body-file, standard input when it is not a terminal, or else $EDITOR.\n"
-    "\n"
-    "  --title TITLE           one line (required)\n"
-    "  --summary TEXT          a short summary shown in lists\n"
-    "  --body TEXT             the body\n"
-    "  --body-file FILE        read the body from FILE ('-' for standard input)\n"
-    "  --topic TOPIC           a topic, e.g. energy (repeatable)\n"
-    "  --indicator CODE        a related indicator code, e.g. GN.7 (repeatable)\n"
-    "  --attach KIND:URL:TITLE a link to a lecture, slides, film, document, media or link;\n"
-    "                          the title may contain ':' (repeatable)\n"
-    "  --language TAG          the report's language (default sv)\n"
-    "  --period YEARS          the period it covers: 2023 or 2019-2023\n"
-    "  --kind KIND             experience (default) or media\n"
-    "  --json                  print the published entry as JSON\n";
+    "\n" FIELD_HELP;
 
-static const char usage_list[] =
-    "usage: ekonet report list [--member NODE_ID] [--limit N] [--json]\n"
+static const char usage_edit[] =
+    "usage: ekonet report edit ID [OPTIONS]\n"
     "\n"
-    "Lists reports from every member, newest first; an edited report shows once, as its\n"
-    "newest version.\n"
-    "\n"
-    "  --member NODE_ID  only this member's reports (its 64-digit node id)\n"
-    "  --limit N         at most N reports (default 50, at most 1000)\n";
+    "Publishes a new version of one of this node's reports: what is given replaces what the\n"
+    "report says (a repeated option replaces the whole list); the rest stays. Lists show the\n"
+    "newest version; 'report show' tells that there are earlier ones.\n"
+    "\n" FIELD_HELP;
 
-static const char usage_show[] =
-    "usage: ekonet report show ID [--json]\n"
+static const char usage_retract[] =
+    "usage: ekonet report retract ID [--reason TEXT]\n"
     "\n"
-    "Shows one report in full. ID is the report's id or a unique prefix of it (at least\n"
-    "4 hex digits), as 'ekonet report list' shows it.\n";
+    "Withdraws one of this node's reports, with all its versions, from the knowledge bank on\n"
+    "every node. The entries stay in the feed; use 'report redact' to erase content.\n";
 
-/* A growable list of strings taken from repeated options (borrowed from argv). */
-struct strlist {
-    char **v;
-    size_t n;
+static const char usage_redact[] =
+    "usage: ekonet report redact ID --reason TEXT\n"
+    "\n"
+    "Erases the content of one of this node's entries (a report, an event, ...) on every node,\n"
+    "for personal data published by mistake. The entry's header stays, so the feed still\n"
+    "verifies; the content bytes are removed from every node's database. It cannot be undone.\n";
+
+/* What the user gave on the command line for a report; NULL or 0: not given. */
+struct fields {
+    const char *title, *summary, *body, *body_file, *language, *period;
+    int kind;
+    struct strlist topics, indicators, attach;
+    const char *operand;
 };
 
-static int strlist_add(struct strlist *l, char *s)
+static void fields_free(struct fields *f)
 {
-    char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
-    if (!nv) return -1;
-    l->v = nv;
-    l->v[l->n++] = s;
-    return 0;
+    free(f->topics.v);
+    free(f->indicators.v);
+    free(f->attach.v);
+}
+
+static int parse_fields(struct cli *c, int argc, char **argv, struct fields *f)
+{
+    enum {
+        O_TITLE = OPT_FIRST_COMMAND_OPTION,
+        O_SUMMARY,
+        O_BODY,
+        O_BODY_FILE,
+        O_TOPIC,
+        O_INDICATOR,
+        O_ATTACH,
+        O_LANGUAGE,
+        O_PERIOD,
+        O_KIND
+    };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"title", required_argument, NULL, O_TITLE},
+        {"summary", required_argument, NULL, O_SUMMARY},
+        {"body", required_argument, NULL, O_BODY},
+        {"body-file", required_argument, NULL, O_BODY_FILE},
+        {"topic", required_argument, NULL, O_TOPIC},
+        {"indicator", required_argument, NULL, O_INDICATOR},
+        {"attach", required_argument, NULL, O_ATTACH},
+        {"language", required_argument, NULL, O_LANGUAGE},
+        {"period", required_argument, NULL, O_PERIOD},
+        {"kind", required_argument, NULL, O_KIND},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+    memset(f, 0, sizeof *f);
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_option(c, ch, optarg)) continue;
+        switch (ch) {
+        case O_TITLE:
+            f->title = optarg;
+            break;
+        case O_SUMMARY:
+            f->summary = optarg;
+            break;
+        case O_BODY:
+            f->body = optarg;
+            break;
+        case O_BODY_FILE:
+            f->body_file = optarg;
+            break;
+        case O_LANGUAGE:
+            f->language = optarg;
+            break;
+        case O_PERIOD:
+            f->period = optarg;
+            break;
+        case O_TOPIC:
+        case O_INDICATOR:
+        case O_ATTACH: {
+            struct strlist *l = ch == O_TOPIC       ? &f->topics
+                                : ch == O_INDICATOR ? &f->indicators
+                                                    : &f->attach;
+            if (strlist_add(l, optarg) < 0) return cli_fail(c, "out of memory");
+            break;
+        }
+        case O_KIND:
+            if (!(f->kind = report_kind_parse(optarg)))
+                return cli_usage_error(c, "--kind must be experience or media");
+            break;
+        case 'h':
+            return cli_help(c);
+        default:
+            return cli_usage_error(c, "unknown option");
+        }
+    }
+    if (optind < argc) f->operand = argv[optind++];
+    if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
+    if (f->body && f->body_file)
+        return cli_usage_error(c, "give the body with --body or --body-file, not both");
+    return CLI_CONTINUE;
 }
 
 /*
@@ -110,8 +199,8 @@ static int parse_attach(struct cli *c, char *spec, Ekonet__Attachment *a)
     return CLI_CONTINUE;
 }
 
-/* Opens $VISUAL or $EDITOR on an empty file and returns what was written (caller frees). */
-static int body_from_editor(struct cli *c, char **body)
+/* Opens $VISUAL or $EDITOR on a file holding text and returns what was written (caller frees). */
+static int body_from_editor(struct cli *c, const char *text, char **body)
 {
     const char *editor = getenv("VISUAL");
     if (!editor || !*editor) editor = getenv("EDITOR");
@@ -121,6 +210,8 @@ static int body_from_editor(struct cli *c, char **body)
     snprintf(path, sizeof path, "%s/ekonet-report-XXXXXX.md", tmpdir && *tmpdir ? tmpdir : "/tmp");
     int fd = mkstemps(path, 3);
     if (fd < 0) return cli_fail(c, "cannot create a temporary file: %s", strerror(errno));
+    ssize_t w = text ? write(fd, text, strlen(text)) : 0;
+    (void)w;
     close(fd);
     pid_t pid = fork();
     if (pid == 0) {
@@ -139,7 +230,8 @@ static int body_from_editor(struct cli *c, char **body)
     return rc < 0 ? cli_fail(c, "%s", err.msg) : CLI_CONTINUE;
 }
 
-static int read_body(struct cli *c, const char *file, char **body)
+/* The body from --body-file (or standard input), or else from the editor. */
+static int read_body(struct cli *c, const char *file, const char *old, char **body)
 {
     struct errbuf err;
     if (file && strcmp(file, "-") != 0) {
@@ -147,394 +239,206 @@ static int read_body(struct cli *c, const char *file, char **body)
             return cli_fail(c, "%s", err.msg);
         return CLI_CONTINUE;
     }
-    if (file || !isatty(STDIN_FILENO)) {
+    if (file || (!old && !isatty(STDIN_FILENO))) {
         if (file_read_stream(STDIN_FILENO, "standard input", REPORT_MAX_BODY, body, NULL, &err) < 0)
             return cli_fail(c, "%s", err.msg);
         return CLI_CONTINUE;
     }
-    return body_from_editor(c, body);
+    return body_from_editor(c, old, body);
 }
 
-/* Sends a publish request for content of kind and prints the result. */
-static int publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len,
-                   const char *what)
+/*
+ * Puts the fields given over r (a new report, or the one being edited), validates it and
+ * publishes it; supersedes is the id of the version it replaces, or NULL.
+ */
+static int publish_report(struct cli *c, Ekonet__Report *r, struct fields *f,
+                          const uint8_t *supersedes)
 {
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
-    Ekonet__PublishRequest p = EKONET__PUBLISH_REQUEST__INIT;
-    req.op_case = EKONET__API_REQUEST__OP_PUBLISH;
-    req.publish = &p;
-    p.kind = kind;
-    p.content = (ProtobufCBinaryData){len, (uint8_t *)content};
-    Ekonet__ApiReply *reply;
-    int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_PUBLISH, &reply);
-    if (rc != EXIT_OK) return rc;
-    if (reply->publish->id.len != ID_SIZE) {
-        ekonet__api_reply__free_unpacked(reply, NULL);
-        return cli_fail(c, "the node sent an unexpected reply");
-    }
-    const Ekonet__PublishReply *r = reply->publish;
-    char id[ID_HEX], iso[40];
-    hex_encode(id, r->id.data, ID_SIZE);
-    if (c->json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "id", id);
-        cJSON_AddNumberToObject(o, "seq", (double)r->seq);
-        cJSON_AddNumberToObject(o, "timestamp_ms", (double)r->timestamp_ms);
-        cJSON_AddStringToObject(o, "time", out_time_iso(iso, sizeof iso, r->timestamp_ms));
-        out_json(o);
-    } else {
-        printf("Published %s %.12s (seq %llu)\n", what, id, (unsigned long long)r->seq);
-    }
-    ekonet__api_reply__free_unpacked(reply, NULL);
-    return EXIT_OK;
-}
-
-static int report_add(struct cli *c, int argc, char **argv)
-{
-    enum {
-        O_TITLE = OPT_FIRST_COMMAND_OPTION,
-        O_SUMMARY,
-        O_BODY,
-        O_BODY_FILE,
-        O_TOPIC,
-        O_INDICATOR,
-        O_ATTACH,
-        O_LANGUAGE,
-        O_PERIOD,
-        O_KIND
-    };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS,
-        {"title", required_argument, NULL, O_TITLE},
-        {"summary", required_argument, NULL, O_SUMMARY},
-        {"body", required_argument, NULL, O_BODY},
-        {"body-file", required_argument, NULL, O_BODY_FILE},
-        {"topic", required_argument, NULL, O_TOPIC},
-        {"indicator", required_argument, NULL, O_INDICATOR},
-        {"attach", required_argument, NULL, O_ATTACH},
-        {"language", required_argument, NULL, O_LANGUAGE},
-        {"period", required_argument, NULL, O_PERIOD},
-        {"kind", required_argument, NULL, O_KIND},
-        {NULL, 0, NULL, 0},
-    };
-    Ekonet__Report r = EKONET__REPORT__INIT;
-    struct strlist topics = {0}, indicators = {0}, attach = {0};
-    const char *body_file = NULL;
     char *body = NULL;
     Ekonet__Attachment *atts = NULL, **attp = NULL;
     uint8_t *buf = NULL;
-    int ch, rc = CLI_CONTINUE;
-    c->usage = usage_add;
-    r.language = "sv";
-    while (rc == CLI_CONTINUE && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_common_option(c, ch, optarg)) continue;
-        switch (ch) {
-        case O_TITLE:
-            r.title = optarg;
-            break;
-        case O_SUMMARY:
-            r.summary = optarg;
-            break;
-        case O_BODY:
-            r.body = optarg;
-            break;
-        case O_BODY_FILE:
-            body_file = optarg;
-            break;
-        case O_TOPIC:
-            if (strlist_add(&topics, optarg) < 0) rc = cli_fail(c, "out of memory");
-            break;
-        case O_INDICATOR:
-            if (strlist_add(&indicators, optarg) < 0) rc = cli_fail(c, "out of memory");
-            break;
-        case O_ATTACH:
-            if (strlist_add(&attach, optarg) < 0) rc = cli_fail(c, "out of memory");
-            break;
-        case O_LANGUAGE:
-            r.language = optarg;
-            break;
-        case O_PERIOD:
-            r.period = optarg;
-            break;
-        case O_KIND:
-            r.has_kind = 1;
-            r.kind = (Ekonet__ReportKind)report_kind_parse(optarg);
-            if (!r.kind) rc = cli_usage_error(c, "--kind must be experience or media");
-            break;
-        case 'h':
-            rc = cli_help(c);
-            break;
-        default:
-            rc = cli_usage_error(c, "unknown option");
+    int rc = CLI_CONTINUE;
+    if (f->title) r->title = (char *)f->title;
+    if (f->summary) r->summary = (char *)f->summary;
+    if (f->language) r->language = (char *)f->language;
+    if (f->period) r->period = (char *)f->period;
+    if (f->kind) r->has_kind = 1, r->kind = (Ekonet__ReportKind)f->kind;
+    if (f->body)
+        r->body = (char *)f->body;
+    else if (f->body_file || !supersedes) {
+        if ((rc = read_body(c, f->body_file, NULL, &body)) != CLI_CONTINUE) goto out;
+        r->body = body;
+    }
+    if (f->topics.n) r->n_topics = f->topics.n, r->topics = f->topics.v;
+    if (f->indicators.n) r->n_indicators = f->indicators.n, r->indicators = f->indicators.v;
+    if (f->attach.n) {
+        atts = calloc(f->attach.n, sizeof *atts);
+        attp = calloc(f->attach.n, sizeof *attp);
+        if (!atts || !attp) {
+            rc = cli_fail(c, "out of memory");
+            goto out;
         }
+        for (size_t i = 0; i < f->attach.n && rc == CLI_CONTINUE; i++) {
+            rc = parse_attach(c, f->attach.v[i], &atts[i]);
+            attp[i] = &atts[i];
+        }
+        if (rc != CLI_CONTINUE) goto out;
+        r->n_attachments = f->attach.n;
+        r->attachments = attp;
     }
-    if (rc != CLI_CONTINUE) goto out;
-    if (optind < argc) {
-        rc = cli_usage_error(c, "unexpected argument \"%s\" (give the title with --title)",
-                             argv[optind]);
-        goto out;
-    }
-    if (!r.title) {
-        rc = cli_usage_error(c, "--title is required");
-        goto out;
-    }
-    if (r.body && body_file) {
-        rc = cli_usage_error(c, "give the body with --body or --body-file, not both");
-        goto out;
-    }
-    if (!r.body) {
-        if ((rc = read_body(c, body_file, &body)) != CLI_CONTINUE) goto out;
-        r.body = body;
-    }
-    r.n_topics = topics.n;
-    r.topics = topics.v;
-    r.n_indicators = indicators.n;
-    r.indicators = indicators.v;
-    atts = calloc(attach.n + 1, sizeof *atts);
-    attp = calloc(attach.n + 1, sizeof *attp);
-    if (!atts || !attp) {
-        rc = cli_fail(c, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < attach.n && rc == CLI_CONTINUE; i++) {
-        rc = parse_attach(c, attach.v[i], &atts[i]);
-        attp[i] = &atts[i];
-    }
-    if (rc != CLI_CONTINUE) goto out;
-    r.n_attachments = attach.n;
-    r.attachments = attp;
-
+    r->has_supersedes = supersedes != NULL;
+    if (supersedes) r->supersedes = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)supersedes};
     struct errbuf err;
-    if (report_validate(&r, &err) < 0) {
+    if (report_validate(r, &err) < 0) {
         rc = cli_fail(c, "%s; nothing was published", err.msg);
         goto out;
     }
-    size_t len = ekonet__report__get_packed_size(&r);
-    buf = malloc(len ? len : 1);
-    if (!buf) {
+    size_t len = ekonet__report__get_packed_size(r);
+    if (!(buf = malloc(len ? len : 1))) {
         rc = cli_fail(c, "out of memory");
         goto out;
     }
-    ekonet__report__pack(&r, buf);
-    rc = publish(c, EKONET__ENTRY_KIND__KIND_REPORT, buf, len, "report");
+    ekonet__report__pack(r, buf);
+    rc = cli_publish(c, EKONET__ENTRY_KIND__KIND_REPORT, buf, len,
+                     supersedes ? "new version" : "report");
 out:
     free(buf);
     free(body);
     free(atts);
     free(attp);
-    free(topics.v);
-    free(indicators.v);
-    free(attach.v);
     return rc;
 }
 
-static const char *author_label(const Ekonet__ReportSummary *s, char *buf)
+static int report_add(struct cli *c, int argc, char **argv)
 {
-    if (s->author_name && *s->author_name) return s->author_name;
-    return s->author.len == KEY_SIZE ? out_short_id(buf, s->author.data) : "?";
+    struct fields f;
+    c->usage = usage_add;
+    int rc = parse_fields(c, argc, argv, &f);
+    if (rc == CLI_CONTINUE && f.operand)
+        rc = cli_usage_error(c, "unexpected argument \"%s\" (give the title with --title)",
+                             f.operand);
+    if (rc == CLI_CONTINUE && !f.title) rc = cli_usage_error(c, "--title is required");
+    if (rc == CLI_CONTINUE) {
+        Ekonet__Report r = EKONET__REPORT__INIT;
+        r.language = "sv";
+        rc = publish_report(c, &r, &f, NULL);
+    }
+    fields_free(&f);
+    return rc;
 }
 
-static cJSON *summary_json(const Ekonet__ReportSummary *s)
+/* Fetches the report with id (or prefix) text from the node; EXIT_OK with *reply. */
+int cli_get_report(struct cli *c, const char *text, Ekonet__ApiReply **reply)
 {
-    char iso[40];
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "id", out_json_hex(s->id.data, s->id.len));
-    cJSON_AddItemToObject(o, "author", out_json_hex(s->author.data, s->author.len));
-    if (s->author_name)
-        cJSON_AddStringToObject(o, "author_name", s->author_name);
-    else
-        cJSON_AddNullToObject(o, "author_name");
-    cJSON_AddNumberToObject(o, "seq", (double)s->seq);
-    cJSON_AddNumberToObject(o, "timestamp_ms", (double)s->timestamp_ms);
-    cJSON_AddStringToObject(o, "time", out_time_iso(iso, sizeof iso, s->timestamp_ms));
-    cJSON_AddStringToObject(o, "kind", report_kind_str(s->kind));
-    cJSON_AddStringToObject(o, "title", s->title);
-    cJSON_AddStringToObject(o, "summary", s->summary ? s->summary : "");
-    cJSON *t = cJSON_AddArrayToObject(o, "topics");
-    for (size_t i = 0; i < s->n_topics; i++)
-        cJSON_AddItemToArray(t, cJSON_CreateString(s->topics[i]));
-    cJSON_AddNumberToObject(o, "versions", s->has_versions ? s->versions : 1);
-    return o;
-}
-
-static int report_list(struct cli *c, int argc, char **argv)
-{
-    enum { O_MEMBER = OPT_FIRST_COMMAND_OPTION, O_LIMIT };
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS,
-        {"member", required_argument, NULL, O_MEMBER},
-        {"limit", required_argument, NULL, O_LIMIT},
-        {NULL, 0, NULL, 0},
-    };
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
-    Ekonet__ReportListRequest lr = EKONET__REPORT_LIST_REQUEST__INIT;
-    uint8_t member[KEY_SIZE];
-    int ch;
-    c->usage = usage_list;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_common_option(c, ch, optarg)) continue;
-        switch (ch) {
-        case O_MEMBER:
-            if (hex_decode(member, KEY_SIZE, optarg) < 0)
-                return cli_usage_error(c, "--member needs a node id (64 hex digits)");
-            lr.has_author = 1;
-            lr.author = (ProtobufCBinaryData){KEY_SIZE, member};
-            break;
-        case O_LIMIT: {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > 1000) return cli_usage_error(c, "--limit must be 1 to 1000");
-            lr.has_limit = 1;
-            lr.limit = (uint32_t)n;
-            break;
-        }
-        case 'h':
-            return cli_help(c);
-        default:
-            return cli_usage_error(c, "unknown option");
-        }
-    }
-    if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
-    req.op_case = EKONET__API_REQUEST__OP_REPORT_LIST;
-    req.report_list = &lr;
-    Ekonet__ApiReply *reply;
-    int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_LIST, &reply);
-    if (rc != EXIT_OK) return rc;
-    const Ekonet__ReportListReply *l = reply->report_list;
-    if (c->json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "total", (double)l->total);
-        cJSON *arr = cJSON_AddArrayToObject(o, "reports");
-        for (size_t i = 0; i < l->n_reports; i++)
-            cJSON_AddItemToArray(arr, summary_json(l->reports[i]));
-        out_json(o);
-    } else if (l->n_reports == 0) {
-        printf("No reports yet. Publish one with: ekonet report add --title TITLE\n");
-    } else {
-        int titlew = out_columns() - 12 - 2 - 16 - 2 - 18 - 2;
-        if (titlew < 20) titlew = 20;
-        char head[128];
-        snprintf(head, sizeof head, "%-12s  %-16s  %-18s  %s", "ID", "DATE", "MEMBER", "TITLE");
-        out_bold(c, head);
-        putchar('\n');
-        for (size_t i = 0; i < l->n_reports; i++) {
-            const Ekonet__ReportSummary *s = l->reports[i];
-            char sid[16], when[32], who[16];
-            printf("%-12s  %-16s  ", s->id.len == ID_SIZE ? out_short_id(sid, s->id.data) : "?",
-                   out_time(when, sizeof when, s->timestamp_ms));
-            out_cell(author_label(s, who), 18, 1);
-            printf("  ");
-            out_cell(s->title, titlew, 0);
-            putchar('\n');
-        }
-        if (l->total > l->n_reports)
-            printf("(%zu of %llu shown; use --limit for more)\n", l->n_reports,
-                   (unsigned long long)l->total);
-    }
-    ekonet__api_reply__free_unpacked(reply, NULL);
-    return EXIT_OK;
-}
-
-static void show_text(const struct cli *c, const Ekonet__ReportGetReply *g)
-{
-    const Ekonet__ReportSummary *m = g->meta;
-    const Ekonet__Report *r = g->report;
-    char when[32], who[16], id[ID_HEX];
-    out_bold(c, r->title);
-    printf("\n%s · %s · %s report · seq %llu\n", author_label(m, who),
-           out_time(when, sizeof when, m->timestamp_ms), report_kind_str(m->kind),
-           (unsigned long long)m->seq);
-    printf("id %s\n", m->id.len == ID_SIZE ? hex_encode(id, m->id.data, ID_SIZE) : "?");
-    if (r->n_topics) {
-        printf("Topics: ");
-        for (size_t i = 0; i < r->n_topics; i++) printf("%s%s", i ? ", " : "", r->topics[i]);
-        putchar('\n');
-    }
-    if (r->n_indicators) {
-        printf("Indicators: ");
-        for (size_t i = 0; i < r->n_indicators; i++)
-            printf("%s%s", i ? ", " : "", r->indicators[i]);
-        putchar('\n');
-    }
-    if (r->period) printf("Period: %s\n", r->period);
-    if (r->language) printf("Language: %s\n", r->language);
-    if (r->summary && *r->summary) printf("\n%s\n", r->summary);
-    if (r->body && *r->body)
-        printf("\n%s%s", r->body, r->body[strlen(r->body) - 1] == '\n' ? "" : "\n");
-    if (r->n_attachments) {
-        printf("\n");
-        out_bold(c, "Attachments");
-        putchar('\n');
-        for (size_t i = 0; i < r->n_attachments; i++)
-            printf("  [%s] %s\n         %s\n", attachment_kind_str(r->attachments[i]->kind),
-                   r->attachments[i]->title, r->attachments[i]->url);
-    }
-    if (m->has_versions && m->versions > 1)
-        printf("\nThis is version %u: it supersedes %u earlier version%s.\n", m->versions,
-               m->versions - 1, m->versions == 2 ? "" : "s");
-}
-
-static void show_json(const Ekonet__ReportGetReply *g)
-{
-    const Ekonet__Report *r = g->report;
-    cJSON *o = summary_json(g->meta);
-    cJSON_AddStringToObject(o, "body", r->body ? r->body : "");
-    cJSON *ind = cJSON_AddArrayToObject(o, "indicators");
-    for (size_t i = 0; i < r->n_indicators; i++)
-        cJSON_AddItemToArray(ind, cJSON_CreateString(r->indicators[i]));
-    if (r->language)
-        cJSON_AddStringToObject(o, "language", r->language);
-    else
-        cJSON_AddNullToObject(o, "language");
-    if (r->period)
-        cJSON_AddStringToObject(o, "period", r->period);
-    else
-        cJSON_AddNullToObject(o, "period");
-    cJSON *att = cJSON_AddArrayToObject(o, "attachments");
-    for (size_t i = 0; i < r->n_attachments; i++) {
-        const Ekonet__Attachment *a = r->attachments[i];
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "kind", attachment_kind_str(a->kind));
-        cJSON_AddStringToObject(x, "url", a->url);
-        cJSON_AddStringToObject(x, "title", a->title);
-        if (a->has_size) cJSON_AddNumberToObject(x, "size", (double)a->size);
-        if (a->has_hash) cJSON_AddItemToObject(x, "hash", out_json_hex(a->hash.data, a->hash.len));
-        cJSON_AddItemToArray(att, x);
-    }
-    if (r->has_supersedes)
-        cJSON_AddItemToObject(o, "supersedes", out_json_hex(r->supersedes.data, r->supersedes.len));
-    else
-        cJSON_AddNullToObject(o, "supersedes");
-    cJSON_AddNumberToObject(o, "entry_size", (double)g->entry_size);
-    out_json(o);
-}
-
-static int report_show(struct cli *c, int argc, char **argv)
-{
-    c->usage = usage_show;
-    int rc = cli_parse_common(c, argc, argv, 1);
-    if (rc != CLI_CONTINUE) return rc;
-    if (optind >= argc) return cli_usage_error(c, "give the report's ID");
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__ReportGetRequest gr = EKONET__REPORT_GET_REQUEST__INIT;
     req.op_case = EKONET__API_REQUEST__OP_REPORT_GET;
     req.report_get = &gr;
-    gr.id = argv[optind];
+    gr.id = (char *)text;
+    return cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_GET, reply);
+}
+
+static int report_edit(struct cli *c, int argc, char **argv)
+{
+    struct fields f;
+    Ekonet__ApiReply *reply = NULL;
+    c->usage = usage_edit;
+    int rc = parse_fields(c, argc, argv, &f);
+    if (rc == CLI_CONTINUE && !f.operand)
+        rc = cli_usage_error(c, "give the id of the report to edit");
+    if (rc == CLI_CONTINUE && (rc = cli_get_report(c, f.operand, &reply)) == EXIT_OK) {
+        const Ekonet__ReportGetReply *g = reply->report_get;
+        uint8_t id[ID_SIZE];
+        memcpy(id, g->meta->id.data, g->meta->id.len == ID_SIZE ? ID_SIZE : 0);
+        /* a shallow copy: the reply keeps what it owns, the copy takes the changes */
+        Ekonet__Report copy = *g->report;
+        rc = publish_report(c, &copy, &f, id); /* the node checks it is ours and the newest */
+    }
+    if (reply) ekonet__api_reply__free_unpacked(reply, NULL);
+    fields_free(&f);
+    return rc;
+}
+
+/* Resolves text to a whole entry id through the report or event it names. */
+static int resolve_entry(struct cli *c, const char *text, uint8_t id[ID_SIZE])
+{
+    if (hex_decode(id, ID_SIZE, text) == 0) return EXIT_OK;
     Ekonet__ApiReply *reply;
-    if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_GET, &reply)) != EXIT_OK)
-        return rc;
-    if (c->json)
-        show_json(reply->report_get);
-    else
-        show_text(c, reply->report_get);
+    int rc = cli_get_report(c, text, &reply);
+    if (rc != EXIT_OK) return rc;
+    memcpy(id, reply->report_get->meta->id.data, ID_SIZE);
     ekonet__api_reply__free_unpacked(reply, NULL);
     return EXIT_OK;
+}
+
+/* retract and redact: a target and a reason. */
+static int parse_target(struct cli *c, int argc, char **argv, const char **target,
+                        const char **reason)
+{
+    enum { O_REASON = OPT_FIRST_COMMAND_OPTION };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"reason", required_argument, NULL, O_REASON}, {NULL, 0, NULL, 0}};
+    int ch;
+    *reason = NULL;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_option(c, ch, optarg)) continue;
+        if (ch == O_REASON)
+            *reason = optarg;
+        else if (ch == 'h')
+            return cli_help(c);
+        else
+            return cli_usage_error(c, "unknown option");
+    }
+    if (optind >= argc) return cli_usage_error(c, "give the id");
+    *target = argv[optind++];
+    if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
+    return CLI_CONTINUE;
+}
+
+static int report_retract(struct cli *c, int argc, char **argv)
+{
+    const char *target, *reason;
+    uint8_t id[ID_SIZE], buf[512];
+    c->usage = usage_retract;
+    int rc = parse_target(c, argc, argv, &target, &reason);
+    if (rc != CLI_CONTINUE) return rc;
+    if ((rc = resolve_entry(c, target, id)) != EXIT_OK) return rc;
+    Ekonet__Retract r = EKONET__RETRACT__INIT;
+    r.target = (ProtobufCBinaryData){ID_SIZE, id};
+    r.reason = (char *)reason;
+    struct errbuf err;
+    if (retract_validate(&r, &err) < 0 || ekonet__retract__get_packed_size(&r) > sizeof buf)
+        return cli_fail(c, "%s", err.msg);
+    size_t len = ekonet__retract__pack(&r, buf);
+    return cli_publish(c, EKONET__ENTRY_KIND__KIND_RETRACT, buf, len, "retraction");
+}
+
+static int report_redact(struct cli *c, int argc, char **argv)
+{
+    const char *target, *reason;
+    uint8_t id[ID_SIZE], buf[512];
+    c->usage = usage_redact;
+    int rc = parse_target(c, argc, argv, &target, &reason);
+    if (rc != CLI_CONTINUE) return rc;
+    if (!reason) return cli_usage_error(c, "--reason is required");
+    if ((rc = resolve_entry(c, target, id)) != EXIT_OK) return rc;
+    Ekonet__Redact r = EKONET__REDACT__INIT;
+    r.target = (ProtobufCBinaryData){ID_SIZE, id};
+    r.reason = (char *)reason;
+    struct errbuf err;
+    if (redact_validate(&r, &err) < 0 || ekonet__redact__get_packed_size(&r) > sizeof buf)
+        return cli_fail(c, "%s", err.msg);
+    size_t len = ekonet__redact__pack(&r, buf);
+    return cli_publish(c, EKONET__ENTRY_KIND__KIND_REDACT, buf, len, "redaction");
 }
 
 int cmd_report(struct cli *c, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"add", report_add}, {"list", report_list}, {"show", report_show}, {NULL, NULL}};
+        {"add", report_add},       {"edit", report_edit}, {"list", report_list},
+        {"search", report_search}, {"show", report_show}, {"retract", report_retract},
+        {"redact", report_redact}, {NULL, NULL},
+    };
     c->usage = usage_group;
     return cli_dispatch(c, argc, argv, subs);
 }

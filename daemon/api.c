@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <zmq.h>
 
@@ -191,6 +192,10 @@ static uint8_t *answer(struct call *c, const uint8_t *data, size_t len, size_t *
         api_board_feed(c);
     else if (req->op_case == EKONET__API_REQUEST__OP_PEER_LIST)
         api_peer_list(c);
+    else if (req->op_case == EKONET__API_REQUEST__OP_EVENT_LIST)
+        api_event_list(c, req->event_list);
+    else if (req->op_case == EKONET__API_REQUEST__OP_EVENT_GET)
+        api_event_get(c, req->event_get);
     else
         api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST,
                  "unknown request (from a newer ekonet?)");
@@ -227,8 +232,57 @@ void api_handle(struct node *n)
             zmq_send(n->api, out, outlen, ZMQ_DONTWAIT);
         }
         if (c.report) ekonet__report__free_unpacked(c.report, NULL);
+        if (c.event) ekonet__event__free_unpacked(c.event, NULL);
         arena_free(&c.arena);
         zmq_msg_close(&body);
         zmq_msg_close(&rid);
     }
+}
+
+void api_split_lines(struct call *c, const char *text, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!text || !*text) return;
+    char *t = arena_strdup(&c->arena, text);
+    size_t cnt = 1;
+    for (const char *p = text; *p; p++) cnt += *p == '\n';
+    *out = arena_alloc(&c->arena, cnt * sizeof(char *));
+    if (!t || !*out) return;
+    char *save = NULL;
+    for (char *tok = strtok_r(t, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save))
+        (*out)[(*n)++] = tok;
+}
+
+/* Finds a member by code, node id prefix or name in the roster (or this node, alone). */
+int api_member(struct call *c, const char *text, uint8_t key[KEY_SIZE])
+{
+    const struct node *n = c->node;
+    size_t len = strlen(text), found = 0;
+    int hex = len >= 8 && hex_is_prefix(text, 2 * KEY_SIZE);
+    char id[ID_HEX];
+    if (!n->roster) {
+        hex_encode(id, n->key.pub, KEY_SIZE);
+        if (strcmp(text, n->cfg->code) == 0 || strcasecmp(text, n->cfg->name) == 0 ||
+            (hex && strncasecmp(id, text, len) == 0)) {
+            memcpy(key, n->key.pub, KEY_SIZE);
+            return 0;
+        }
+    }
+    for (size_t i = 0; n->roster && i < n->roster->nmembers; i++) {
+        const struct member *m = &n->roster->members[i];
+        hex_encode(id, m->key, KEY_SIZE);
+        if (strcmp(text, m->code) == 0 || strcasecmp(text, m->name) == 0 ||
+            (hex && strncasecmp(id, text, len) == 0)) {
+            if (found++ == 0) memcpy(key, m->key, KEY_SIZE);
+        }
+    }
+    if (found == 1) return 0;
+    api_fail(c,
+             found ? EKONET__API_ERROR_CODE__API_AMBIGUOUS : EKONET__API_ERROR_CODE__API_NOT_FOUND,
+             found ? "\"%.60s\" names %zu members; give a node id"
+                   : "no member \"%.60s\"%.0zu"
+                     " (give an SCB code, a name or a node id; see ekonet members)",
+             text, found);
+    return -1;
 }

@@ -33,6 +33,7 @@ struct call {
     Ekonet__ApiReply reply;
     Ekonet__ApiError error;
     Ekonet__Report *report; /* unpacked from the store for report_get; freed after sending */
+    Ekonet__Event *event;   /* the same for event_get */
 };
 
 /* Replies with an error (and counts it). */
@@ -45,6 +46,12 @@ ProtobufCBinaryData api_bin(struct arena *a, const void *p, size_t n);
 /* Resolves a hex id or prefix; 0 and id filled, or -1 after replying with an error. */
 int api_resolve(struct call *c, const char *text, uint8_t id[ID_SIZE]);
 
+/* Resolves a member named by SCB code, node id (8+ hex digits) or name; 0, or -1 replied. */
+int api_member(struct call *c, const char *text, uint8_t key[KEY_SIZE]);
+
+/* Splits '\n'-separated text into strings in the call's arena. */
+void api_split_lines(struct call *c, const char *text, char ***out, size_t *n);
+
 /* The handlers: each fills c->reply (result or error). */
 void api_status(struct call *c);
 void api_publish(struct call *c, const Ekonet__PublishRequest *p);
@@ -55,5 +62,7 @@ void api_publish_entry(struct call *c, const Ekonet__PublishEntryRequest *req);
 void api_member_list(struct call *c);
 void api_board_feed(struct call *c);
 void api_peer_list(struct call *c);
+void api_event_list(struct call *c, const Ekonet__EventListRequest *req);
+void api_event_get(struct call *c, const Ekonet__EventGetRequest *req);
 
 #endif

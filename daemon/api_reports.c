@@ -1,15 +1,20 @@
 /*
- * api_reports: publishing entries of this node's own feed, and reading the knowledge bank.
+ * api_reports: publishing entries of this node's own feed, and reading the knowledge bank:
+ * reports (list, search, show) and events (list, show).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "sync.h"
 #include "ekonet/content.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
+#include "ekonet/events.h"
+#include "ekonet/redact.h"
 #include "ekonet/reports.h"
+#include "ekonet/store.h"
 #include "wire.pb-c.h"
 
 /* Indicator codes must exist in the catalogue in force when a report is published here. */
@@ -31,12 +36,54 @@ static int check_indicators(struct call *c, const Ekonet__PublishRequest *p)
     return rc;
 }
 
+/* An edit names the newest version of one of this node's own reports or events. */
+static int check_supersedes(struct call *c, const Ekonet__PublishRequest *p)
+{
+    ProtobufCBinaryData sup = {0, NULL};
+    Ekonet__Report *r = NULL;
+    Ekonet__Event *ev = NULL;
+    if (p->kind == EKONET__ENTRY_KIND__KIND_REPORT &&
+        (r = ekonet__report__unpack(NULL, p->content.len, p->content.data)) && r->has_supersedes)
+        sup = r->supersedes;
+    if (p->kind == EKONET__ENTRY_KIND__KIND_EVENT &&
+        (ev = ekonet__event__unpack(NULL, p->content.len, p->content.data)) && ev->has_supersedes)
+        sup = ev->supersedes;
+    int rc = 0;
+    if (sup.len == ID_SIZE) {
+        const char *what = r ? "report" : "event";
+        uint8_t newest[ID_SIZE], author[KEY_SIZE];
+        char id[ID_HEX], nid[ID_HEX];
+        int retracted = 0;
+        int got = r ? reports_newest(c->node->store, sup.data, newest, author, &retracted)
+                    : events_newest(c->node->store, sup.data, newest, author, &retracted);
+        hex_encode(id, sup.data, ID_SIZE);
+        rc = -1;
+        if (got <= 0)
+            api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND, "there is no %s %.12s", what, id);
+        else if (memcmp(author, c->node->key.pub, KEY_SIZE) != 0)
+            api_fail(c, EKONET__API_ERROR_CODE__API_INVALID,
+                     "%s %.12s is another member's; only its author can change it", what, id);
+        else if (retracted)
+            api_fail(c, EKONET__API_ERROR_CODE__API_INVALID, "%s %.12s was retracted", what, id);
+        else if (memcmp(newest, sup.data, ID_SIZE) != 0)
+            api_fail(c, EKONET__API_ERROR_CODE__API_INVALID,
+                     "%s %.12s has a newer version, %.12s: change that one", what, id,
+                     hex_encode(nid, newest, ID_SIZE));
+        else
+            rc = 0;
+    }
+    if (r) ekonet__report__free_unpacked(r, NULL);
+    if (ev) ekonet__event__free_unpacked(ev, NULL);
+    return rc;
+}
+
 void api_publish(struct call *c, const Ekonet__PublishRequest *p)
 {
     struct node *n = c->node;
     struct errbuf why = {""}, err = {""};
     struct entry *e;
-    if (check_indicators(c, p) < 0) return;
+    uint64_t redactions = n->feeds.redactions;
+    if (check_indicators(c, p) < 0 || check_supersedes(c, p) < 0) return;
     int rc =
         feed_publish(&n->feeds, &n->key, p->kind, p->content.data, p->content.len, &e, &why, &err);
     if (rc < 0) {
@@ -52,6 +99,7 @@ void api_publish(struct call *c, const Ekonet__PublishRequest *p)
          entry_kind_str(e->kind), (unsigned long long)e->seq);
     int ok = ENTRY_OK;
     sync_accepted(n, &e, &ok, 1, NULL); /* on its way to every member at once */
+    if (n->feeds.redactions != redactions) redact_purge(n->store); /* no copy left in the files */
     Ekonet__PublishReply *r = arena_alloc(&c->arena, sizeof *r);
     if (r) {
         ekonet__publish_reply__init(r);
@@ -82,17 +130,12 @@ static Ekonet__ReportSummary *summary(struct call *c, const struct report_row *r
     s->kind = (Ekonet__ReportKind)row->kind;
     s->has_versions = 1;
     s->versions = row->versions;
-    if (row->topics && *row->topics) {
-        char *t = arena_strdup(&c->arena, row->topics);
-        size_t cnt = 1;
-        for (const char *p = t; p && *p; p++) cnt += *p == '\n';
-        s->topics = arena_alloc(&c->arena, cnt * sizeof(char *));
-        if (t && s->topics) {
-            char *save = NULL;
-            for (char *tok = strtok_r(t, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save))
-                s->topics[s->n_topics++] = tok;
-        }
+    if (row->snippet) {
+        s->snippet = arena_strdup(&c->arena, row->snippet);
+        s->has_rank = 1;
+        s->rank = row->rank;
     }
+    api_split_lines(c, row->topics, &s->topics, &s->n_topics);
     return s->title && s->summary ? s : NULL;
 }
 
@@ -116,12 +159,24 @@ static void list_row(void *ctx, const struct report_row *row)
 
 void api_report_list(struct call *c, const Ekonet__ReportListRequest *req)
 {
-    struct report_filter f = {NULL, req->limit};
-    if (f.limit == 0 || f.limit > API_LIST_LIMIT) f.limit = API_LIST_LIMIT;
+    struct report_filter f = {0};
+    uint8_t member[KEY_SIZE];
+    struct errbuf err = {""};
+    f.limit = req->limit == 0 || req->limit > API_LIST_LIMIT ? API_LIST_LIMIT : req->limit;
+    f.offset = req->offset;
+    f.query = req->query && *req->query ? req->query : NULL;
+    f.topic = req->topic && *req->topic ? req->topic : NULL;
+    f.indicator = req->indicator && *req->indicator ? req->indicator : NULL;
+    f.since_ms = req->has_since_ms ? req->since_ms : 0;
+    f.until_ms = req->has_until_ms ? req->until_ms : 0;
+    f.kind = req->has_kind ? req->kind : 0;
     if (req->has_author) {
         if (req->author.len != KEY_SIZE)
             return api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST, "author must be a node id");
         f.author = req->author.data;
+    } else if (req->member && *req->member) {
+        if (api_member(c, req->member, member) < 0) return;
+        f.author = member;
     }
     Ekonet__ReportListReply *r = arena_alloc(&c->arena, sizeof *r);
     if (!r) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
@@ -129,9 +184,16 @@ void api_report_list(struct call *c, const Ekonet__ReportListRequest *req)
     struct list_ctx l = {c, r, f.limit, 0};
     r->reports = arena_alloc(&c->arena, f.limit * sizeof *r->reports);
     if (!r->reports) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
-    if (reports_list(c->node->store, &f, list_row, &l, &r->total) < 0)
-        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read reports: %s",
-                        store_errmsg(c->node->store));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int qrc = reports_query(c->node->store, &f, list_row, &l, &r->total, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->has_query_us = 1;
+    r->query_us = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000);
+    if (qrc < 0)
+        return api_fail(
+            c, f.query ? EKONET__API_ERROR_CODE__API_INVALID : EKONET__API_ERROR_CODE__API_INTERNAL,
+            "%s", err.msg);
     if (l.oom) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     c->reply.result_case = EKONET__API_REPLY__RESULT_REPORT_LIST;
     c->reply.report_list = r;
@@ -140,6 +202,7 @@ void api_report_list(struct call *c, const Ekonet__ReportListRequest *req)
 struct get_ctx {
     struct call *call;
     Ekonet__ReportSummary *meta;
+    Ekonet__EventSummary *event;
 };
 
 static void get_row(void *ctx, const struct report_row *row)
@@ -148,11 +211,26 @@ static void get_row(void *ctx, const struct report_row *row)
     g->meta = summary(g->call, row);
 }
 
+/* Why an entry that is not (any more) a report or event cannot be shown. */
+static void gone(struct call *c, const uint8_t id[ID_SIZE], const char *what, int got)
+{
+    char hex[ID_HEX];
+    hex_encode(hex, id, ID_SIZE);
+    if (got == 2)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND,
+                        "%s %.12s was retracted by its author", what, hex);
+    if (redact_listed(c->node->store, id) == 1)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND,
+                        "the content of %s %.12s was redacted", what, hex);
+    api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND, "entry %.12s is not %s %s", hex,
+             what[0] == 'e' ? "an" : "a", what);
+}
+
 void api_report_get(struct call *c, const Ekonet__ReportGetRequest *req)
 {
     uint8_t id[ID_SIZE];
     if (api_resolve(c, req->id, id) < 0) return;
-    struct get_ctx g = {c, NULL};
+    struct get_ctx g = {c, NULL, NULL};
     Ekonet__Report *report;
     Ekonet__ReportGetReply *r = arena_alloc(&c->arena, sizeof *r);
     if (!r) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
@@ -161,13 +239,106 @@ void api_report_get(struct call *c, const Ekonet__ReportGetRequest *req)
     if (rc < 0)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the store: %s",
                         store_errmsg(c->node->store));
-    if (rc == 0)
-        return api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND, "entry %s is not a report",
-                        req->id);
+    if (rc != 1) return gone(c, id, "report", rc);
     c->report = report; /* freed after the reply is sent */
     if (!g.meta) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     r->meta = g.meta;
     r->report = report;
     c->reply.result_case = EKONET__API_REPLY__RESULT_REPORT_GET;
     c->reply.report_get = r;
+}
+
+/* ---- events ------------------------------------------------------------------------------ */
+
+static Ekonet__EventSummary *event_summary(struct call *c, const struct event_row *row)
+{
+    Ekonet__EventSummary *s = arena_alloc(&c->arena, sizeof *s);
+    if (!s) return NULL;
+    ekonet__event_summary__init(s);
+    s->id = api_bin(&c->arena, row->id, ID_SIZE);
+    s->author = api_bin(&c->arena, row->author, KEY_SIZE);
+    const char *name = node_member_name(c->node, row->author);
+    if (name) s->author_name = arena_strdup(&c->arena, name);
+    s->seq = row->seq;
+    s->timestamp_ms = row->timestamp_ms;
+    s->kind = (Ekonet__EventKind)row->kind;
+    s->title = arena_strdup(&c->arena, row->title);
+    s->starts_ms = row->starts_ms;
+    if (row->ends_ms) s->has_ends_ms = 1, s->ends_ms = row->ends_ms;
+    if (row->location && *row->location) s->location = arena_strdup(&c->arena, row->location);
+    api_split_lines(c, row->topics, &s->topics, &s->n_topics);
+    s->versions = row->versions;
+    s->cancelled = row->cancelled != 0;
+    return s->title ? s : NULL;
+}
+
+struct events_ctx {
+    struct call *call;
+    Ekonet__EventListReply *reply;
+    int oom;
+};
+
+static void event_row(void *ctx, const struct event_row *row)
+{
+    struct events_ctx *l = ctx;
+    Ekonet__EventSummary *s = event_summary(l->call, row);
+    if (!s) {
+        l->oom = 1;
+        return;
+    }
+    l->reply->events[l->reply->n_events++] = s;
+}
+
+void api_event_list(struct call *c, const Ekonet__EventListRequest *req)
+{
+    struct event_filter f = {0};
+    uint8_t member[KEY_SIZE];
+    f.past = req->has_past && req->past;
+    f.now_ms = node_now_ms();
+    f.kind = req->has_kind ? req->kind : 0;
+    f.limit = req->limit == 0 || req->limit > API_LIST_LIMIT ? API_LIST_LIMIT : req->limit;
+    if (req->member && *req->member) {
+        if (api_member(c, req->member, member) < 0) return;
+        f.author = member;
+    }
+    Ekonet__EventListReply *r = arena_alloc(&c->arena, sizeof *r);
+    if (!r || !(r->events = arena_alloc(&c->arena, f.limit * sizeof *r->events)))
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    Ekonet__EventSummary **keep = r->events;
+    ekonet__event_list_reply__init(r);
+    r->events = keep;
+    struct events_ctx l = {c, r, 0};
+    if (events_list(c->node->store, &f, event_row, &l, &r->total) < 0)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read events: %s",
+                        store_errmsg(c->node->store));
+    if (l.oom) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    c->reply.result_case = EKONET__API_REPLY__RESULT_EVENT_LIST;
+    c->reply.event_list = r;
+}
+
+static void event_get_row(void *ctx, const struct event_row *row)
+{
+    struct get_ctx *g = ctx;
+    g->event = event_summary(g->call, row);
+}
+
+void api_event_get(struct call *c, const Ekonet__EventGetRequest *req)
+{
+    uint8_t id[ID_SIZE];
+    if (api_resolve(c, req->id, id) < 0) return;
+    struct get_ctx g = {c, NULL, NULL};
+    Ekonet__Event *ev;
+    int rc = events_get(c->node->store, id, event_get_row, &g, &ev);
+    if (rc < 0)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the store: %s",
+                        store_errmsg(c->node->store));
+    if (rc != 1) return gone(c, id, "event", rc);
+    c->event = ev; /* freed after the reply is sent */
+    Ekonet__EventGetReply *r = arena_alloc(&c->arena, sizeof *r);
+    if (!r || !g.event) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    ekonet__event_get_reply__init(r);
+    r->meta = g.event;
+    r->event = ev;
+    c->reply.result_case = EKONET__API_REPLY__RESULT_EVENT_GET;
+    c->reply.event_get = r;
 }

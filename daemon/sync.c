@@ -14,6 +14,7 @@
 #include "ekonet/feed.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
+#include "ekonet/redact.h"
 #include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "ekonet/version.h"
@@ -400,7 +401,7 @@ static void batch_free(struct batch *b)
 static void finish_batch(struct node *n, struct batch *b)
 {
     struct session *s = b->s;
-    uint64_t changes = n->feeds.roster_changes;
+    uint64_t changes = n->feeds.roster_changes, redactions = n->feeds.redactions;
     for (size_t i = 0; i < n->nbatches; i++)
         if (n->batches[i] == b) n->batches[i] = n->batches[--n->nbatches];
     if (b->count) {
@@ -427,6 +428,7 @@ static void finish_batch(struct node *n, struct batch *b)
         break;
     }
     batch_free(b);
+    if (n->feeds.redactions != redactions) redact_purge(n->store); /* no copy left in the files */
     if (s) schedule_wants(n, s);
     /* Board acts in the batch: act on the new roster (it may close sessions). */
     if (n->feeds.roster_changes != changes) {

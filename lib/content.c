@@ -31,7 +31,24 @@ const char *entry_kind_str(uint32_t kind)
 int entry_kind_known(uint32_t kind)
 {
     /* Kinds this version can validate; the others arrive with later protocol revisions. */
-    return kind == EKONET__ENTRY_KIND__KIND_REPORT || board_kind(kind);
+    return kind == EKONET__ENTRY_KIND__KIND_REPORT || kind == EKONET__ENTRY_KIND__KIND_EVENT ||
+           kind == EKONET__ENTRY_KIND__KIND_RETRACT || kind == EKONET__ENTRY_KIND__KIND_REDACT ||
+           board_kind(kind);
+}
+
+static const char *const event_names[] = {NULL,      "conference",  "seminar",
+                                          "webinar", "study-visit", "annual-meeting"};
+
+const char *event_kind_str(int kind)
+{
+    return kind >= 1 && kind <= 5 ? event_names[kind] : "event";
+}
+
+int event_kind_parse(const char *s)
+{
+    for (int k = 1; k <= 5; k++)
+        if (strcmp(s, event_names[k]) == 0) return k;
+    return 0;
 }
 
 static const char *const attach_names[] = {NULL,       "lecture", "slides", "film",
@@ -148,8 +165,72 @@ int report_validate(const Ekonet__Report *r, struct errbuf *err)
     if (r->has_kind && r->kind != EKONET__REPORT_KIND__REPORT_EXPERIENCE &&
         r->kind != EKONET__REPORT_KIND__REPORT_MEDIA)
         return errbuf_set(err, "unknown report kind");
+    if (r->has_kind && r->kind == EKONET__REPORT_KIND__REPORT_MEDIA && r->n_attachments == 0)
+        return errbuf_set(err,
+                          "a media report needs a link to the coverage (--attach media:URL:TITLE)");
     return 0;
 }
+
+/* 2000-01-01 and 2200-01-01 in ms since 1970: the window an event's dates must lie in. */
+#define EVENT_EARLIEST 946684800000ull
+#define EVENT_LATEST   7258118400000ull
+
+int event_validate(const Ekonet__Event *e, struct errbuf *err)
+{
+    if (!e->title || !*e->title) return errbuf_set(err, "the title is empty");
+    if (!text_valid_line(e->title, REPORT_MAX_TITLE))
+        return errbuf_set(err, "the title must be one line of at most %d bytes", REPORT_MAX_TITLE);
+    if (e->kind < 1 || e->kind > 5) return errbuf_set(err, "unknown event kind");
+    if (e->starts_ms < EVENT_EARLIEST || e->starts_ms > EVENT_LATEST)
+        return errbuf_set(err, "the start must be a date between 2000 and 2200");
+    if (e->has_ends_ms && (e->ends_ms < e->starts_ms || e->ends_ms > EVENT_LATEST))
+        return errbuf_set(err, "the end must not be before the start");
+    if (e->location && *e->location && !text_valid_line(e->location, 200))
+        return errbuf_set(err, "the location must be one line of at most 200 bytes");
+    if (e->url && *e->url && !text_valid_url(e->url, URL_MAX))
+        return errbuf_set(err, "the URL must start with http:// or https:// and have no spaces");
+    if (e->description && !text_valid_block(e->description, REPORT_MAX_SUMMARY * 10))
+        return errbuf_set(err, "the description must be UTF-8 text of at most %d bytes",
+                          REPORT_MAX_SUMMARY * 10);
+    if (e->n_topics > REPORT_MAX_TOPICS)
+        return errbuf_set(err, "too many topics (%zu; at most %d)", e->n_topics, REPORT_MAX_TOPICS);
+    for (size_t i = 0; i < e->n_topics; i++)
+        if (!text_valid_line(e->topics[i], REPORT_MAX_TOPIC))
+            return errbuf_set(err, "topic %zu must be one line of 1 to %d bytes", i + 1,
+                              REPORT_MAX_TOPIC);
+    if (e->has_supersedes && e->supersedes.len != 32)
+        return errbuf_set(err, "supersedes must be a 32-byte entry id");
+    return 0;
+}
+
+int retract_validate(const Ekonet__Retract *r, struct errbuf *err)
+{
+    if (r->target.len != 32) return errbuf_set(err, "the target must be a 32-byte entry id");
+    if (r->reason && *r->reason && !text_valid_line(r->reason, 300))
+        return errbuf_set(err, "the reason must be one line of at most 300 bytes");
+    return 0;
+}
+
+int redact_validate(const Ekonet__Redact *r, struct errbuf *err)
+{
+    if (r->target.len != 32) return errbuf_set(err, "the target must be a 32-byte entry id");
+    if (!text_valid_line(r->reason, 300))
+        return errbuf_set(err, "give the reason in one line of 1 to 300 bytes");
+    return 0;
+}
+
+/* Unpacks, validates and frees one message type; ENTRY_OK or ENTRY_CONTENT_INVALID. */
+#define CHECK_MESSAGE(type, fn, what)                                                              \
+    do {                                                                                           \
+        Ekonet__##type *m = ekonet__##fn##__unpack(NULL, len, data);                               \
+        if (!m) {                                                                                  \
+            errbuf_set(why, "the %s does not decode", what);                                       \
+            return ENTRY_CONTENT_INVALID;                                                          \
+        }                                                                                          \
+        int rc = fn##_validate(m, why);                                                            \
+        ekonet__##fn##__free_unpacked(m, NULL);                                                    \
+        return rc < 0 ? ENTRY_CONTENT_INVALID : ENTRY_OK;                                          \
+    } while (0)
 
 int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why)
 {
@@ -159,16 +240,14 @@ int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf 
     }
     if (board_kind(kind)) return board_content_check(kind, data, len, why);
     switch (kind) {
-    case EKONET__ENTRY_KIND__KIND_REPORT: {
-        Ekonet__Report *r = ekonet__report__unpack(NULL, len, data);
-        if (!r) {
-            errbuf_set(why, "the report does not decode");
-            return ENTRY_CONTENT_INVALID;
-        }
-        int rc = report_validate(r, why);
-        ekonet__report__free_unpacked(r, NULL);
-        return rc < 0 ? ENTRY_CONTENT_INVALID : ENTRY_OK;
-    }
+    case EKONET__ENTRY_KIND__KIND_REPORT:
+        CHECK_MESSAGE(Report, report, "report");
+    case EKONET__ENTRY_KIND__KIND_EVENT:
+        CHECK_MESSAGE(Event, event, "event");
+    case EKONET__ENTRY_KIND__KIND_RETRACT:
+        CHECK_MESSAGE(Retract, retract, "retraction");
+    case EKONET__ENTRY_KIND__KIND_REDACT:
+        CHECK_MESSAGE(Redact, redact, "redaction");
     }
     return ENTRY_UNKNOWN_KIND;
 }

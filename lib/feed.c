@@ -18,6 +18,7 @@
 #include "ekonet/content.h"
 #include "ekonet/feed.h"
 #include "ekonet/project.h"
+#include "ekonet/redact.h"
 #include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
@@ -93,6 +94,51 @@ static int check_board_signatures(struct feeds *f, const struct entry *e, struct
     return ENTRY_FEW_SIGNATURES;
 }
 
+static int is_board_feed(const struct feeds *f, const struct entry *e)
+{
+    return memcmp(e->author, f->network, ID_SIZE) == 0;
+}
+
+/*
+ * What a retraction or redaction points at. A member retracts and redacts entries of its own
+ * feed (earlier in it, so they are here); the board redacts anyone's entries but its own acts,
+ * whether they have arrived here yet or not. ENTRY_OK, a refusal, or -1.
+ */
+static int check_target(struct feeds *f, const struct entry *e, struct errbuf *why)
+{
+    const uint8_t *target = NULL;
+    Ekonet__Retract *rt = NULL;
+    Ekonet__Redact *rd = NULL;
+    if (e->kind == EKONET__ENTRY_KIND__KIND_RETRACT &&
+        (rt = ekonet__retract__unpack(NULL, e->content_len, e->content)))
+        target = rt->target.data;
+    else if (e->kind == EKONET__ENTRY_KIND__KIND_REDACT &&
+             (rd = ekonet__redact__unpack(NULL, e->content_len, e->content)))
+        target = rd->target.data;
+    if (!target) return ENTRY_OK;
+    struct entry *t = NULL;
+    int got = store_get(f->store, target, &t), rc = ENTRY_OK;
+    if (got < 0) {
+        rc = -1;
+    } else if (is_board_feed(f, e)) {
+        if (got && is_board_feed(f, t)) {
+            errbuf_set(why, "the board's own acts cannot be redacted");
+            rc = ENTRY_CONTENT_INVALID;
+        }
+    } else if (!got || memcmp(t->author, e->author, KEY_SIZE) != 0) {
+        errbuf_set(why, "a member can %s only entries of its own feed", rt ? "retract" : "redact");
+        rc = ENTRY_CONTENT_INVALID;
+    } else if (rt && t->kind != EKONET__ENTRY_KIND__KIND_REPORT &&
+               t->kind != EKONET__ENTRY_KIND__KIND_EVENT) {
+        errbuf_set(why, "only reports and events can be retracted");
+        rc = ENTRY_CONTENT_INVALID;
+    }
+    entry_destroy(&t);
+    if (rt) ekonet__retract__free_unpacked(rt, NULL);
+    if (rd) ekonet__redact__free_unpacked(rd, NULL);
+    return rc;
+}
+
 /* An entry whose id is stored is a duplicate: the header bytes are the ones already checked. */
 static int known(struct feeds *f, const struct entry *e)
 {
@@ -109,16 +155,17 @@ static int check_board(struct feeds *f, const struct entry *e, struct errbuf *wh
         return ENTRY_NOT_MEMBER;
     }
     if (memcmp(e->network, f->network, ID_SIZE) != 0) return ENTRY_WRONG_NETWORK;
-    if (!board_kind(e->kind)) {
+    if (!board_kind(e->kind) && e->kind != EKONET__ENTRY_KIND__KIND_REDACT) {
         errbuf_set(why, "the board feed carries only board acts");
         return ENTRY_CONTENT_INVALID;
     }
     rc = entry_check_content(e, f->max_content);
     if (rc != ENTRY_OK) return rc;
-    if (!e->content) return ENTRY_CONTENT_MISSING;
+    if (!e->content) return ENTRY_CONTENT_MISSING; /* the roster needs every board act */
     if ((rc = check_board_signatures(f, e, why)) != ENTRY_OK) return rc;
     if ((rc = check_chain(f, e)) != ENTRY_OK) return rc;
-    return content_check(e->kind, e->content, e->content_len, why);
+    if ((rc = content_check(e->kind, e->content, e->content_len, why)) != ENTRY_OK) return rc;
+    return check_target(f, e, why);
 }
 
 static int check_member(struct feeds *f, const struct entry *e, struct errbuf *why)
@@ -129,24 +176,29 @@ static int check_member(struct feeds *f, const struct entry *e, struct errbuf *w
     if (rc != ENTRY_OK) return rc;
     if ((rc = check_chain(f, e)) != ENTRY_OK) return rc;
     if (f->roster && (rc = roster_may_author(f->roster, e->author, e->seq)) != ENTRY_OK) return rc;
-    if (!e->content) return ENTRY_CONTENT_MISSING;
     if (board_kind(e->kind)) {
         errbuf_set(why, "board acts belong in the board feed");
         return ENTRY_CONTENT_INVALID;
     }
-    return content_check(e->kind, e->content, e->content_len, why);
-}
-
-static int is_board_feed(const struct feeds *f, const struct entry *e)
-{
-    return memcmp(e->author, f->network, ID_SIZE) == 0;
+    /* Without content (redacted at the sender) the header is all there is to check. */
+    if (!e->content) return entry_kind_known(e->kind) ? ENTRY_OK : ENTRY_UNKNOWN_KIND;
+    if ((rc = content_check(e->kind, e->content, e->content_len, why)) != ENTRY_OK) return rc;
+    return check_target(f, e, why);
 }
 
 /* Stores and projects an accepted entry; a board entry also refreshes the roster. */
-static int store_one(struct feeds *f, const struct entry *e)
+static int store_one(struct feeds *f, struct entry *e)
 {
     int64_t num;
+    int listed = e->content && !is_board_feed(f, e) ? redact_listed(f->store, e->id) : 0;
+    if (listed < 0) return -1;
+    if (listed) { /* redacted before it arrived: its content is not kept, nor passed on */
+        free(e->content);
+        e->content = NULL;
+        e->content_len = 0;
+    }
     if (store_put(f->store, e, &num) < 0 || project_entry(f->store, e, num) < 0) return -1;
+    if (e->kind == EKONET__ENTRY_KIND__KIND_REDACT) f->redactions++;
     if (is_board_feed(f, e)) {
         if (roster_reload(f->roster, f->store) < 0) return -1;
         f->roster_changes++;

@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "ekonet/project.h"
+#include "ekonet/events.h"
+#include "ekonet/redact.h"
 #include "ekonet/reports.h"
 #include "ekonet/roster.h"
 #include "ekonet/store.h"
@@ -19,6 +21,9 @@ static const struct projection {
     {EKONET__ENTRY_KIND__KIND_REVOKE, NULL, NULL, roster_project},
     {EKONET__ENTRY_KIND__KIND_CATALOGUE, NULL, NULL, roster_project},
     {EKONET__ENTRY_KIND__KIND_REPORT, REPORTS_SCHEMA, REPORTS_DROP, reports_project},
+    {EKONET__ENTRY_KIND__KIND_EVENT, EVENTS_SCHEMA, EVENTS_DROP, events_project},
+    {EKONET__ENTRY_KIND__KIND_RETRACT, NULL, NULL, retract_project},
+    {EKONET__ENTRY_KIND__KIND_REDACT, REDACT_SCHEMA, REDACT_DROP, redact_project},
 };
 #define NPROJ (sizeof projections / sizeof projections[0])
 

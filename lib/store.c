@@ -159,7 +159,9 @@ struct store *store_open(const char *path, struct errbuf *err)
     s->durable = 1;
     if (exec(s,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=8192;",
+             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=8192;"
+             /* erased content (redactions) is overwritten, not left in free pages */
+             "PRAGMA secure_delete=ON;",
              err) < 0)
         goto fail;
     if (migrate(s, err) < 0 || project_setup(s, err) < 0) goto fail;
@@ -220,6 +222,14 @@ int store_commit(struct store *s, struct errbuf *err)
 void store_rollback(struct store *s)
 {
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_checkpoint(struct store *s)
+{
+    return sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) ==
+                   SQLITE_OK
+               ? 0
+               : -1;
 }
 
 void store_set_durable(struct store *s, int full)

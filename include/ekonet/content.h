@@ -36,6 +36,15 @@ int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf 
 /* Checks a report's fields; 0 or -1 with a sentence naming the field. */
 int report_validate(const Ekonet__Report *r, struct errbuf *err);
 
+/* Checks an event's, a retraction's and a redaction's fields; 0 or -1 naming the field. */
+int event_validate(const Ekonet__Event *e, struct errbuf *err);
+int retract_validate(const Ekonet__Retract *r, struct errbuf *err);
+int redact_validate(const Ekonet__Redact *r, struct errbuf *err);
+
+/* Event kinds: "conference", "seminar", "webinar", "study-visit", "annual-meeting". */
+const char *event_kind_str(int kind);
+int event_kind_parse(const char *s);
+
 /* Attachment kinds: "lecture", "slides", ...; parse returns 0 for an unknown name. */
 const char *attachment_kind_str(int kind);
 int attachment_kind_parse(const char *s);

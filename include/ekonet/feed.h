@@ -27,7 +27,8 @@ struct feeds {
     uint64_t roster_changes; /* board entries accepted so far (the roster changed) */
     uint64_t refused[ENTRY_STATUS_COUNT]; /* counters by reason */
     uint64_t accepted;
-    uint64_t forks; /* fork proofs recorded */
+    uint64_t forks;      /* fork proofs recorded */
+    uint64_t redactions; /* REDACT entries accepted (the store should be compacted) */
 };
 
 /* Outcomes of feed_fork_proof besides refusals (which are enum entry_status values). */

@@ -13,7 +13,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define PROJECT_VERSION 2
+#define PROJECT_VERSION 3
 
 struct store;
 

@@ -1,7 +1,16 @@
 /*
  * reports: the knowledge bank's projection of REPORT entries, and its queries.
- * An edit is a new report whose `supersedes` names an earlier report of the same author;
- * lists show only the newest version, which counts how many versions there are.
+ *
+ *   reports            one row per report version; lists show the newest (superseded_by NULL)
+ *   report_topics      topic -> report, report_indicators  code -> report (filters)
+ *   reports_fts        FTS5 over title, summary, body, topics (external content = reports),
+ *                      tokenizer unicode61 with remove_diacritics 2: "malmo" finds "Malmö";
+ *                      it indexes only what lists show (the newest version, not retracted),
+ *                      so that a search needs no join to rank and cut the best matches
+ *
+ * An edit is a new report whose `supersedes` names an earlier report of the same author; a
+ * retraction hides a report and all its versions; a redaction removes a report's rows (and,
+ * in redact.c, its content bytes).
  */
 #ifndef EKONET_REPORTS_H
 #define EKONET_REPORTS_H
@@ -10,6 +19,7 @@
 
 #include "content.pb-c.h"
 #include "ekonet/entry.h"
+#include "ekonet/errbuf.h"
 
 struct store;
 
@@ -23,13 +33,32 @@ struct store;
     "  kind INTEGER NOT NULL,"                                                                     \
     "  title TEXT NOT NULL,"                                                                       \
     "  summary TEXT NOT NULL DEFAULT '',"                                                          \
+    "  body TEXT NOT NULL DEFAULT '',"                                                             \
     "  topics TEXT NOT NULL DEFAULT '',"                                                           \
     "  supersedes BLOB,"                                                                           \
     "  superseded_by BLOB,"                                                                        \
-    "  versions INTEGER NOT NULL DEFAULT 1);"                                                      \
+    "  versions INTEGER NOT NULL DEFAULT 1,"                                                       \
+    "  retracted INTEGER NOT NULL DEFAULT 0);"                                                     \
     "CREATE INDEX IF NOT EXISTS reports_ts ON reports(ts);"                                        \
-    "CREATE INDEX IF NOT EXISTS reports_author ON reports(author, ts);"
-#define REPORTS_DROP "DROP TABLE IF EXISTS reports;"
+    "CREATE INDEX IF NOT EXISTS reports_author ON reports(author, ts);"                            \
+    "CREATE TABLE IF NOT EXISTS report_topics(topic TEXT NOT NULL COLLATE NOCASE,"                 \
+    "  n INTEGER NOT NULL, PRIMARY KEY(topic, n)) WITHOUT ROWID;"                                  \
+    "CREATE TABLE IF NOT EXISTS report_indicators(code TEXT NOT NULL, n INTEGER NOT NULL,"         \
+    "  PRIMARY KEY(code, n)) WITHOUT ROWID;"                                                       \
+    "CREATE VIRTUAL TABLE IF NOT EXISTS reports_fts USING fts5(title, summary, body, topics,"      \
+    "  content='reports', content_rowid='n', tokenize='unicode61 remove_diacritics 2');"           \
+    "INSERT INTO reports_fts(reports_fts, rank) VALUES('rank', 'bm25(10.0, 5.0, 1.0, 3.0)');"
+#define REPORTS_DROP                                                                               \
+    "DROP TABLE IF EXISTS reports_fts; DROP TABLE IF EXISTS report_topics;"                        \
+    "DROP TABLE IF EXISTS report_indicators; DROP TABLE IF EXISTS reports;"
+
+/* A search ranks at most the newest SEARCH_WINDOW matches and counts up to SEARCH_COUNT_CAP. */
+#define SEARCH_WINDOW    500
+#define SEARCH_COUNT_CAP 5000
+
+/* Snippets mark the matched words with these bytes. */
+#define SNIPPET_OPEN  "\x02"
+#define SNIPPET_CLOSE "\x03"
 
 struct report_row {
     uint8_t id[ID_SIZE];
@@ -39,28 +68,53 @@ struct report_row {
     int kind;
     const char *title; /* borrowed for the duration of the callback */
     const char *summary;
-    const char *topics; /* topics separated by '\n' */
+    const char *topics;  /* topics separated by '\n' */
+    const char *snippet; /* search only: text around the matches, else NULL */
+    double rank;         /* search only: lower is better (bm25) */
     uint32_t versions;
 };
 
 struct report_filter {
+    const char *query;     /* full-text search, NULL: list newest first */
     const uint8_t *author; /* NULL: every member */
-    uint32_t limit;
+    const char *topic;
+    const char *indicator;
+    uint64_t since_ms, until_ms; /* 0: open */
+    int kind;                    /* 0: both kinds */
+    uint32_t limit, offset;
 };
 
 /* Applies a REPORT entry to the projection. 0 or -1. */
 int reports_project(struct store *s, const struct entry *e, int64_t n);
 
-/* Calls fn for the newest version of each matching report, newest first; *total = matches. */
-int reports_list(struct store *s, const struct report_filter *f,
-                 void (*fn)(void *ctx, const struct report_row *r), void *ctx, uint64_t *total);
+/* Hides the report with id target (if it is author's) and all its versions. 0 or -1. */
+int reports_retract(struct store *s, const uint8_t author[KEY_SIZE], const uint8_t target[ID_SIZE]);
+
+/* Removes every trace of report id from the projection (a redaction). 0 or -1. */
+int reports_forget(struct store *s, const uint8_t id[ID_SIZE]);
 
 /*
- * Loads one report by id: 1 found (fn called with its row, *report set; caller frees it with
- * ekonet__report__free_unpacked), 0 not a report, -1 error.
+ * Turns what a user typed into an FTS5 query: every word must match; a word ending in '*'
+ * matches every word it begins (solcell* finds solceller); quotes and operators are taken as
+ * text. Returns a new string, or NULL if no word is left.
  */
+char *reports_fts_query(const char *text);
+
+/*
+ * Calls fn for the newest version of each matching report: by rank when searching, newest
+ * first otherwise; *total = number of matches. 0, or -1 (err says why, e.g. a bad query).
+ */
+int reports_query(struct store *s, const struct report_filter *f,
+                  void (*fn)(void *ctx, const struct report_row *r), void *ctx, uint64_t *total,
+                  struct errbuf *err);
+
+/* The report with this id: 1 found, 2 retracted, 0 not a report (or redacted), -1 error. */
 int reports_get(struct store *s, const uint8_t id[ID_SIZE],
                 void (*fn)(void *ctx, const struct report_row *r), void *ctx,
                 Ekonet__Report **report, uint64_t *entry_size);
+
+/* The newest version of the report id and its author: 1, 0 if unknown, -1. */
+int reports_newest(struct store *s, const uint8_t id[ID_SIZE], uint8_t newest[ID_SIZE],
+                   uint8_t author[KEY_SIZE], int *retracted);
 
 #endif

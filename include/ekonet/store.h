@@ -57,6 +57,9 @@ void store_rollback(struct store *s);
  */
 void store_set_durable(struct store *s, int full);
 
+/* Copies the WAL into the database and empties it (after a redaction). 0 or -1. */
+int store_checkpoint(struct store *s);
+
 /* The author's head (seq 0 when none). 0 or -1. */
 int store_head(struct store *s, const uint8_t author[KEY_SIZE], struct feed_head *h);
 

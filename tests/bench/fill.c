@@ -1,10 +1,13 @@
 /*
- * ekonet-bench-fill DIR COUNT BYTES: appends COUNT reports with bodies of BYTES to the own
- * feed of the node in DIR (ekonetd stopped), through the normal accept path in batches of
- * 1,000. Test data for the benchmarks: publishing that many through the API would measure
- * the API, not replication.
+ * ekonet-bench-fill DIR COUNT BYTES: appends COUNT reports with bodies of about BYTES to the
+ * own feed of the node in DIR (ekonetd stopped), through the normal accept path in batches of
+ * 1,000. The text is generated Swedish prose about municipal environmental work (titles,
+ * summaries, bodies and topics drawn from a vocabulary, with a fixed seed), so that the
+ * full-text index sees realistic words. Test data for the benchmarks: publishing that many
+ * through the API would measure the API, not replication or search.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,80 @@
 #include "wire.pb-c.h"
 
 #define BATCH 1000
+
+/*
+ * The vocabulary: small words that every text has, and some 2,800 Swedish compounds built
+ * from first and last parts (matavfall, solcellspark, ...), drawn with Zipf's law so that a
+ * few are common and most are rare, as in real reports.
+ */
+static const char *const small[] = {"och", "i",  "på", "för",  "med", "att",      "som",   "vi",
+                                    "det", "en", "av", "till", "har", "kommunen", "under", "år"};
+static const char *const first[] = {
+    "mat",        "sol",          "vind",        "fjärr",   "bio",         "kol",       "klimat",
+    "energi",     "avfall",       "cykel",       "buss",    "tåg",         "el",        "vatten",
+    "dagvatten",  "skog",         "natur",       "jord",    "åker",        "betes",     "äng",
+    "sjö",        "hav",          "kust",        "skol",    "förskole",    "äldre",     "måltids",
+    "livsmedels", "upphandlings", "fastighets",  "bostads", "värme",       "kyl",       "ljus",
+    "gatu",       "park",         "trafik",      "rese",    "tjänste",     "bil",       "last",
+    "hamn",       "industri",     "handels",     "turism",  "kultur",      "idrotts",   "invånar",
+    "medborgar",  "miljö",        "hållbarhets", "bygg",    "renoverings", "återbruks", "textil",
+    "plast",      "glas",         "metall",      "papper",  "slam",        "avlopps"};
+static const char *const last[] = {
+    "avfall",    "celler",      "kraft",        "värme",       "gas",        "utsläpp",
+    "plan",      "strategi",    "mål",          "arbete",      "projekt",    "insamling",
+    "sortering", "station",     "väg",          "park",        "verk",       "nät",
+    "flotta",    "resor",       "kök",          "skolor",      "hus",        "områden",
+    "reservat",  "skydd",       "rening",       "förbrukning", "besparing",  "effektivisering",
+    "samverkan", "dialog",      "satsning",     "budget",      "kostnader",  "statistik",
+    "mätning",   "uppföljning", "certifiering", "utbildning",  "rådgivning", "avtal",
+    "krav",      "lösningar"};
+#define NFIRST (sizeof first / sizeof first[0])
+#define NLAST  (sizeof last / sizeof last[0])
+#define NWORDS (NFIRST * NLAST)
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* The r-th compound: ranks are spread over the first and last parts. */
+static const char *compound(size_t r, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", first[r % NFIRST], last[(r / NFIRST + r) % NLAST]);
+    return buf;
+}
+
+/* A word: a small word one time in three, else a compound of Zipf-distributed rank. */
+static const char *word(void)
+{
+    static char buf[64];
+    uint64_t x = next();
+    if (x % 3 == 0) return small[(x >> 8) % (sizeof small / sizeof small[0])];
+    /* rank ~ Zipf(1): exp of a uniform log */
+    double u = (double)((x >> 11) & 0xFFFFF) / 1048576.0;
+    size_t r = (size_t)(exp(u * log((double)NWORDS))) - 1;
+    return compound(r < NWORDS ? r : NWORDS - 1, buf, sizeof buf);
+}
+
+/* Sentences of 6-14 words until the text has about `bytes` bytes. */
+static void prose(char *buf, size_t bytes)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    while (n + 40 < bytes) {
+        int len = 6 + (int)(next() % 9);
+        for (int i = 0; i < len && n + 20 < bytes; i++) {
+            const char *w = word();
+            n += (size_t)snprintf(buf + n, bytes - n, "%s%s", i ? " " : "", w);
+        }
+        n += (size_t)snprintf(buf + n, bytes - n, ". ");
+    }
+}
 
 int main(int argc, char **argv)
 {
@@ -43,10 +120,7 @@ int main(int argc, char **argv)
     if (!r) goto fail;
     struct feeds f = {.store = s, .max_content = cfg.max_content, .roster = r->joined ? r : NULL};
     memcpy(f.network, cfg.network, ID_SIZE);
-    char *body = malloc((size_t)bytes + 1), title[64];
-    for (long i = 0; i < bytes; i++)
-        body[i] = "Kommunen minskade utsläppen genom att byta. "[i % 44];
-    body[bytes] = '\0';
+    char *body = malloc((size_t)bytes + 64), title[160], summary[400], *topics[2];
     struct entry *v[BATCH];
     int status[BATCH];
     struct feed_head h;
@@ -58,9 +132,18 @@ int main(int argc, char **argv)
         int n = 0;
         for (; n < BATCH && done + n < count; n++) {
             Ekonet__Report rep = EKONET__REPORT__INIT;
-            snprintf(title, sizeof title, "Rapport %llu", (unsigned long long)seq + 1);
+            prose(title, 60 + next() % 60);
+            title[strcspn(title, ".")] = '\0';
+            prose(summary, 200);
+            prose(body, (size_t)bytes);
+            char t0[64], t1[64];
+            topics[0] = (char *)compound(next() % 40, t0, sizeof t0);
+            topics[1] = (char *)compound(next() % 40, t1, sizeof t1);
             rep.title = title;
+            rep.summary = summary;
             rep.body = body;
+            rep.n_topics = 2;
+            rep.topics = topics;
             size_t len = ekonet__report__get_packed_size(&rep);
             uint8_t *c = malloc(len);
             ekonet__report__pack(&rep, c);

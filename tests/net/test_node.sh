@@ -150,10 +150,10 @@ expect_contains "report after crash" "Före krasch 5" "$(ek a report list)"
 ok "SIGKILL right after report add returned loses nothing (5 times)"
 
 # --- reindex -----------------------------------------------------------------------------------
-before=$(ek a report list --json)
+before=$(ek a report list --json | jq 'del(.query_us)')
 node_stop a
 expect_eq "reindex" "reindexed $count entries" "$("$EKONETD" --dir "$TESTDIR/a" --reindex)"
 node_start a
-expect_eq "list after reindex" "$before" "$(ek a report list --json)"
+expect_eq "list after reindex" "$before" "$(ek a report list --json | jq 'del(.query_us)')"
 ok "ekonetd --reindex rebuilds the query tables to the same lists"
 node_stop a

@@ -53,7 +53,7 @@ static void the_digest_depends_on_the_heads_not_on_the_order(void **state)
     }
     for (int i = 999; i >= 0; i--) {
         key(k, i);
-        frontier_set(y, k, 1);       /* a detour ... */
+        frontier_set(y, k, 1);               /* a detour ... */
         frontier_set(y, k, (uint64_t)i + 1); /* ... to the same head */
     }
     frontier_digest(x, dx);
@@ -114,8 +114,8 @@ static void batches_come_back_checked_and_in_order(void **state)
     checker_destroy(&c);
     /* without helper threads the caller checks at once */
     c = checker_new(0, net, 1000);
-    struct entry *e = entry_new(net, k.pub, 1, NULL, 1, EKONET__ENTRY_KIND__KIND_REPORT,
-                                (const uint8_t *)"x", 1);
+    struct entry *e =
+        entry_new(net, k.pub, 1, NULL, 1, EKONET__ENTRY_KIND__KIND_REPORT, (const uint8_t *)"x", 1);
     entry_sign(e, &k);
     assert_int_equal(checker_submit(c, &e, 1, &tags[0]), 0);
     assert_ptr_equal(checker_pop(c), &tags[0]);

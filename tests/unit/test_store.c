@@ -303,10 +303,11 @@ static void edits_supersede_and_reindex_rebuilds_the_same(void **state)
     struct entry *a = publish(f, "Första", NULL);
     struct entry *b = publish(f, "Andra", NULL);
     struct entry *a2 = publish(f, "Första, reviderad", a->id);
-    struct report_filter filter = {NULL, 50};
+    struct report_filter filter = {.limit = 50};
+    struct errbuf err;
     struct titles before = {"", {0}, 0}, after = {"", {0}, 0};
     uint64_t total;
-    assert_int_equal(reports_list(f->store, &filter, collect, &before, &total), 0);
+    assert_int_equal(reports_query(f->store, &filter, collect, &before, &total, &err), 0);
     assert_int_equal(total, 2);
     assert_string_equal(before.text, "Första, reviderad|Andra|");
     assert_int_equal(before.versions[0], 2);
@@ -314,10 +315,9 @@ static void edits_supersede_and_reindex_rebuilds_the_same(void **state)
     /* wipe a projection row by hand, then rebuild from the entries */
     sqlite3_exec(store_db(f->store), "DELETE FROM reports", NULL, NULL, NULL);
     uint64_t count;
-    struct errbuf err;
     assert_int_equal(project_rebuild(f->store, &count, &err), 0);
     assert_int_equal(count, 3);
-    assert_int_equal(reports_list(f->store, &filter, collect, &after, &total), 0);
+    assert_int_equal(reports_query(f->store, &filter, collect, &after, &total, &err), 0);
     assert_string_equal(after.text, before.text);
     assert_int_equal(after.versions[0], 2);
     entry_destroy(&a);

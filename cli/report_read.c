@@ -1,0 +1,355 @@
+/*
+ * ekonet report list | search | show: reading the knowledge bank. list and search take the
+ * same filters; search ranks by relevance (title counts most, then summary, topics, body) and
+ * shows the words found in context.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ekonet/content.h"
+#include "ekonet/hex.h"
+#include "ekonet/key.h"
+
+#define FILTER_HELP                                                                                \
+    "  --member M        one member's reports: SCB code, name or node id\n"                        \
+    "  --topic T         reports with this topic\n"                                                \
+    "  --indicator CODE  reports about this indicator, e.g. GN.7\n"                                \
+    "  --since DATE      published on or after DATE (YYYY-MM-DD)\n"                                \
+    "  --until DATE      published before DATE\n"                                                  \
+    "  --kind KIND       experience or media\n"                                                    \
+    "  --limit N         at most N (default 50, at most 1000); --offset N skips the first N\n"
+
+static const char usage_list[] =
+    "usage: ekonet report list [FILTERS] [--limit N] [--offset N] [--json]\n"
+    "\n"
+    "Lists reports from every member, newest first; an edited report shows once, as its\n"
+    "newest version; retracted reports do not show.\n"
+    "\n" FILTER_HELP;
+
+static const char usage_search[] =
+    "usage: ekonet report search WORDS... [FILTERS] [--limit N] [--offset N] [--json]\n"
+    "\n"
+    "Searches the title, summary, body and topics of every member's reports, best match\n"
+    "first. Every word must occur; a word ending in * matches every word it begins\n"
+    "(solcell* finds solceller). Case and diacritics do not matter: malmo finds Malmö.\n"
+    "When a search matches very many reports, the newest 500 of them are ranked and the\n"
+    "count stops at 5,000: add words to narrow it.\n"
+    "\n" FILTER_HELP;
+
+static const char usage_show[] =
+    "usage: ekonet report show ID [--json]\n"
+    "\n"
+    "Shows one report in full. ID is the report's id or a unique prefix of it (at least\n"
+    "4 hex digits), as 'ekonet report list' shows it.\n";
+
+static const char *author_label(const Ekonet__ReportSummary *s, char *buf)
+{
+    if (s->author_name && *s->author_name) return s->author_name;
+    return s->author.len == KEY_SIZE ? out_short_id(buf, s->author.data) : "?";
+}
+
+/* The snippet with its match marks as the output wants them: bold, ** or nothing. */
+static char *snippet_text(const struct cli *c, const char *s, int json)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n * 5 + 1), *o = out;
+    if (!out) return NULL;
+    for (; *s; s++) {
+        if (*s == '\x02' || *s == '\x03') {
+            const char *mark = json ? "" : c->color ? (*s == '\x02' ? "\033[1m" : "\033[0m") : "**";
+            o += sprintf(o, "%s", mark);
+        } else if (*s == '\n' || *s == '\t') {
+            *o++ = ' ';
+        } else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static cJSON *summary_json(const struct cli *c, const Ekonet__ReportSummary *s)
+{
+    char iso[40];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "id", out_json_hex(s->id.data, s->id.len));
+    cJSON_AddItemToObject(o, "author", out_json_hex(s->author.data, s->author.len));
+    if (s->author_name)
+        cJSON_AddStringToObject(o, "author_name", s->author_name);
+    else
+        cJSON_AddNullToObject(o, "author_name");
+    cJSON_AddNumberToObject(o, "seq", (double)s->seq);
+    cJSON_AddNumberToObject(o, "timestamp_ms", (double)s->timestamp_ms);
+    cJSON_AddStringToObject(o, "time", out_time_iso(iso, sizeof iso, s->timestamp_ms));
+    cJSON_AddStringToObject(o, "kind", report_kind_str(s->kind));
+    cJSON_AddStringToObject(o, "title", s->title);
+    cJSON_AddStringToObject(o, "summary", s->summary ? s->summary : "");
+    cJSON *t = cJSON_AddArrayToObject(o, "topics");
+    for (size_t i = 0; i < s->n_topics; i++)
+        cJSON_AddItemToArray(t, cJSON_CreateString(s->topics[i]));
+    cJSON_AddNumberToObject(o, "versions", s->has_versions ? s->versions : 1);
+    if (s->snippet) {
+        char *sn = snippet_text(c, s->snippet, 1);
+        cJSON_AddStringToObject(o, "snippet", sn ? sn : "");
+        free(sn);
+        cJSON_AddNumberToObject(o, "rank", s->rank);
+    }
+    return o;
+}
+
+/* Options of list and search: filters, limit, offset; the words to search for, if searching. */
+static int parse_query(struct cli *c, int argc, char **argv, Ekonet__ReportListRequest *lr,
+                       char *words, size_t size, int search)
+{
+    enum {
+        O_MEMBER = OPT_FIRST_COMMAND_OPTION,
+        O_TOPIC,
+        O_INDICATOR,
+        O_SINCE,
+        O_UNTIL,
+        O_KIND,
+        O_LIMIT,
+        O_OFFSET
+    };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"member", required_argument, NULL, O_MEMBER},
+        {"topic", required_argument, NULL, O_TOPIC},
+        {"indicator", required_argument, NULL, O_INDICATOR},
+        {"since", required_argument, NULL, O_SINCE},
+        {"until", required_argument, NULL, O_UNTIL},
+        {"kind", required_argument, NULL, O_KIND},
+        {"limit", required_argument, NULL, O_LIMIT},
+        {"offset", required_argument, NULL, O_OFFSET},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+    char *end;
+    long v;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_option(c, ch, optarg)) continue;
+        switch (ch) {
+        case O_MEMBER:
+            lr->member = optarg;
+            break;
+        case O_TOPIC:
+            lr->topic = optarg;
+            break;
+        case O_INDICATOR:
+            lr->indicator = optarg;
+            break;
+        case O_SINCE:
+        case O_UNTIL: {
+            uint64_t ms;
+            if (cli_parse_time(optarg, &ms) < 0)
+                return cli_usage_error(c, "--%s needs a date like 2026-11-26, not \"%s\"",
+                                       ch == O_SINCE ? "since" : "until", optarg);
+            if (ch == O_SINCE)
+                lr->has_since_ms = 1, lr->since_ms = ms;
+            else
+                lr->has_until_ms = 1, lr->until_ms = ms;
+            break;
+        }
+        case O_KIND:
+            if (!(lr->kind = (Ekonet__ReportKind)report_kind_parse(optarg)))
+                return cli_usage_error(c, "--kind must be experience or media");
+            lr->has_kind = 1;
+            break;
+        case O_LIMIT:
+        case O_OFFSET:
+            v = strtol(optarg, &end, 10);
+            if (*end || v < (ch == O_LIMIT) || v > (ch == O_LIMIT ? 1000 : 1000000))
+                return cli_usage_error(c, "--%s must be a number%s",
+                                       ch == O_LIMIT ? "limit" : "offset",
+                                       ch == O_LIMIT ? " from 1 to 1000" : "");
+            if (ch == O_LIMIT)
+                lr->has_limit = 1, lr->limit = (uint32_t)v;
+            else
+                lr->has_offset = 1, lr->offset = (uint32_t)v;
+            break;
+        case 'h':
+            return cli_help(c);
+        default:
+            return cli_usage_error(c, "unknown option");
+        }
+    }
+    words[0] = '\0';
+    for (; optind < argc; optind++) {
+        if (!search) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
+        if (strlen(words) + strlen(argv[optind]) + 2 > size)
+            return cli_usage_error(c, "too many words");
+        if (words[0]) strcat(words, " ");
+        strcat(words, argv[optind]);
+    }
+    if (search && !words[0]) return cli_usage_error(c, "give the words to search for");
+    if (search) lr->query = words;
+    return CLI_CONTINUE;
+}
+
+static void print_list(const struct cli *c, const Ekonet__ReportListReply *l, int search)
+{
+    if (c->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "total", (double)l->total);
+        cJSON_AddNumberToObject(o, "query_us", (double)l->query_us);
+        cJSON *arr = cJSON_AddArrayToObject(o, "reports");
+        for (size_t i = 0; i < l->n_reports; i++)
+            cJSON_AddItemToArray(arr, summary_json(c, l->reports[i]));
+        out_json(o);
+        return;
+    }
+    if (l->n_reports == 0) {
+        printf(search ? "No report matches.\n"
+                      : "No reports. Publish one with: ekonet report add --title TITLE\n");
+        return;
+    }
+    int cols = out_columns(), titlew = cols - 12 - 2 - 16 - 2 - 18 - 2;
+    if (titlew < 20) titlew = 20;
+    char head[128];
+    snprintf(head, sizeof head, "%-12s  %-16s  %-18s  %s", "ID", "DATE", "MEMBER", "TITLE");
+    out_bold(c, head);
+    putchar('\n');
+    for (size_t i = 0; i < l->n_reports; i++) {
+        const Ekonet__ReportSummary *s = l->reports[i];
+        char sid[16], when[32], who[16];
+        printf("%-12s  %-16s  ", s->id.len == ID_SIZE ? out_short_id(sid, s->id.data) : "?",
+               out_time(when, sizeof when, s->timestamp_ms));
+        out_cell(author_label(s, who), 18, 1);
+        printf("  ");
+        out_cell(s->title, titlew, 0);
+        putchar('\n');
+        if (s->snippet) {
+            char *sn = snippet_text(c, s->snippet, 0);
+            printf("%14s", "");
+            fputs(sn ? sn : "", stdout);
+            putchar('\n');
+            free(sn);
+        }
+    }
+    if (search && l->total >= 5000)
+        printf("(%zu shown of 5,000 or more matches; add words to narrow the search)\n",
+               l->n_reports);
+    else if (l->total > l->n_reports)
+        printf("(%zu of %llu shown; use --limit and --offset for more)\n", l->n_reports,
+               (unsigned long long)l->total);
+}
+
+static int run_query(struct cli *c, int argc, char **argv, int search)
+{
+    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
+    Ekonet__ReportListRequest lr = EKONET__REPORT_LIST_REQUEST__INIT;
+    char words[1024];
+    int rc = parse_query(c, argc, argv, &lr, words, sizeof words, search);
+    if (rc != CLI_CONTINUE) return rc;
+    req.op_case = EKONET__API_REQUEST__OP_REPORT_LIST;
+    req.report_list = &lr;
+    Ekonet__ApiReply *reply;
+    if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_LIST, &reply)) != EXIT_OK)
+        return rc;
+    print_list(c, reply->report_list, search);
+    ekonet__api_reply__free_unpacked(reply, NULL);
+    return EXIT_OK;
+}
+
+int report_list(struct cli *c, int argc, char **argv)
+{
+    c->usage = usage_list;
+    return run_query(c, argc, argv, 0);
+}
+
+int report_search(struct cli *c, int argc, char **argv)
+{
+    c->usage = usage_search;
+    return run_query(c, argc, argv, 1);
+}
+
+static void show_text(const struct cli *c, const Ekonet__ReportGetReply *g)
+{
+    const Ekonet__ReportSummary *m = g->meta;
+    const Ekonet__Report *r = g->report;
+    char when[32], who[16], id[ID_HEX];
+    out_bold(c, r->title);
+    printf("\n%s · %s · %s report · seq %llu\n", author_label(m, who),
+           out_time(when, sizeof when, m->timestamp_ms), report_kind_str(m->kind),
+           (unsigned long long)m->seq);
+    printf("id %s\n", m->id.len == ID_SIZE ? hex_encode(id, m->id.data, ID_SIZE) : "?");
+    if (r->n_topics) {
+        printf("Topics: ");
+        for (size_t i = 0; i < r->n_topics; i++) printf("%s%s", i ? ", " : "", r->topics[i]);
+        putchar('\n');
+    }
+    if (r->n_indicators) {
+        printf("Indicators: ");
+        for (size_t i = 0; i < r->n_indicators; i++)
+            printf("%s%s", i ? ", " : "", r->indicators[i]);
+        putchar('\n');
+    }
+    if (r->period) printf("Period: %s\n", r->period);
+    if (r->language) printf("Language: %s\n", r->language);
+    if (r->summary && *r->summary) printf("\n%s\n", r->summary);
+    if (r->body && *r->body)
+        printf("\n%s%s", r->body, r->body[strlen(r->body) - 1] == '\n' ? "" : "\n");
+    if (r->n_attachments) {
+        printf("\n");
+        out_bold(c, "Attachments");
+        putchar('\n');
+        for (size_t i = 0; i < r->n_attachments; i++)
+            printf("  [%s] %s\n         %s\n", attachment_kind_str(r->attachments[i]->kind),
+                   r->attachments[i]->title, r->attachments[i]->url);
+    }
+    if (m->has_versions && m->versions > 1)
+        printf("\nThis is version %u: it supersedes %u earlier version%s.\n", m->versions,
+               m->versions - 1, m->versions == 2 ? "" : "s");
+}
+
+static void show_json(const Ekonet__ReportGetReply *g)
+{
+    const Ekonet__Report *r = g->report;
+    cJSON *o = summary_json(NULL, g->meta);
+    cJSON_AddStringToObject(o, "body", r->body ? r->body : "");
+    cJSON *ind = cJSON_AddArrayToObject(o, "indicators");
+    for (size_t i = 0; i < r->n_indicators; i++)
+        cJSON_AddItemToArray(ind, cJSON_CreateString(r->indicators[i]));
+    if (r->language)
+        cJSON_AddStringToObject(o, "language", r->language);
+    else
+        cJSON_AddNullToObject(o, "language");
+    if (r->period)
+        cJSON_AddStringToObject(o, "period", r->period);
+    else
+        cJSON_AddNullToObject(o, "period");
+    cJSON *att = cJSON_AddArrayToObject(o, "attachments");
+    for (size_t i = 0; i < r->n_attachments; i++) {
+        const Ekonet__Attachment *a = r->attachments[i];
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "kind", attachment_kind_str(a->kind));
+        cJSON_AddStringToObject(x, "url", a->url);
+        cJSON_AddStringToObject(x, "title", a->title);
+        if (a->has_size) cJSON_AddNumberToObject(x, "size", (double)a->size);
+        if (a->has_hash) cJSON_AddItemToObject(x, "hash", out_json_hex(a->hash.data, a->hash.len));
+        cJSON_AddItemToArray(att, x);
+    }
+    if (r->has_supersedes)
+        cJSON_AddItemToObject(o, "supersedes", out_json_hex(r->supersedes.data, r->supersedes.len));
+    else
+        cJSON_AddNullToObject(o, "supersedes");
+    cJSON_AddNumberToObject(o, "entry_size", (double)g->entry_size);
+    out_json(o);
+}
+
+int report_show(struct cli *c, int argc, char **argv)
+{
+    c->usage = usage_show;
+    int rc = cli_parse_common(c, argc, argv, 1);
+    if (rc != CLI_CONTINUE) return rc;
+    if (optind >= argc) return cli_usage_error(c, "give the report's ID");
+    Ekonet__ApiReply *reply;
+    if ((rc = cli_get_report(c, argv[optind], &reply)) != EXIT_OK) return rc;
+    if (c->json)
+        show_json(reply->report_get);
+    else
+        show_text(c, reply->report_get);
+    ekonet__api_reply__free_unpacked(reply, NULL);
+    return EXIT_OK;
+}
