@@ -79,7 +79,8 @@ struct strlist {
 };
 int strlist_add(struct strlist *l, char *s);
 
-/* Publishes content of kind in this node's feed and prints the result ("Published WHAT id"). */
+/* Publishes content of kind in this node's feed and prints the result ("Published WHAT id");
+   what NULL: prints nothing. */
 int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len, const char *what);
 
 /* Parses "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" as Swedish local time (Europe/Stockholm). */
@@ -109,6 +110,7 @@ int cmd_join(struct cli *c, int argc, char **argv);
 int cmd_members(struct cli *c, int argc, char **argv);
 int cmd_peers(struct cli *c, int argc, char **argv);
 int cmd_events(struct cli *c, int argc, char **argv);
+int cmd_indicators(struct cli *c, int argc, char **argv);
 
 /* Report commands shared between report.c and report_read.c. */
 int report_list(struct cli *c, int argc, char **argv);

@@ -110,7 +110,9 @@ int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len
     const Ekonet__PublishReply *r = reply->publish;
     char id[ID_HEX], iso[40];
     hex_encode(id, r->id.data, ID_SIZE);
-    if (c->json) {
+    if (!what) {
+        /* quiet: the caller reports */
+    } else if (c->json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "id", id);
         cJSON_AddNumberToObject(o, "seq", (double)r->seq);

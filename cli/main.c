@@ -27,6 +27,8 @@ static const struct command {
     {"peers", cmd_peers, "this node's sessions with other members' nodes"},
     {"report", cmd_report, "experience reports: add, edit, list, search, show, retract, redact"},
     {"events", cmd_events, "conferences, seminars, webinars, study visits, annual meetings"},
+    {"indicators", cmd_indicators,
+     "green key indicators: catalogue, values, trends, good examples"},
     {"board", cmd_board, "the board's tools: charter, admissions, revocations, signatures"},
 };
 

@@ -196,6 +196,14 @@ static uint8_t *answer(struct call *c, const uint8_t *data, size_t len, size_t *
         api_event_list(c, req->event_list);
     else if (req->op_case == EKONET__API_REQUEST__OP_EVENT_GET)
         api_event_get(c, req->event_get);
+    else if (req->op_case == EKONET__API_REQUEST__OP_CATALOGUE)
+        api_catalogue(c);
+    else if (req->op_case == EKONET__API_REQUEST__OP_SNAPSHOT)
+        api_snapshot(c, req->snapshot);
+    else if (req->op_case == EKONET__API_REQUEST__OP_TREND)
+        api_trend(c, req->trend);
+    else if (req->op_case == EKONET__API_REQUEST__OP_EXAMPLES)
+        api_examples(c, req->examples);
     else
         api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST,
                  "unknown request (from a newer ekonet?)");

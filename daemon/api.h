@@ -64,5 +64,9 @@ void api_board_feed(struct call *c);
 void api_peer_list(struct call *c);
 void api_event_list(struct call *c, const Ekonet__EventListRequest *req);
 void api_event_get(struct call *c, const Ekonet__EventGetRequest *req);
+void api_catalogue(struct call *c);
+void api_snapshot(struct call *c, const Ekonet__SnapshotRequest *req);
+void api_trend(struct call *c, const Ekonet__TrendRequest *req);
+void api_examples(struct call *c, const Ekonet__ExamplesRequest *req);
 
 #endif

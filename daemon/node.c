@@ -101,19 +101,18 @@ static void cut_sessions(struct node *n)
     node_error(n, "cannot listen on %s again: %s", n->cfg->listen, zmq_strerror(zmq_errno()));
 }
 
-/* Closes the sessions of members that are no longer admitted; an inbound one can only be cut
-   by dropping every inbound connection, after which the members reconnect. */
+/*
+ * Closes the sessions of members that are no longer admitted. A connection on the ROUTER can
+ * only be cut by dropping every inbound connection (the revoked member may hold one without a
+ * session, too), after which the members reconnect and the ZAP handler refuses the revoked.
+ */
 static void cut_revoked(struct node *n)
 {
-    int inbound = 0;
     struct session *next;
     for (struct session *s = n->sessions; s; s = next) {
         next = s->next;
-        if (node_admits(n, s->key)) continue;
-        inbound |= !s->outbound;
-        session_close(n, s, "revoked");
+        if (!node_admits(n, s->key)) session_close(n, s, "revoked");
     }
-    if (!inbound) return;
     for (struct session *s = n->sessions; s; s = next) {
         next = s->next;
         if (!s->outbound) session_close(n, s, NULL);
@@ -128,13 +127,14 @@ void node_roster_changed(struct node *n)
     n->roster_seen = n->feeds.roster_changes;
     if (n->roster->nrevoked > n->revoked_seen) cut_revoked(n);
     n->revoked_seen = n->roster->nrevoked;
-    char revision[64], q[96];
-    struct catalogue *c = catalogue_in_force(n, revision, sizeof revision);
+    char q[96];
+    struct catalogue *c =
+        catalogue_in_force(n, n->catalogue_revision, sizeof n->catalogue_revision);
     catalogue_destroy(&n->catalogue);
     n->catalogue = c;
     elog(ELOG_INFO, "roster", "members=%zu revoked=%zu board_seq=%llu catalogue=%s",
          n->roster->nmembers - n->roster->nrevoked, n->roster->nrevoked,
-         (unsigned long long)n->roster->board_seq, elog_quote(q, sizeof q, revision));
+         (unsigned long long)n->roster->board_seq, elog_quote(q, sizeof q, n->catalogue_revision));
 }
 
 /* Finds out whether the node belongs to a network: its store holds that network's charter. */
@@ -258,8 +258,7 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
     memcpy(n->feeds.network, cfg->network, ID_SIZE);
     n->feeds.max_content = cfg->max_content;
     if (open_roster(n, err) < 0) goto fail;
-    char revision[64];
-    n->catalogue = catalogue_in_force(n, revision, sizeof revision);
+    n->catalogue = catalogue_in_force(n, n->catalogue_revision, sizeof n->catalogue_revision);
     n->zctx = zmq_ctx_new();
     if (!n->catalogue || !n->zctx) {
         errbuf_set(err, "cannot start: out of memory");

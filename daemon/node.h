@@ -66,6 +66,7 @@ struct node {
     uint64_t roster_seen;         /* feeds.roster_changes already acted on */
     size_t revoked_seen;          /* revocations already acted on */
     struct catalogue *catalogue;  /* the indicator catalogue in force */
+    char catalogue_revision[64];  /* "default" or the board's revision */
     struct checker *checker;      /* verifies batches of entries on a helper thread */
     void *batches[CHECKER_QUEUE]; /* batches in the checker (sync.c) */
     size_t nbatches;

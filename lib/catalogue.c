@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,5 +172,17 @@ int catalogue_to_content(const struct catalogue *c, const char *revision, uint8_
     *out = malloc(*len ? *len : 1);
     if (!*out) return -1;
     ekonet__catalogue__pack(&m, *out);
+    return 0;
+}
+
+int indicator_check_value(const struct indicator *ind, double value, struct errbuf *err)
+{
+    if (!isfinite(value)) return errbuf_set(err, "%s: the value is not a number", ind->code);
+    if (value < 0)
+        return errbuf_set(err, "%s: %g is negative, which %s cannot be", ind->code, value,
+                          ind->unit);
+    if (strchr(ind->unit, '%') && value > 100)
+        return errbuf_set(err, "%s: %g is more than 100 %%, which a share cannot be", ind->code,
+                          value);
     return 0;
 }

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,7 @@ int entry_kind_known(uint32_t kind)
 {
     /* Kinds this version can validate; the others arrive with later protocol revisions. */
     return kind == EKONET__ENTRY_KIND__KIND_REPORT || kind == EKONET__ENTRY_KIND__KIND_EVENT ||
+           kind == EKONET__ENTRY_KIND__KIND_INDICATORS ||
            kind == EKONET__ENTRY_KIND__KIND_RETRACT || kind == EKONET__ENTRY_KIND__KIND_REDACT ||
            board_kind(kind);
 }
@@ -203,6 +205,30 @@ int event_validate(const Ekonet__Event *e, struct errbuf *err)
     return 0;
 }
 
+int snapshot_validate(const Ekonet__Snapshot *s, struct errbuf *err)
+{
+    if (s->year < 1990 || s->year > 2100)
+        return errbuf_set(err, "the year must be between 1990 and 2100, not %u", s->year);
+    if (s->n_values == 0 || s->n_values > 200)
+        return errbuf_set(err, "a snapshot holds 1 to 200 values, not %zu", s->n_values);
+    for (size_t i = 0; i < s->n_values; i++) {
+        const Ekonet__IndicatorValue *v = s->values[i];
+        if (!indicator_code_valid(v->code))
+            return errbuf_set(err, "value %zu has an invalid indicator code", i + 1);
+        if (!isfinite(v->value)) return errbuf_set(err, "the value of %s is not a number", v->code);
+        if (v->note && *v->note && !text_valid_line(v->note, 200))
+            return errbuf_set(err, "the note on %s must be one line of at most 200 bytes", v->code);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(v->code, s->values[j]->code) == 0)
+                return errbuf_set(err, "%s is given twice", v->code);
+    }
+    if (s->catalogue && *s->catalogue && !text_valid_line(s->catalogue, 40))
+        return errbuf_set(err, "the catalogue revision must be one line");
+    if (s->source && *s->source && !text_valid_line(s->source, 200))
+        return errbuf_set(err, "the source must be one line of at most 200 bytes");
+    return 0;
+}
+
 int retract_validate(const Ekonet__Retract *r, struct errbuf *err)
 {
     if (r->target.len != 32) return errbuf_set(err, "the target must be a 32-byte entry id");
@@ -244,6 +270,8 @@ int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf 
         CHECK_MESSAGE(Report, report, "report");
     case EKONET__ENTRY_KIND__KIND_EVENT:
         CHECK_MESSAGE(Event, event, "event");
+    case EKONET__ENTRY_KIND__KIND_INDICATORS:
+        CHECK_MESSAGE(Snapshot, snapshot, "snapshot");
     case EKONET__ENTRY_KIND__KIND_RETRACT:
         CHECK_MESSAGE(Retract, retract, "retraction");
     case EKONET__ENTRY_KIND__KIND_REDACT:

@@ -1,6 +1,7 @@
 #include "ekonet/redact.h"
 #include "content.pb-c.h"
 #include "ekonet/events.h"
+#include "ekonet/indicators.h"
 #include "ekonet/reports.h"
 #include "ekonet/store.h"
 
@@ -41,6 +42,7 @@ int redact_project(struct store *s, const struct entry *e, int64_t n)
     }
     if (rc == 0) rc = reports_forget(s, r->target.data);
     if (rc == 0) rc = events_forget(s, r->target.data);
+    if (rc == 0) rc = indicators_forget(s, r->target.data);
     ekonet__redact__free_unpacked(r, NULL);
     return rc;
 }

@@ -45,6 +45,12 @@ void catalogue_destroy(struct catalogue **c);
 /* The indicator with this code (borrowed) or NULL. */
 const struct indicator *catalogue_find(const struct catalogue *c, const char *code);
 
+/*
+ * Whether value is possible for the indicator: no negative amounts, and a share (unit %) at
+ * most 100. 0, or -1 with a sentence.
+ */
+int indicator_check_value(const struct indicator *ind, double value, struct errbuf *err);
+
 /* Number of indicators and the i-th (borrowed). */
 size_t catalogue_count(const struct catalogue *c);
 const struct indicator *catalogue_at(const struct catalogue *c, size_t i);

@@ -38,6 +38,7 @@ int report_validate(const Ekonet__Report *r, struct errbuf *err);
 
 /* Checks an event's, a retraction's and a redaction's fields; 0 or -1 naming the field. */
 int event_validate(const Ekonet__Event *e, struct errbuf *err);
+int snapshot_validate(const Ekonet__Snapshot *s, struct errbuf *err);
 int retract_validate(const Ekonet__Retract *r, struct errbuf *err);
 int redact_validate(const Ekonet__Redact *r, struct errbuf *err);
 

@@ -13,7 +13,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define PROJECT_VERSION 3
+#define PROJECT_VERSION 4
 
 struct store;
 

@@ -1,0 +1,257 @@
+/*
+ * api_indicators: the green key indicators: the catalogue in force, a member's snapshot, its
+ * trend, and the good examples for one indicator.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "ekonet/indicators.h"
+#include "ekonet/roster.h"
+#include "ekonet/store.h"
+#include "wire.pb-c.h"
+
+/* An Indicator message for a catalogue entry, in the call's arena. */
+static Ekonet__Indicator *indicator_msg(struct call *c, const struct indicator *ind)
+{
+    Ekonet__Indicator *m = arena_alloc(&c->arena, sizeof *m);
+    if (!m) return NULL;
+    ekonet__indicator__init(m);
+    m->code = arena_strdup(&c->arena, ind->code);
+    m->name_sv = arena_strdup(&c->arena, ind->name_sv);
+    m->name_en = arena_strdup(&c->arena, ind->name_en);
+    m->unit = arena_strdup(&c->arena, ind->unit);
+    m->lower_is_better = ind->lower_is_better != 0;
+    m->source = arena_strdup(&c->arena, ind->source);
+    return m->code && m->name_sv && m->name_en && m->unit ? m : NULL;
+}
+
+void api_catalogue(struct call *c)
+{
+    const struct catalogue *cat = c->node->catalogue;
+    Ekonet__CatalogueReply *r = arena_alloc(&c->arena, sizeof *r);
+    size_t n = catalogue_count(cat);
+    if (!r) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    ekonet__catalogue_reply__init(r);
+    r->revision = c->node->catalogue_revision;
+    r->indicators = arena_alloc(&c->arena, (n + 1) * sizeof *r->indicators);
+    for (size_t i = 0; r->indicators && i < n; i++)
+        if ((r->indicators[r->n_indicators] = indicator_msg(c, catalogue_at(cat, i))))
+            r->n_indicators++;
+    if (r->n_indicators != n)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    c->reply.result_case = EKONET__API_REPLY__RESULT_CATALOGUE;
+    c->reply.catalogue = r;
+}
+
+/* The member asked for, or this node. */
+static int member_of(struct call *c, const char *text, uint8_t key[KEY_SIZE])
+{
+    if (!text || !*text) {
+        memcpy(key, c->node->key.pub, KEY_SIZE);
+        return 0;
+    }
+    return api_member(c, text, key);
+}
+
+struct years_ctx {
+    struct call *call;
+    Ekonet__SnapshotReply *r;
+    size_t cap;
+    uint32_t latest;
+    const char *source;
+};
+
+static void add_year(void *ctx, uint32_t year, const char *source)
+{
+    struct years_ctx *y = ctx;
+    if (y->r->n_years == y->cap) return;
+    y->r->years[y->r->n_years++] = year;
+    y->latest = year;
+    if (year == y->r->year || !y->r->year) y->source = arena_strdup(&y->call->arena, source);
+}
+
+static void add_value(void *ctx, const char *code, uint32_t year, double value, const char *note)
+{
+    struct years_ctx *y = ctx;
+    Ekonet__IndicatorValue *v = arena_alloc(&y->call->arena, sizeof *v);
+    (void)year;
+    if (!v || y->r->n_values == 200) return;
+    ekonet__indicator_value__init(v);
+    v->code = arena_strdup(&y->call->arena, code);
+    v->value = value;
+    if (note && *note) v->note = arena_strdup(&y->call->arena, note);
+    if (v->code) y->r->values[y->r->n_values++] = v;
+}
+
+void api_snapshot(struct call *c, const Ekonet__SnapshotRequest *req)
+{
+    struct node *n = c->node;
+    uint8_t key[KEY_SIZE];
+    if (member_of(c, req->member, key) < 0) return;
+    Ekonet__SnapshotReply *r = arena_alloc(&c->arena, sizeof *r);
+    if (!r) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    ekonet__snapshot_reply__init(r);
+    r->member = api_bin(&c->arena, key, KEY_SIZE);
+    const char *name = node_member_name(n, key);
+    if (name) r->member_name = arena_strdup(&c->arena, name);
+    struct years_ctx y = {c, r, 200, 0, NULL};
+    r->years = arena_alloc(&c->arena, 200 * sizeof *r->years);
+    r->values = arena_alloc(&c->arena, 200 * sizeof *r->values);
+    if (!r->years || !r->values)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    r->year = req->has_year ? req->year : 0;
+    if (indicators_years(n->store, key, add_year, &y) < 0)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
+    if (!req->has_year) r->year = y.latest;
+    int known = 0;
+    for (size_t i = 0; i < r->n_years; i++) known |= r->years[i] == r->year;
+    if (!known) r->year = 0; /* no snapshot that year: an empty reply says so */
+    r->source = (char *)y.source;
+    if (r->year && indicators_values(n->store, key, r->year, NULL, 0, add_value, &y) < 0)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
+    c->reply.result_case = EKONET__API_REPLY__RESULT_SNAPSHOT;
+    c->reply.snapshot = r;
+}
+
+struct trend_ctx {
+    struct call *call;
+    Ekonet__TrendReply *r;
+    size_t cap;
+    int oom;
+};
+
+static void trend_value(void *ctx, const char *code, uint32_t year, double value, const char *note)
+{
+    struct trend_ctx *t = ctx;
+    struct arena *a = &t->call->arena;
+    Ekonet__TrendReply *r = t->r;
+    Ekonet__TrendSeries *s = r->n_series ? r->series[r->n_series - 1] : NULL;
+    if (!s || strcmp(s->code, code) != 0) { /* values come by code, then year */
+        if (r->n_series == t->cap || !(s = arena_alloc(a, sizeof *s))) {
+            t->oom = 1;
+            return;
+        }
+        ekonet__trend_series__init(s);
+        s->code = arena_strdup(a, code);
+        const struct indicator *ind = catalogue_find(t->call->node->catalogue, code);
+        if (ind) s->indicator = indicator_msg(t->call, ind);
+        s->points = arena_alloc(a, 200 * sizeof *s->points);
+        if (!s->code || !s->points) {
+            t->oom = 1;
+            return;
+        }
+        r->series[r->n_series++] = s;
+    }
+    Ekonet__TrendPoint *p = arena_alloc(a, sizeof *p);
+    if (!p || s->n_points == 200) return;
+    ekonet__trend_point__init(p);
+    p->year = year;
+    p->value = value;
+    if (note && *note) p->note = arena_strdup(a, note);
+    s->points[s->n_points++] = p;
+}
+
+void api_trend(struct call *c, const Ekonet__TrendRequest *req)
+{
+    uint8_t key[KEY_SIZE];
+    if (member_of(c, req->member, key) < 0) return;
+    Ekonet__TrendReply *r = arena_alloc(&c->arena, sizeof *r);
+    if (!r) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    ekonet__trend_reply__init(r);
+    r->member = api_bin(&c->arena, key, KEY_SIZE);
+    const char *name = node_member_name(c->node, key);
+    if (name) r->member_name = arena_strdup(&c->arena, name);
+    struct trend_ctx t = {c, r, CATALOGUE_MAX, 0};
+    if (!(r->series = arena_alloc(&c->arena, t.cap * sizeof *r->series)))
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    if (indicators_values(c->node->store, key, 0, (const char *const *)req->codes, req->n_codes,
+                          trend_value, &t) < 0)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
+    if (t.oom) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    c->reply.result_case = EKONET__API_REPLY__RESULT_TREND;
+    c->reply.trend = r;
+}
+
+/* An Example message for a member's figures. */
+static Ekonet__Example *example_msg(struct call *c, const struct example *x)
+{
+    struct arena *a = &c->arena;
+    const struct member *m = c->node->roster ? roster_member(c->node->roster, x->author) : NULL;
+    Ekonet__Example *e = arena_alloc(a, sizeof *e);
+    if (!e) return NULL;
+    ekonet__example__init(e);
+    e->member = api_bin(a, x->author, KEY_SIZE);
+    e->name = arena_strdup(a, m ? m->name : node_member_name(c->node, x->author));
+    e->code = arena_strdup(a, m ? m->code : c->node->cfg->code);
+    e->year = x->year;
+    e->value = x->value;
+    if (x->has_from) {
+        e->has_from_year = e->has_from_value = e->has_change = 1;
+        e->from_year = x->from_year;
+        e->from_value = x->from_value;
+        e->change = x->value - x->from_value;
+    }
+    e->points = arena_alloc(a, (x->npoints + 1) * sizeof *e->points);
+    for (size_t i = 0; e->points && i < x->npoints; i++) {
+        Ekonet__TrendPoint *p = arena_alloc(a, sizeof *p);
+        if (!p) break;
+        ekonet__trend_point__init(p);
+        p->year = x->points[i].year;
+        p->value = x->points[i].value;
+        e->points[e->n_points++] = p;
+    }
+    /* The official knows the figures and how they were reached. */
+    e->ask_role = "official";
+    return e->name && e->code ? e : NULL;
+}
+
+void api_examples(struct call *c, const Ekonet__ExamplesRequest *req)
+{
+    struct node *n = c->node;
+    const struct indicator *ind = catalogue_find(n->catalogue, req->code);
+    if (!ind)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND,
+                        "%.20s is not an indicator of the catalogue in force", req->code);
+    uint32_t years = req->has_years && req->years ? req->years : 5,
+             limit = req->limit ? req->limit : 5;
+    if (limit > 50) limit = 50;
+    struct example *all;
+    size_t total;
+    if (indicators_examples(n->store, req->code, years, &all, &total) < 0)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
+    /* Only members in good standing are examples. */
+    size_t k = 0;
+    for (size_t i = 0; i < total; i++)
+        if (!n->roster || node_admits(n, all[i].author) ||
+            memcmp(all[i].author, n->key.pub, KEY_SIZE) == 0)
+            all[k++] = all[i];
+    total = k;
+    Ekonet__ExamplesReply *r = arena_alloc(&c->arena, sizeof *r);
+    if (!r) {
+        free(all);
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    }
+    ekonet__examples_reply__init(r);
+    r->indicator = indicator_msg(c, ind);
+    r->members = (uint32_t)total;
+    r->best_value = arena_alloc(&c->arena, (limit + 1) * sizeof *r->best_value);
+    r->best_change = arena_alloc(&c->arena, (limit + 1) * sizeof *r->best_change);
+    if (r->best_value && r->best_change && r->indicator) {
+        indicators_order(all, total, ind->lower_is_better, 0);
+        for (size_t i = 0; i < total && r->n_best_value < limit; i++)
+            if ((r->best_value[r->n_best_value] = example_msg(c, &all[i]))) r->n_best_value++;
+        indicators_order(all, total, ind->lower_is_better, 1);
+        for (size_t i = 0; i < total && r->n_best_change < limit; i++) {
+            double change = all[i].value - all[i].from_value;
+            int better = ind->lower_is_better ? change < 0 : change > 0;
+            if (!all[i].has_from || !better) break; /* only those who improved */
+            if ((r->best_change[r->n_best_change] = example_msg(c, &all[i]))) r->n_best_change++;
+        }
+    }
+    free(all);
+    if (!r->best_value || !r->best_change || !r->indicator)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    c->reply.result_case = EKONET__API_REPLY__RESULT_EXAMPLES;
+    c->reply.examples = r;
+}

@@ -1,0 +1,76 @@
+/*
+ * indicators: the projection of INDICATORS entries (snapshots: a member's values for one year;
+ * the latest seq for a year wins) and its queries: a member's snapshot, its values year by
+ * year, and the good examples for one indicator. Nothing here compares members across
+ * indicators: the network does not rank its members.
+ */
+#ifndef EKONET_INDICATORS_H
+#define EKONET_INDICATORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ekonet/entry.h"
+
+struct store;
+
+#define INDICATORS_SCHEMA                                                                          \
+    "CREATE TABLE IF NOT EXISTS snapshots(author BLOB NOT NULL, year INTEGER NOT NULL,"            \
+    " seq INTEGER NOT NULL, n INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '',"                  \
+    " PRIMARY KEY(author, year)) WITHOUT ROWID;"                                                   \
+    "CREATE INDEX IF NOT EXISTS snapshots_n ON snapshots(n);"                                      \
+    "CREATE TABLE IF NOT EXISTS indicator_values(code TEXT NOT NULL, author BLOB NOT NULL,"        \
+    " year INTEGER NOT NULL, value REAL NOT NULL, note TEXT NOT NULL DEFAULT '',"                  \
+    " PRIMARY KEY(code, author, year)) WITHOUT ROWID;"                                             \
+    "CREATE INDEX IF NOT EXISTS indicator_values_author ON indicator_values(author, year);"
+#define INDICATORS_DROP "DROP TABLE IF EXISTS snapshots; DROP TABLE IF EXISTS indicator_values;"
+
+#define EXAMPLE_POINTS 40
+
+struct example {
+    uint8_t author[KEY_SIZE];
+    uint32_t year; /* latest year with a value */
+    double value;
+    int has_from; /* an earlier year within the window */
+    uint32_t from_year;
+    double from_value;
+    size_t npoints;
+    struct {
+        uint32_t year;
+        double value;
+    } points[EXAMPLE_POINTS]; /* the values over the window, oldest first */
+};
+
+/* Applies an INDICATORS entry. 0 or -1. */
+int indicators_project(struct store *s, const struct entry *e, int64_t n);
+
+/* Forgets the snapshot of entry id (a redaction). 0 or -1. */
+int indicators_forget(struct store *s, const uint8_t id[ID_SIZE]);
+
+/* Calls fn for each year author has a snapshot for, oldest first. 0 or -1. */
+int indicators_years(struct store *s, const uint8_t author[KEY_SIZE],
+                     void (*fn)(void *ctx, uint32_t year, const char *source), void *ctx);
+
+/*
+ * Calls fn for author's values: of one year (year != 0) or every year (year 0), of the codes
+ * given (ncodes 0: all), by code and year. 0 or -1.
+ */
+int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t year,
+                      const char *const *codes, size_t ncodes,
+                      void (*fn)(void *ctx, const char *code, uint32_t year, double value,
+                                 const char *note),
+                      void *ctx);
+
+/*
+ * Good examples for one indicator: every member's latest value, and its change over `years`
+ * years before that. *all (caller frees) gets one example per member with a value, *n how
+ * many. The caller orders them by the indicator's direction (indicators_order).
+ */
+int indicators_examples(struct store *s, const char *code, uint32_t years, struct example **all,
+                        size_t *n);
+
+/* Orders examples best first: by latest value, or (by_change) by improvement; with
+   lower_is_better, lower counts as better. Examples without a change sort last. */
+void indicators_order(struct example *v, size_t n, int lower_is_better, int by_change);
+
+#endif

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Indicators on three nodes: snapshots published at a appear in trends and examples at c,
+# ordered by each indicator's direction; imports from CSV and Kolada JSON, bad files refused
+# with line numbers and nothing stored; a board catalogue revision replaces the default.
+. "$(dirname "$0")/lib.sh"
+
+board_found "Sveriges Ekokommuner"
+node_init a 1980   # Västerås
+node_init b 0180   # Stockholm
+node_init c 1480   # Göteborg
+network_first a
+network_join a b
+network_join a c
+for n in a b c; do tune $n digest_interval 1; done
+node_stop a
+for n in a b c; do node_start $n; done
+
+# --- the default catalogue -------------------------------------------------------------------
+expect_eq "default revision" default "$(ek c indicators catalogue --json | json .revision)"
+expect_eq "GN.7 direction" lower "$(ek c indicators catalogue --json | json '.indicators[] | select(.code == "GN.7") | .better')"
+ok "the default catalogue is in force until the board publishes one"
+
+# --- snapshots at a, b; trend and examples at c --------------------------------------------------
+ek a indicators set 2019 GN.7=480 GN.11=22,5 >/dev/null
+ek a indicators set 2021 GN.7=455 GN.11=30 >/dev/null
+ek a indicators set 2023 GN.7=412 GN.11=38,5 --note "GN.7=ny mätmetod" >/dev/null
+ek b indicators set 2019 GN.7=390 GN.11=55 >/dev/null
+ek b indicators set 2023 GN.7=400 GN.11=60 >/dev/null
+ek a indicators set 2023 GN.12=80 >/dev/null   # a value more for 2023: the rest stays
+wait_for 20 "a's snapshots at c" sh -c "'$EKONET' --dir '$TESTDIR/c' indicators show --member 1980 --json | jq -e '.values | length == 3' >/dev/null"
+t=$(ek c indicators trend --member 1980 GN.7 --json)
+expect_eq "trend years" "2019,2021,2023" "$(echo "$t" | json '[.indicators[0].points[].year] | join(",")')"
+expect_eq "trend change" -68 "$(echo "$t" | json '.indicators[0].change_total')"
+expect_eq "lower is better" better "$(echo "$t" | json '.indicators[0].judgement')"
+expect_eq "year on year" better "$(echo "$t" | json '.indicators[0].points[2].judgement')"
+expect_contains "the note" "ny mätmetod" "$(ek c indicators show --member Västerås --year 2023)"
+expect_contains "a chart" "▁" "$(ek c indicators trend --member 1980 GN.11)"
+ek c indicators trend --member 1980 --svg "$TESTDIR/trend.svg" >/dev/null
+grep -q "<polyline" "$TESTDIR/trend.svg" || fail "no chart in the SVG"
+ok "snapshots published at a appear in its trend at c, with changes judged by direction and a chart"
+
+ex=$(ek c indicators examples GN.7 --json)
+expect_eq "GN.7 best value (lower is better)" "Stockholm,Västerås" "$(echo "$ex" | json '[.best_value[].name] | join(",")')"
+expect_eq "GN.7 most improved" "Västerås" "$(echo "$ex" | json '[.best_change[].name] | join(",")')"
+ex=$(ek c indicators examples GN.11 --json)
+expect_eq "GN.11 best value (higher is better)" "Stockholm,Västerås" "$(echo "$ex" | json '[.best_value[].name] | join(",")')"
+expect_eq "GN.11 most improved" "Västerås,Stockholm" "$(echo "$ex" | json '[.best_change[].name] | join(",")')"
+expect_eq "whom to ask" official "$(echo "$ex" | json '.best_value[0].ask_role')"
+expect_contains "how to ask" "ekonet contact request" "$(ek c indicators examples GN.11)"
+set +e
+out=$(ek c indicators examples GN.7 GN.11 2>&1); rc=$?
+set -e
+expect_eq "no ranking across indicators" 2 "$rc"
+expect_contains "no ranking across indicators" "one indicator at a time" "$out"
+ok "examples order members by each indicator's direction, one indicator at a time"
+
+# --- imports ---------------------------------------------------------------------------------------
+before=$(ek a status --json | json .entries)
+printf 'code;year;value;note\nGN.7;2020;470,5;\nGN.4;2020;1 234,5;fel\n' >"$TESTDIR/bad.csv"
+set +e
+out=$(ek a indicators import "$TESTDIR/bad.csv" 2>&1); rc=$?
+set -e
+expect_eq "bad CSV exit" 1 "$rc"
+expect_contains "bad CSV names the line" "bad.csv:3: GN.4" "$out"
+expect_contains "bad CSV says nothing was stored" "nothing was published" "$out"
+printf 'GN.7,2020,abc\n' >"$TESTDIR/bad2.csv"
+expect_contains "not a number" "bad2.csv:1: \"abc\" is not a number" "$(ek a indicators import "$TESTDIR/bad2.csv" 2>&1 || true)"
+printf 'GN.99,2020,1\n' >"$TESTDIR/bad3.csv"
+expect_contains "unknown code" "GN.99 is not an indicator" "$(ek a indicators import "$TESTDIR/bad3.csv" 2>&1 || true)"
+printf 'GN.7,2020,-5\n' >"$TESTDIR/bad4.csv"
+expect_contains "negative" "is negative" "$(ek a indicators import "$TESTDIR/bad4.csv" 2>&1 || true)"
+expect_eq "nothing stored" "$before" "$(ek a status --json | json .entries)"
+
+printf 'code,year,value\nGN.7,2020,"470,5"\nGN.11,2020,33\n' >"$TESTDIR/good.csv"
+expect_contains "CSV import" "2020: 2 values, 2 new, 0 changed: published" "$(ek a indicators import "$TESTDIR/good.csv")"
+cat >"$TESTDIR/kolada.json" <<'EOF'
+{"values": [
+  {"kpi": "N15428", "municipality": "1980", "period": 2022,
+   "values": [{"count": 1, "gender": "T", "status": "", "value": 431.0},
+              {"count": 1, "gender": "K", "status": "", "value": 1.0}]},
+  {"kpi": "N15428", "municipality": "1980", "period": "2018",
+   "values": [{"count": 1, "gender": "T", "status": "", "value": null}]},
+  {"kpi": "N15428", "municipality": "0180", "period": 2022,
+   "values": [{"count": 1, "gender": "T", "status": "", "value": 300}]}],
+ "count": 3, "next_page": null}
+EOF
+set +e
+out=$(ek a indicators import "$TESTDIR/kolada.json" 2>&1); rc=$?
+set -e
+expect_eq "unmapped KPI exit" 1 "$rc"
+expect_contains "unmapped KPI" "--map N15428=CODE" "$out"
+out=$(ek a indicators import "$TESTDIR/kolada.json" --map N15428=GN.7)
+expect_contains "Kolada import" "2022: 1 value, 1 new" "$out"
+expect_contains "nulls reported" "1 null value was skipped (for example N15428 2018)" "$out"
+expect_contains "others skipped" "1 row of other municipalities skipped" "$out"
+printf '{"values": [\n  {"kpi": "N15428",\n  oops\n]}\n' >"$TESTDIR/broken.json"
+expect_contains "broken JSON" "broken.json:3: the JSON does not parse" "$(ek a indicators import "$TESTDIR/broken.json" --map N15428=GN.7 2>&1 || true)"
+wait_for 20 "imports at c" sh -c "'$EKONET' --dir '$TESTDIR/c' indicators trend --member 1980 GN.7 --json | jq -e '.indicators[0].points | length == 5' >/dev/null"
+ok "CSV and Kolada imports publish a snapshot a year; bad files name the line and store nothing"
+
+# --- the board's catalogue revision ----------------------------------------------------------------
+cat >"$TESTDIR/cat2023.csv" <<'EOF'
+code,name_sv,name_en,unit,better,source
+GN.1a,Växthusgasutsläpp utanför utsläppshandeln,GHG emissions outside the EU ETS,ton CO2e/inv,lower,Nationella emissionsdatabasen
+GN.7,Mängd hushållsavfall,Household waste,kg/person,lower,Avfall Sverige
+GN.11,Ekologiska livsmedel,Organic food in municipal kitchens,%,higher,Ekomatcentrum
+EOF
+ek a board catalogue "$TESTDIR/cat2023.csv" --revision 2023 --out "$TESTDIR/cat.ekp" 2>/dev/null
+board_sign "$TESTDIR/cat.ekp" b1 b2
+ek a board publish "$TESTDIR/cat.ekp" >/dev/null
+for n in a b c; do
+    wait_for 20 "the 2023 catalogue at $n" sh -c "[ \$('$EKONET' --dir '$TESTDIR/$n' indicators catalogue --json | jq -r .revision) = 2023 ]"
+done
+expect_eq "c's catalogue" "GN.1a,GN.7,GN.11" "$(ek c indicators catalogue --json | json '[.indicators[].code] | join(",")')"
+set +e
+out=$(ek b indicators set 2024 GN.12=90 2>&1); rc=$?
+set -e
+expect_eq "a code of the old catalogue exit" 1 "$rc"
+expect_contains "a code of the old catalogue" "GN.12 is not an indicator of the catalogue in force" "$out"
+ok "a board catalogue revision replaces the default at every node"
+
+for n in a b c; do node_stop $n; done
