@@ -111,6 +111,13 @@ int cmd_members(struct cli *c, int argc, char **argv);
 int cmd_peers(struct cli *c, int argc, char **argv);
 int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_indicators(struct cli *c, int argc, char **argv);
+int cmd_profile(struct cli *c, int argc, char **argv);
+int cmd_contact(struct cli *c, int argc, char **argv);
+
+/* Profiles (profile.c): a contact person as JSON (with languages and expertise; null for
+   NULL), and `ekonet members --contacts`: who to ask at each admitted member. */
+cJSON *profile_person_json(const Ekonet__ContactPerson *p);
+int members_contacts(struct cli *c, const Ekonet__MemberListReply *l);
 
 /* Report commands shared between report.c and report_read.c. */
 int report_list(struct cli *c, int argc, char **argv);

@@ -902,7 +902,7 @@ static int ind_examples(struct cli *c, int argc, char **argv)
                                                          : NULL;
         if (first)
             printf("\nAsk them how: ekonet contact request %s --role official --about indicator:%s "
-                   "--subject \"...\" --message \"...\"\n",
+                   "--subject \"...\" --message \"...\" --from-name \"...\" --reply-to ...\n",
                    first->code, ind->code);
     }
     ekonet__api_reply__free_unpacked(reply, NULL);

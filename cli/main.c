@@ -24,6 +24,8 @@ static const struct command {
     {"application", cmd_application, "write this node's membership application for the board"},
     {"join", cmd_join, "join the network described by a bundle from the board"},
     {"members", cmd_members, "the network's members: who, since when, by which decision"},
+    {"profile", cmd_profile, "a member's profile: endpoints, contact persons, expertise"},
+    {"contact", cmd_contact, "ask another member's politician or official; inbox and outbox"},
     {"peers", cmd_peers, "this node's sessions with other members' nodes"},
     {"report", cmd_report, "experience reports: add, edit, list, search, show, retract, redact"},
     {"events", cmd_events, "conferences, seminars, webinars, study visits, annual meetings"},

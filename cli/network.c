@@ -50,10 +50,14 @@ static const char usage_join[] =
     "and the seeds in the configuration. Stop ekonetd first; start it again afterwards.\n";
 
 static const char usage_members[] =
-    "usage: ekonet members [--json]\n"
+    "usage: ekonet members [--contacts] [--json]\n"
     "\n"
     "The network's members as the board feed says: name, SCB code, kind, status, when and by\n"
-    "which board decision each was admitted.\n";
+    "which board decision each was admitted.\n"
+    "\n"
+    "  --contacts   who to ask at each admitted member: its politician and official with\n"
+    "               title, email, phone, languages and expertise (from its profile in force,\n"
+    "               else from its membership application)\n";
 
 /* Reads the node's configuration from its data directory. */
 static int load_config(struct cli *c, struct config *cfg)
@@ -360,17 +364,6 @@ out:
     return rc;
 }
 
-static cJSON *contact_json(const Ekonet__ContactPerson *p)
-{
-    if (!p) return cJSON_CreateNull();
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", p->name);
-    cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
-    cJSON_AddStringToObject(o, "email", p->email ? p->email : "");
-    cJSON_AddStringToObject(o, "phone", p->phone ? p->phone : "");
-    return o;
-}
-
 static cJSON *member_json(const Ekonet__MemberInfo *m)
 {
     char iso[40];
@@ -389,16 +382,38 @@ static cJSON *member_json(const Ekonet__MemberInfo *m)
         cJSON_AddNumberToObject(o, "last_seq", (double)m->last_seq);
     }
     cJSON_AddNumberToObject(o, "head_seq", (double)m->head_seq);
-    cJSON_AddItemToObject(o, "politician", contact_json(m->politician));
-    cJSON_AddItemToObject(o, "official", contact_json(m->official));
+    cJSON_AddItemToObject(o, "politician", profile_person_json(m->politician));
+    cJSON_AddItemToObject(o, "official", profile_person_json(m->official));
+    cJSON *eps = cJSON_AddArrayToObject(o, "endpoints");
+    for (size_t i = 0; i < m->n_endpoints; i++)
+        cJSON_AddItemToArray(eps, cJSON_CreateString(m->endpoints[i]));
+    if (m->has_profile_seq)
+        cJSON_AddNumberToObject(o, "profile_seq", (double)m->profile_seq);
+    else
+        cJSON_AddNullToObject(o, "profile_seq");
     return o;
 }
 
 int cmd_members(struct cli *c, int argc, char **argv)
 {
+    enum { O_CONTACTS = OPT_FIRST_COMMAND_OPTION };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"contacts", no_argument, NULL, O_CONTACTS},
+        {NULL, 0, NULL, 0},
+    };
+    int ch, contacts = 0, rc;
     c->usage = usage_members;
-    int rc = cli_parse_common(c, argc, argv, 0);
-    if (rc != CLI_CONTINUE) return rc;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_option(c, ch, optarg)) continue;
+        if (ch == O_CONTACTS)
+            contacts = 1;
+        else if (ch == 'h')
+            return cli_help(c);
+        else
+            return cli_usage_error(c, "unknown option");
+    }
+    if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__MemberListRequest mr = EKONET__MEMBER_LIST_REQUEST__INIT;
     Ekonet__ApiReply *reply;
@@ -407,6 +422,11 @@ int cmd_members(struct cli *c, int argc, char **argv)
     if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_MEMBER_LIST, &reply)) != EXIT_OK)
         return rc;
     const Ekonet__MemberListReply *l = reply->member_list;
+    if (contacts) {
+        rc = members_contacts(c, l);
+        ekonet__api_reply__free_unpacked(reply, NULL);
+        return rc;
+    }
     if (c->json) {
         cJSON *arr = cJSON_CreateArray();
         for (size_t i = 0; i < l->n_members; i++)

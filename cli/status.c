@@ -36,6 +36,13 @@ static void print_json(const Ekonet__StatusReply *s)
     cJSON_AddNumberToObject(o, "handshakes_refused", (double)s->handshakes_refused);
     cJSON_AddNumberToObject(o, "api_errors", (double)s->api_errors);
     cJSON_AddNumberToObject(o, "peer_messages", (double)s->peer_messages);
+    cJSON *k = cJSON_AddObjectToObject(o, "contacts");
+    cJSON_AddNumberToObject(k, "outbox_pending", (double)s->outbox_pending);
+    cJSON_AddNumberToObject(k, "inbox_new", (double)s->inbox_new);
+    cJSON_AddNumberToObject(k, "relay_held", (double)s->relay_held);
+    cJSON_AddNumberToObject(k, "relay_bytes", (double)s->relay_bytes);
+    cJSON_AddNumberToObject(k, "envelopes_refused", (double)s->envelopes_refused);
+    cJSON_AddNumberToObject(k, "relay_full", (double)s->relay_full);
     cJSON_AddBoolToObject(o, "joined", s->joined);
     if (s->network_name)
         cJSON_AddStringToObject(o, "network_name", s->network_name);
@@ -85,11 +92,17 @@ static void print_text(const struct cli *c, const Ekonet__StatusReply *s)
         (unsigned long long)s->feeds, s->feeds == 1 ? "" : "s", (unsigned long long)s->own_seq);
     row(c, "Database", "%s", out_bytes(db, sizeof db, s->db_bytes));
     row(c, "Sessions", "%u (%u live)", s->sessions, s->sessions_live);
+    if (s->joined)
+        row(c, "Contacts", "%llu new in the inbox, %llu on their way; holding %llu for others (%s)",
+            (unsigned long long)s->inbox_new, (unsigned long long)s->outbox_pending,
+            (unsigned long long)s->relay_held, out_bytes(db, sizeof db, s->relay_bytes));
     if (s->forks)
         row(c, "Forks", "%llu feed%s quarantined", (unsigned long long)s->forks,
             s->forks == 1 ? "" : "s");
-    row(c, "Refused", "%llu handshake%s", (unsigned long long)s->handshakes_refused,
-        s->handshakes_refused == 1 ? "" : "s");
+    row(c, "Refused", "%llu handshake%s, %llu entr%s, %llu envelope%s",
+        (unsigned long long)s->handshakes_refused, s->handshakes_refused == 1 ? "" : "s",
+        (unsigned long long)s->entries_refused, s->entries_refused == 1 ? "y" : "ies",
+        (unsigned long long)s->envelopes_refused, s->envelopes_refused == 1 ? "" : "s");
     if (s->n_last_errors == 0) {
         row(c, "Errors", "none");
     } else {

@@ -17,6 +17,7 @@
 
 #include "api.h"
 #include "session.h"
+#include "ekonet/contacts.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
 #include "ekonet/roster.h"
@@ -55,6 +56,22 @@ void *arena_bytes(struct arena *a, const void *p, size_t n)
     void *d = arena_alloc(a, n ? n : 1);
     if (d && n) memcpy(d, p, n);
     return d;
+}
+
+static void *arena_pb_alloc(void *data, size_t size)
+{
+    return arena_alloc(data, size);
+}
+
+static void arena_pb_free(void *data, void *p)
+{
+    (void)data; /* the arena frees everything at once */
+    (void)p;
+}
+
+ProtobufCAllocator arena_allocator(struct arena *a)
+{
+    return (ProtobufCAllocator){arena_pb_alloc, arena_pb_free, a};
 }
 
 void arena_free(struct arena *a)
@@ -113,6 +130,15 @@ void api_status(struct call *c)
     s->forks = n->feeds.forks;
     for (int i = 1; i < ENTRY_STATUS_COUNT; i++)
         if (i != ENTRY_DUPLICATE) s->entries_refused += n->feeds.refused[i];
+    struct contacts_counts cc;
+    if (contacts_counts(n->store, &cc) == 0) {
+        s->outbox_pending = cc.outbox_pending;
+        s->inbox_new = cc.inbox_new;
+        s->relay_held = cc.held;
+        s->relay_bytes = cc.held_bytes;
+    }
+    for (int i = 1; i < ENV_STATUS_COUNT; i++) s->envelopes_refused += n->courier.refused[i];
+    s->relay_full = n->courier.relay_full;
     s->handshakes_refused = n->stats.handshakes_refused;
     s->api_errors = n->stats.api_errors;
     s->peer_messages = n->stats.peer_messages;
@@ -204,6 +230,16 @@ static uint8_t *answer(struct call *c, const uint8_t *data, size_t len, size_t *
         api_trend(c, req->trend);
     else if (req->op_case == EKONET__API_REQUEST__OP_EXAMPLES)
         api_examples(c, req->examples);
+    else if (req->op_case == EKONET__API_REQUEST__OP_PROFILE_GET)
+        api_profile_get(c, req->profile_get);
+    else if (req->op_case == EKONET__API_REQUEST__OP_CONTACT_SEND)
+        api_contact_send(c, req->contact_send);
+    else if (req->op_case == EKONET__API_REQUEST__OP_CONTACT_LIST)
+        api_contact_list(c, req->contact_list);
+    else if (req->op_case == EKONET__API_REQUEST__OP_CONTACT_GET)
+        api_contact_get(c, req->contact_get);
+    else if (req->op_case == EKONET__API_REQUEST__OP_CONTACT_REPLY)
+        api_contact_reply(c, req->contact_reply);
     else
         api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST,
                  "unknown request (from a newer ekonet?)");

@@ -1,7 +1,8 @@
 /*
  * api: internals shared by the local API's handlers (api.c: framing and dispatch, status;
  * api_reports.c: publishing and reading reports; api_network.c: the network, its members and
- * board acts). A call's reply points into memory kept in the call's arena until it is sent.
+ * board acts; api_profiles.c: members' profiles). A call's reply points into memory kept in
+ * the call's arena until it is sent.
  */
 #ifndef EKONETD_API_H
 #define EKONETD_API_H
@@ -26,6 +27,10 @@ void *arena_alloc(struct arena *a, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 void *arena_bytes(struct arena *a, const void *p, size_t n);
 void arena_free(struct arena *a);
+
+/* An allocator for protobuf-c that allocates in the arena: messages unpacked with it need no
+   free_unpacked and live as long as the call. */
+ProtobufCAllocator arena_allocator(struct arena *a);
 
 struct call {
     struct node *node;
@@ -68,5 +73,16 @@ void api_catalogue(struct call *c);
 void api_snapshot(struct call *c, const Ekonet__SnapshotRequest *req);
 void api_trend(struct call *c, const Ekonet__TrendRequest *req);
 void api_examples(struct call *c, const Ekonet__ExamplesRequest *req);
+void api_profile_get(struct call *c, const Ekonet__ProfileGetRequest *req);
+void api_contact_send(struct call *c, const Ekonet__ContactSendRequest *req);
+void api_contact_list(struct call *c, const Ekonet__ContactListRequest *req);
+void api_contact_get(struct call *c, const Ekonet__ContactGetRequest *req);
+void api_contact_reply(struct call *c, const Ekonet__ContactReplyRequest *req);
+
+/* Profiles (api_profiles.c): a contact person and a profile copied into the call's arena
+   (NULL when out of memory); the PROFILE checks of the publishing node (0, or -1 replied). */
+Ekonet__ContactPerson *api_copy_person(struct arena *a, const Ekonet__ContactPerson *p);
+Ekonet__Profile *api_copy_profile(struct arena *a, const Ekonet__Profile *p);
+int api_check_profile(struct call *c, const Ekonet__PublishRequest *p);
 
 #endif

@@ -12,6 +12,7 @@
 #include "ekonet/content.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
+#include "ekonet/profiles.h"
 #include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
@@ -132,21 +133,8 @@ struct members_ctx {
     struct call *call;
     Ekonet__MemberListReply *reply;
     size_t cap;
-    int oom;
+    int oom, failed;
 };
-
-/* Copies a contact person into the arena. */
-static Ekonet__ContactPerson *contact(struct arena *a, const Ekonet__ContactPerson *p)
-{
-    Ekonet__ContactPerson *d = arena_alloc(a, sizeof *d);
-    if (!d || !p) return NULL;
-    ekonet__contact_person__init(d);
-    d->name = arena_strdup(a, p->name);
-    if (p->title) d->title = arena_strdup(a, p->title);
-    if (p->email) d->email = arena_strdup(a, p->email);
-    if (p->phone) d->phone = arena_strdup(a, p->phone);
-    return d;
-}
 
 static void member_row(void *ctx, const struct member_row *row)
 {
@@ -184,17 +172,24 @@ static void member_row(void *ctx, const struct member_row *row)
         i->last_seq = row->last_seq;
         i->reason = arena_strdup(a, row->reason);
     }
-    if (row->application) {
-        Ekonet__SignedApplication *s =
-            ekonet__signed_application__unpack(NULL, row->application_len, row->application);
-        Ekonet__Application *app = s ? application_open(s, NULL) : NULL;
-        if (app) {
-            i->politician = contact(a, app->politician);
-            i->official = contact(a, app->official);
-            if (app->endpoint) i->endpoint = arena_strdup(a, app->endpoint);
-            ekonet__application__free_unpacked(app, NULL);
+    /* Who to ask, and where its node is: the profile in force, else the application. */
+    struct profile_info info;
+    Ekonet__Profile *p = NULL;
+    if (profile_effective(m->call->node->store, row->key, &info, &p) < 0) m->failed = 1;
+    if (p) {
+        Ekonet__Profile *copy = api_copy_profile(a, p);
+        ekonet__profile__free_unpacked(p, NULL);
+        if (!copy) {
+            m->oom = 1;
+        } else {
+            i->politician = copy->politician;
+            i->official = copy->official;
+            i->n_endpoints = copy->n_endpoints;
+            i->endpoints = copy->endpoints;
+            if (copy->n_endpoints) i->endpoint = copy->endpoints[0];
         }
-        if (s) ekonet__signed_application__free_unpacked(s, NULL);
+        i->has_profile_seq = info.source == PROFILE_PUBLISHED;
+        i->profile_seq = info.seq;
     }
     if (!i->name || !i->code || !i->decision) m->oom = 1;
     m->reply->members[m->reply->n_members++] = i;
@@ -206,8 +201,8 @@ void api_member_list(struct call *c)
     Ekonet__MemberListReply *r = arena_alloc(&c->arena, sizeof *r);
     if (!r) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     ekonet__member_list_reply__init(r);
-    struct members_ctx m = {c, r, 0, 0};
-    if (roster_list(c->node->store, member_row, &m) < 0)
+    struct members_ctx m = {c, r, 0, 0, 0};
+    if (roster_list(c->node->store, member_row, &m) < 0 || m.failed)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the members: %s",
                         store_errmsg(c->node->store));
     if (m.oom) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");

@@ -107,7 +107,8 @@ void api_publish(struct call *c, const Ekonet__PublishRequest *p)
     struct errbuf why = {""}, err = {""};
     struct entry *e;
     uint64_t redactions = n->feeds.redactions;
-    if (check_indicators(c, p) < 0 || check_supersedes(c, p) < 0) return;
+    if (check_indicators(c, p) < 0 || check_supersedes(c, p) < 0 || api_check_profile(c, p) < 0)
+        return;
     int rc =
         feed_publish(&n->feeds, &n->key, p->kind, p->content.data, p->content.len, &e, &why, &err);
     if (rc < 0) {

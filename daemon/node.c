@@ -125,7 +125,10 @@ void node_roster_changed(struct node *n)
 {
     if (!n->roster || n->feeds.roster_changes == n->roster_seen) return;
     n->roster_seen = n->feeds.roster_changes;
-    if (n->roster->nrevoked > n->revoked_seen) cut_revoked(n);
+    if (n->roster->nrevoked > n->revoked_seen) {
+        cut_revoked(n);
+        courier_roster_changed(n);
+    }
     n->revoked_seen = n->roster->nrevoked;
     char q[96];
     struct catalogue *c =

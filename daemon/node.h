@@ -23,6 +23,7 @@
 #include "ekonet/feed.h"
 #include "ekonet/key.h"
 #include "ekonet/store.h"
+#include "courier.h"
 
 #define NODE_LAST_ERRORS 5
 
@@ -85,11 +86,14 @@ struct node {
     struct frontier *forked; /* author -> seq of a proven fork */
     struct dial_target targets[NODE_TARGETS_MAX];
     size_t ntargets, nseeds; /* targets[0..nseeds) are the configured seeds */
+    uint64_t targets_stamp;  /* feeds.profiles + feeds.redactions when targets were listed */
     struct backoff backoff[NODE_BACKOFF_MAX];
     size_t nbackoff;
     zmq_pollitem_t *items; /* poll set, grown as sessions are added */
     struct session **item_sessions;
     size_t items_cap;
+    struct courier_stats courier; /* contact envelopes (courier.c) */
+    uint64_t courier_purge_ms;
     char last_errors[NODE_LAST_ERRORS][200]; /* ring, newest at last_error_pos-1 */
     int last_error_pos, last_error_count;
 };

@@ -15,6 +15,7 @@
 #include "ekonet/config.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
+#include "ekonet/profiles.h"
 #include "ekonet/roster.h"
 #include "node.h"
 #include "session.h"
@@ -37,8 +38,12 @@ static void unlink_session(struct node *n, struct session *s)
 static struct session *session_new(struct node *n, const uint8_t key[KEY_SIZE])
 {
     struct session *s = calloc(1, sizeof *s);
-    if (!s || !(s->theirs = frontier_new()) || !(s->stuck = frontier_new())) {
-        if (s) frontier_destroy(&s->theirs);
+    if (!s || !(s->theirs = frontier_new()) || !(s->stuck = frontier_new()) ||
+        !(s->posted = frontier_new())) {
+        if (s) {
+            frontier_destroy(&s->theirs);
+            frontier_destroy(&s->stuck);
+        }
         free(s);
         return NULL;
     }
@@ -130,6 +135,7 @@ void session_close(struct node *n, struct session *s, const char *reason)
     if (s->monitor) zmq_close(s->monitor);
     frontier_destroy(&s->theirs);
     frontier_destroy(&s->stuck);
+    frontier_destroy(&s->posted);
     free(s);
 }
 
@@ -227,40 +233,70 @@ static int backing_off(const struct node *n, const uint8_t key[KEY_SIZE], uint64
     return 0;
 }
 
+/* Adds a place to dial a member. A member listed among the seeds is dialled there only; any
+   other member at each endpoint it advertises, each listed once. */
 static void add_target(struct node *n, const uint8_t key[KEY_SIZE], const char *endpoint)
 {
     if (n->ntargets == NODE_TARGETS_MAX || memcmp(key, n->key.pub, KEY_SIZE) == 0) return;
     for (size_t i = 0; i < n->ntargets; i++)
-        if (memcmp(n->targets[i].key, key, KEY_SIZE) == 0) return; /* a seed comes first */
+        if (memcmp(n->targets[i].key, key, KEY_SIZE) == 0 &&
+            (i < n->nseeds || strcmp(n->targets[i].endpoint, endpoint) == 0))
+            return;
     memcpy(n->targets[n->ntargets].key, key, KEY_SIZE);
     snprintf(n->targets[n->ntargets].endpoint, sizeof n->targets[0].endpoint, "%s", endpoint);
     n->ntargets++;
 }
 
+/* A member is dialled where its profile in force says, else where its application said. */
 static void member_target(void *ctx, const struct member_row *r)
 {
     struct node *n = ctx;
-    if (r->status != MEMBER_ADMITTED || !r->application) return;
-    Ekonet__SignedApplication *s =
-        ekonet__signed_application__unpack(NULL, r->application_len, r->application);
-    Ekonet__Application *a =
-        s ? ekonet__application__unpack(NULL, s->application.len, s->application.data) : NULL;
-    if (a && a->endpoint && strncmp(a->endpoint, "tcp://", 6) == 0)
-        add_target(n, r->key, a->endpoint);
-    if (a) ekonet__application__free_unpacked(a, NULL);
-    if (s) ekonet__signed_application__free_unpacked(s, NULL);
+    struct profile_info info;
+    Ekonet__Profile *p = NULL;
+    if (r->status != MEMBER_ADMITTED || profile_effective(n->store, r->key, &info, &p) != 1) return;
+    for (size_t i = 0; i < p->n_endpoints; i++)
+        if (strncmp(p->endpoints[i], "tcp://", 6) == 0) add_target(n, r->key, p->endpoints[i]);
+    ekonet__profile__free_unpacked(p, NULL);
 }
 
 void session_targets(struct node *n)
 {
     n->ntargets = 0;
+    n->nseeds = NODE_TARGETS_MAX; /* while seeds are added, each member is listed once */
     for (size_t i = 0; i < n->cfg->nseeds; i++) {
         uint8_t key[KEY_SIZE];
         const char *ep;
         if (config_parse_seed(n->cfg->seeds[i], key, &ep)) add_target(n, key, ep);
     }
     n->nseeds = n->ntargets;
+    n->targets_stamp = n->feeds.profiles + n->feeds.redactions;
     if (n->roster && n->cfg->dial_members) roster_list(n->store, member_target, n);
+}
+
+/* True if this node still lists key at endpoint among its targets. */
+static int targeted(const struct node *n, const uint8_t key[KEY_SIZE], const char *endpoint)
+{
+    for (size_t i = 0; i < n->ntargets; i++)
+        if (memcmp(n->targets[i].key, key, KEY_SIZE) == 0 &&
+            strcmp(n->targets[i].endpoint, endpoint) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * A member's profile moved its endpoints (or a redaction took a profile away): list the
+ * targets again, and give up dialling endpoints no longer listed that never answered, so
+ * that the new ones are dialled now rather than after the connect timeout.
+ */
+static void retarget(struct node *n)
+{
+    session_targets(n);
+    struct session *next;
+    for (struct session *s = n->sessions; s; s = next) {
+        next = s->next;
+        if (s->outbound && s->state == SESSION_CONNECTING && !targeted(n, s->key, s->endpoint))
+            session_close(n, s, NULL);
+    }
 }
 
 void session_counts(const struct node *n, unsigned *all, unsigned *live, unsigned *outbound)
@@ -277,6 +313,7 @@ void session_maintain(struct node *n)
 {
     unsigned all, live, outbound;
     uint64_t now = node_now_ms();
+    if (n->targets_stamp != n->feeds.profiles + n->feeds.redactions) retarget(n);
     session_counts(n, &all, &live, &outbound);
     if (outbound >= n->cfg->outbound || all >= n->cfg->max_sessions || n->ntargets == 0) return;
     /* Seeds first, in order; then members, starting at a random place. */

@@ -56,7 +56,8 @@ struct session {
     int have_frontier; /* the peer's Frontier arrived: pushes are guided by it */
     int gone;          /* inbound: the connection behind the routing id is closed */
     struct frontier *theirs;
-    struct frontier *stuck; /* author -> until (ms): the peer served a refused entry of it */
+    struct frontier *stuck;  /* author -> until (ms): the peer served a refused entry of it */
+    struct frontier *posted; /* envelope ids and ack keys the peer has (courier.c) */
     struct want wants[WANT_WINDOW];
     int nwants;
     uint64_t opened_ms, state_ms, last_recv_ms, last_digest_ms;

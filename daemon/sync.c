@@ -238,6 +238,7 @@ static void went_live(struct node *n, struct session *s, const Ekonet__Hello *h)
     elog(ELOG_INFO, "peer up", "node=%s direction=%s endpoint=%s agent=%s",
          hex_encode(id, s->key, KEY_SIZE), s->outbound ? "out" : "in",
          elog_quote(q, sizeof q, s->endpoint), h->agent ? h->agent : "?");
+    courier_session_live(n, s);
 }
 
 static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontier *f)
@@ -542,6 +543,12 @@ static int dispatch(struct node *n, struct session *s, const Ekonet__PeerMessage
     case EKONET__PEER_MESSAGE__BODY_FORK_PROOF:
         on_fork_proof(n, s, m->fork_proof);
         break;
+    case EKONET__PEER_MESSAGE__BODY_ENVELOPES:
+        courier_envelopes(n, s, m->envelopes);
+        break;
+    case EKONET__PEER_MESSAGE__BODY_ACKS:
+        courier_acks(n, s, m->acks);
+        break;
     default:
         s->refused++; /* a newer peer's message: ignored */
     }
@@ -707,6 +714,7 @@ int sync_tick(struct node *n)
     uint64_t now = node_now_ms(), interval = (uint64_t)n->cfg->digest_interval * 1000;
     if (interval > DIGEST_INTERVAL_MAX_MS) interval = DIGEST_INTERVAL_MAX_MS;
     session_maintain(n);
+    courier_tick(n);
     struct session *next;
     for (struct session *s = n->sessions; s; s = next) {
         next = s->next;

@@ -137,25 +137,6 @@ int catalogue_validate(const Ekonet__Catalogue *c, struct errbuf *err)
     return 0;
 }
 
-static int valid_email(const char *s)
-{
-    const char *at = strchr(s, '@');
-    if (!text_valid_line(s, 254) || strchr(s, ' ') || !at || at == s) return 0;
-    return strchr(at + 1, '.') != NULL && at[1] != '.' && strchr(at + 1, '@') == NULL;
-}
-
-static int valid_phone(const char *s)
-{
-    size_t digits = 0;
-    for (const char *p = s; *p; p++) {
-        if (isdigit((unsigned char)*p))
-            digits++;
-        else if (!strchr("+ -()", *p))
-            return 0;
-    }
-    return digits >= 5 && strlen(s) <= 40;
-}
-
 int contact_validate(const Ekonet__ContactPerson *p, const char *role, struct errbuf *err)
 {
     if (!p) return errbuf_set(err, "the %s contact person is missing", role);
@@ -163,12 +144,32 @@ int contact_validate(const Ekonet__ContactPerson *p, const char *role, struct er
         return errbuf_set(err, "the %s contact person needs a name (one line)", role);
     if (p->title && *p->title && !text_valid_line(p->title, 120))
         return errbuf_set(err, "the %s contact person's title must be one line", role);
-    if (p->email && *p->email && !valid_email(p->email))
+    if (p->email && *p->email && !text_valid_email(p->email))
         return errbuf_set(err, "the %s contact person's email \"%.60s\" is not an address", role,
                           p->email);
-    if (p->phone && *p->phone && !valid_phone(p->phone))
+    if (p->phone && *p->phone && !text_valid_phone(p->phone))
         return errbuf_set(err, "the %s contact person's phone \"%.40s\" is not a number", role,
                           p->phone);
+    if (p->n_languages > CONTACT_MAX_LANGUAGES)
+        return errbuf_set(err, "the %s contact person has too many languages (%zu; at most %d)",
+                          role, p->n_languages, CONTACT_MAX_LANGUAGES);
+    for (size_t i = 0; i < p->n_languages; i++)
+        if (!text_valid_language(p->languages[i]))
+            return errbuf_set(err,
+                              "the %s contact person's language \"%.20s\" is not a language tag "
+                              "such as \"sv\" or \"en\"",
+                              role, p->languages[i]);
+    if (p->n_expertise > CONTACT_MAX_EXPERTISE)
+        return errbuf_set(err,
+                          "the %s contact person has too many topics of expertise (%zu; at most "
+                          "%d)",
+                          role, p->n_expertise, CONTACT_MAX_EXPERTISE);
+    for (size_t i = 0; i < p->n_expertise; i++)
+        if (!text_valid_line(p->expertise[i], CONTACT_MAX_TOPIC))
+            return errbuf_set(err,
+                              "the %s contact person's expertise %zu must be one line of 1 to %d "
+                              "bytes",
+                              role, i + 1, CONTACT_MAX_TOPIC);
     return 0;
 }
 

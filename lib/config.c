@@ -58,6 +58,17 @@ static int fail(struct parse *p, const char *fmt, ...)
     return 0;
 }
 
+/* Parses a whole number min..max. */
+static int parse_count(const char *v, unsigned long min, unsigned long max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (errno || end == v || *end || *v == '-' || n < min || n > max) return -1;
+    *out = (unsigned)n;
+    return 0;
+}
+
 /* Parses a byte count with an optional K or M suffix, 1..max. */
 static int parse_size(const char *v, size_t max, size_t *out)
 {
@@ -159,13 +170,11 @@ static int handler(void *user, const char *section, const char *name, const char
                         : strcmp(name, "digest_interval") == 0 ? &c->digest_interval
                                                                : NULL;
         if (dst) {
-            char *end;
-            unsigned long v = strtoul(value, &end, 10);
+            unsigned long min = dst == &c->outbound ? 0 : 1;
             unsigned long max = dst == &c->digest_interval ? 300 : 100000;
-            if (*end || *value == '-' || v > max || (v == 0 && dst != &c->outbound))
-                return fail(p, "%s must be a whole number%s up to %lu, not \"%s\"", name,
-                            dst == &c->outbound ? "" : " from 1", max, value);
-            *dst = (unsigned)v;
+            if (parse_count(value, min, max, dst) < 0)
+                return fail(p, "%s must be a whole number from %lu up to %lu, not \"%s\"", name,
+                            min, max, value);
             return 1;
         }
         if (strcmp(name, "dial_members") == 0) {
@@ -183,6 +192,20 @@ static int handler(void *user, const char *section, const char *name, const char
             if (parse_size(value, 64u * 1024 * 1024, dst) < 0)
                 return fail(p, "%s must be a size in bytes (K and M allowed) up to 64M, not \"%s\"",
                             name, value);
+            return 1;
+        }
+        if (strcmp(name, "relay_store") == 0) {
+            if (parse_size(value, (size_t)4096 << 20, &c->relay_store) < 0)
+                return fail(p, "relay_store must be a size in bytes (K and M allowed), not \"%s\"",
+                            value);
+            return 1;
+        }
+        if (strcmp(name, "relay_per_member") == 0) {
+            if (parse_count(value, 1, 1000000, &c->relay_per_member) < 0)
+                return fail(p,
+                            "relay_per_member must be a whole number from 1 up to 1000000, "
+                            "not \"%s\"",
+                            value);
             return 1;
         }
     } else if (!*section) {
@@ -204,6 +227,8 @@ static void defaults(struct config *c)
     c->max_sessions = 128;
     c->dial_members = 1;
     c->digest_interval = 30;
+    c->relay_store = DEFAULT_RELAY_STORE;
+    c->relay_per_member = DEFAULT_RELAY_PER_MEMBER;
 }
 
 void config_free(struct config *c)
@@ -326,7 +351,11 @@ int config_write_default(const char *path, const char *name, const char *code, c
         "# Largest request the local API accepts.\n"
         "max_api_request = 1M\n"
         "# Largest message accepted from a peer.\n"
-        "max_peer_message = 4M\n",
+        "max_peer_message = 4M\n"
+        "# Room for other members' sealed contact requests held until their recipient is back.\n"
+        "relay_store = 64M\n"
+        "# At most this many of them from any one member.\n"
+        "relay_per_member = 1000\n",
         path, name, code, listen, id);
     if (n < 0 || (size_t)n >= sizeof text) return errbuf_set(err, "configuration too long");
     return file_write_new(path, text, (size_t)n, 0640, err);

@@ -34,8 +34,8 @@ int entry_kind_known(uint32_t kind)
     /* Kinds this version can validate; the others arrive with later protocol revisions. */
     return kind == EKONET__ENTRY_KIND__KIND_REPORT || kind == EKONET__ENTRY_KIND__KIND_EVENT ||
            kind == EKONET__ENTRY_KIND__KIND_INDICATORS ||
-           kind == EKONET__ENTRY_KIND__KIND_RETRACT || kind == EKONET__ENTRY_KIND__KIND_REDACT ||
-           board_kind(kind);
+           kind == EKONET__ENTRY_KIND__KIND_PROFILE || kind == EKONET__ENTRY_KIND__KIND_RETRACT ||
+           kind == EKONET__ENTRY_KIND__KIND_REDACT || board_kind(kind);
 }
 
 static const char *const event_names[] = {NULL,      "conference",  "seminar",
@@ -90,24 +90,6 @@ int indicator_code_valid(const char *s)
     return 1;
 }
 
-static int valid_language(const char *s)
-{
-    /* a primary subtag of 2-3 letters, then subtags of 2-8 letters or digits */
-    size_t run = 0, first = 1;
-    for (const char *p = s;; p++) {
-        if (*p == '-' || *p == '\0') {
-            if (first ? (run < 2 || run > 3) : (run < 2 || run > 8)) return 0;
-            if (*p == '\0') return 1;
-            first = 0;
-            run = 0;
-        } else if (isalpha((unsigned char)*p) || (!first && isdigit((unsigned char)*p))) {
-            run++;
-        } else {
-            return 0;
-        }
-    }
-}
-
 static int valid_period(const char *s)
 {
     /* "YYYY" or "YYYY-YYYY" with the second year not before the first */
@@ -141,7 +123,7 @@ int report_validate(const Ekonet__Report *r, struct errbuf *err)
     for (size_t i = 0; i < r->n_indicators; i++)
         if (!indicator_code_valid(r->indicators[i]))
             return errbuf_set(err, "indicator code %zu is not a valid code", i + 1);
-    if (r->language && !valid_language(r->language))
+    if (r->language && !text_valid_language(r->language))
         return errbuf_set(err, "the language must be a tag such as \"sv\" or \"en\"");
     if (r->period && !valid_period(r->period))
         return errbuf_set(err, "the period must be a year (2023) or two years (2019-2023)");
@@ -245,6 +227,43 @@ int redact_validate(const Ekonet__Redact *r, struct errbuf *err)
     return 0;
 }
 
+/* An SCB code's shape: 4 digits (a municipality) or 2 (a region). */
+static int valid_scb_code(const char *s)
+{
+    size_t n = strlen(s);
+    if (n != 2 && n != 4) return 0;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9') return 0;
+    return 1;
+}
+
+/* tcp://HOST:PORT in one line with no spaces; whether it can be dialled is not checked here. */
+static int valid_endpoint(const char *s)
+{
+    return strncmp(s, "tcp://", 6) == 0 && s[6] && text_valid_line(s, PROFILE_MAX_ENDPOINT) &&
+           !strchr(s, ' ');
+}
+
+int profile_validate(const Ekonet__Profile *p, struct errbuf *err)
+{
+    if (!text_valid_line(p->name, PROFILE_MAX_NAME))
+        return errbuf_set(err, "the name must be one line of 1 to %d bytes", PROFILE_MAX_NAME);
+    if (!valid_scb_code(p->code))
+        return errbuf_set(
+            err, "the code \"%.20s\" is not an SCB code (4 digits, or 2 for a region)", p->code);
+    if (p->n_endpoints > PROFILE_MAX_ENDPOINTS)
+        return errbuf_set(err, "too many endpoints (%zu; at most %d)", p->n_endpoints,
+                          PROFILE_MAX_ENDPOINTS);
+    for (size_t i = 0; i < p->n_endpoints; i++)
+        if (!valid_endpoint(p->endpoints[i]))
+            return errbuf_set(err,
+                              "endpoint %zu must look like tcp://host:7650 (one line of at most %d "
+                              "bytes, no spaces)",
+                              i + 1, PROFILE_MAX_ENDPOINT);
+    if (contact_validate(p->politician, "politician", err) < 0) return -1;
+    return contact_validate(p->official, "official", err);
+}
+
 /* Unpacks, validates and frees one message type; ENTRY_OK or ENTRY_CONTENT_INVALID. */
 #define CHECK_MESSAGE(type, fn, what)                                                              \
     do {                                                                                           \
@@ -276,6 +295,8 @@ int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf 
         CHECK_MESSAGE(Retract, retract, "retraction");
     case EKONET__ENTRY_KIND__KIND_REDACT:
         CHECK_MESSAGE(Redact, redact, "redaction");
+    case EKONET__ENTRY_KIND__KIND_PROFILE:
+        CHECK_MESSAGE(Profile, profile, "profile");
     }
     return ENTRY_UNKNOWN_KIND;
 }

@@ -199,6 +199,7 @@ static int store_one(struct feeds *f, struct entry *e)
     }
     if (store_put(f->store, e, &num) < 0 || project_entry(f->store, e, num) < 0) return -1;
     if (e->kind == EKONET__ENTRY_KIND__KIND_REDACT) f->redactions++;
+    if (e->kind == EKONET__ENTRY_KIND__KIND_PROFILE) f->profiles++;
     if (is_board_feed(f, e)) {
         if (roster_reload(f->roster, f->store) < 0) return -1;
         f->roster_changes++;

@@ -4,6 +4,7 @@
 #include "ekonet/project.h"
 #include "ekonet/events.h"
 #include "ekonet/indicators.h"
+#include "ekonet/profiles.h"
 #include "ekonet/redact.h"
 #include "ekonet/reports.h"
 #include "ekonet/roster.h"
@@ -24,6 +25,7 @@ static const struct projection {
     {EKONET__ENTRY_KIND__KIND_REPORT, REPORTS_SCHEMA, REPORTS_DROP, reports_project},
     {EKONET__ENTRY_KIND__KIND_EVENT, EVENTS_SCHEMA, EVENTS_DROP, events_project},
     {EKONET__ENTRY_KIND__KIND_INDICATORS, INDICATORS_SCHEMA, INDICATORS_DROP, indicators_project},
+    {EKONET__ENTRY_KIND__KIND_PROFILE, PROFILES_SCHEMA, PROFILES_DROP, profiles_project},
     {EKONET__ENTRY_KIND__KIND_RETRACT, NULL, NULL, retract_project},
     {EKONET__ENTRY_KIND__KIND_REDACT, REDACT_SCHEMA, REDACT_DROP, redact_project},
 };

@@ -2,6 +2,7 @@
 #include "content.pb-c.h"
 #include "ekonet/events.h"
 #include "ekonet/indicators.h"
+#include "ekonet/profiles.h"
 #include "ekonet/reports.h"
 #include "ekonet/store.h"
 
@@ -43,6 +44,7 @@ int redact_project(struct store *s, const struct entry *e, int64_t n)
     if (rc == 0) rc = reports_forget(s, r->target.data);
     if (rc == 0) rc = events_forget(s, r->target.data);
     if (rc == 0) rc = indicators_forget(s, r->target.data);
+    if (rc == 0) rc = profiles_forget(s, r->target.data);
     ekonet__redact__free_unpacked(r, NULL);
     return rc;
 }

@@ -17,7 +17,7 @@
 #include "ekonet/project.h"
 #include "ekonet/store.h"
 
-#define STMT_CACHE 96
+#define STMT_CACHE 512 /* slots, a power of two; at most 3/4 used */
 
 struct store {
     sqlite3 *db;
@@ -61,6 +61,41 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  detected INTEGER NOT NULL,"
     "  PRIMARY KEY(author, seq)"
     ") WITHOUT ROWID;",
+    /* 2 -> 3: contact requests (contacts.h) */
+    "CREATE TABLE envelopes("
+    "  n INTEGER PRIMARY KEY,"
+    "  id BLOB NOT NULL UNIQUE,"
+    "  sender BLOB NOT NULL,"
+    "  recipient BLOB NOT NULL,"
+    "  expires INTEGER NOT NULL,"
+    "  own INTEGER NOT NULL,"
+    "  received INTEGER NOT NULL,"
+    "  raw BLOB NOT NULL"
+    ");"
+    "CREATE INDEX envelopes_sender ON envelopes(sender);"
+    "CREATE TABLE acks("
+    "  envelope BLOB NOT NULL,"
+    "  signer BLOB NOT NULL,"
+    "  sender BLOB NOT NULL,"
+    "  expires INTEGER NOT NULL,"
+    "  raw BLOB NOT NULL,"
+    "  PRIMARY KEY(envelope, signer)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE contacts("
+    "  n INTEGER PRIMARY KEY,"
+    "  id BLOB NOT NULL UNIQUE,"
+    "  outgoing INTEGER NOT NULL,"
+    "  peer BLOB NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  updated INTEGER NOT NULL,"
+    "  request BLOB NOT NULL,"
+    "  reply BLOB,"
+    "  reply_id BLOB,"
+    "  reply_state TEXT,"
+    "  note TEXT"
+    ");",
 };
 
 sqlite3 *store_db(struct store *s)
@@ -75,22 +110,21 @@ const char *store_errmsg(struct store *s)
 
 sqlite3_stmt *store_stmt(struct store *s, const char *sql)
 {
-    for (int i = 0; i < s->ncache; i++) {
-        if (s->cache[i].sql == sql) {
-            sqlite3_reset(s->cache[i].stmt);
-            sqlite3_clear_bindings(s->cache[i].stmt);
-            return s->cache[i].stmt;
-        }
+    /* open addressing on the address of the text */
+    size_t i = ((uintptr_t)sql >> 3) * 2654435761u % STMT_CACHE;
+    while (s->cache[i].sql && s->cache[i].sql != sql) i = (i + 1) % STMT_CACHE;
+    if (s->cache[i].sql) {
+        sqlite3_reset(s->cache[i].stmt);
+        sqlite3_clear_bindings(s->cache[i].stmt);
+        return s->cache[i].stmt;
     }
+    if (s->ncache >= STMT_CACHE * 3 / 4) return NULL; /* more call sites than slots: a bug */
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
         return NULL;
-    if (s->ncache < STMT_CACHE) {
-        s->cache[s->ncache].sql = sql;
-        s->cache[s->ncache].stmt = st;
-        s->ncache++;
-    }
-    /* A full cache would leak st; STMT_CACHE is sized above the number of call sites. */
+    s->cache[i].sql = sql;
+    s->cache[i].stmt = st;
+    s->ncache++;
     return st;
 }
 
@@ -200,7 +234,7 @@ void store_destroy(struct store **ps)
 {
     if (!ps || !*ps) return;
     struct store *s = *ps;
-    for (int i = 0; i < s->ncache; i++) sqlite3_finalize(s->cache[i].stmt);
+    for (int i = 0; i < STMT_CACHE; i++) sqlite3_finalize(s->cache[i].stmt);
     if (s->db) sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -375,6 +409,11 @@ static const char SQL_RESOLVE[] = "SELECT id FROM entries WHERE id BETWEEN ?1 AN
 
 int store_resolve(struct store *s, const char *prefix, uint8_t id[ID_SIZE])
 {
+    return store_resolve_in(s, SQL_RESOLVE, prefix, id);
+}
+
+int store_resolve_in(struct store *s, const char *sql, const char *prefix, uint8_t id[ID_SIZE])
+{
     char lo[ID_HEX], hi[ID_HEX];
     size_t n = strlen(prefix);
     if (!hex_is_prefix(prefix, 2 * ID_SIZE)) return 0;
@@ -386,7 +425,7 @@ int store_resolve(struct store *s, const char *prefix, uint8_t id[ID_SIZE])
     uint8_t blo[ID_SIZE], bhi[ID_SIZE];
     hex_decode(blo, ID_SIZE, lo);
     hex_decode(bhi, ID_SIZE, hi);
-    sqlite3_stmt *st = store_stmt(s, SQL_RESOLVE);
+    sqlite3_stmt *st = store_stmt(s, sql);
     if (!st) return -1;
     sqlite3_bind_blob(st, 1, blo, ID_SIZE, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, bhi, ID_SIZE, SQLITE_STATIC);

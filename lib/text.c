@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -76,4 +77,40 @@ int text_valid_url(const char *s, size_t max)
     if (strchr(s, ' ')) return 0;
     const char *host = s + skip;
     return *host && *host != '/' && *host != ':' && *host != '?' && *host != '#';
+}
+
+int text_valid_email(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!text_valid_line(s, 254) || strchr(s, ' ') || !at || at == s) return 0;
+    return strchr(at + 1, '.') != NULL && at[1] != '.' && strchr(at + 1, '@') == NULL;
+}
+
+int text_valid_phone(const char *s)
+{
+    size_t digits = 0;
+    for (const char *p = s; *p; p++) {
+        if (isdigit((unsigned char)*p))
+            digits++;
+        else if (!strchr("+ -()", *p))
+            return 0;
+    }
+    return digits >= 5 && strlen(s) <= 40;
+}
+
+int text_valid_language(const char *s)
+{
+    size_t run = 0, first = 1;
+    for (const char *p = s;; p++) {
+        if (*p == '-' || *p == '\0') {
+            if (first ? (run < 2 || run > 3) : (run < 2 || run > 8)) return 0;
+            if (*p == '\0') return 1;
+            first = 0;
+            run = 0;
+        } else if (isalpha((unsigned char)*p) || (!first && isdigit((unsigned char)*p))) {
+            run++;
+        } else {
+            return 0;
+        }
+    }
 }

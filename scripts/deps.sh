@@ -7,7 +7,7 @@ packages=(
     build-essential cmake pkg-config
     libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
     libsqlite3-dev libinih-dev libcjson-dev
-    libcmocka-dev jq sqlite3
+    libcmocka-dev jq sqlite3 faketime
 )
 
 missing=()

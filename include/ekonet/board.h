@@ -19,6 +19,11 @@
 #define BOARD_MAX_KEYS     32
 #define NETWORK_NAME_MAX   120
 
+/* A contact person's limits (applications and profiles alike). */
+#define CONTACT_MAX_LANGUAGES 10
+#define CONTACT_MAX_EXPERTISE 20
+#define CONTACT_MAX_TOPIC     80 /* bytes of one topic of expertise */
+
 /* True for the kinds only the board feed carries: CHARTER, ADMIT, REVOKE, CATALOGUE. */
 int board_kind(uint32_t kind);
 
@@ -27,6 +32,8 @@ int charter_validate(const Ekonet__Charter *c, struct errbuf *err);
 int admit_validate(const Ekonet__Admit *a, struct errbuf *err);
 int revoke_validate(const Ekonet__Revoke *r, struct errbuf *err);
 int catalogue_validate(const Ekonet__Catalogue *c, struct errbuf *err);
+/* A contact person (role names it in the sentence: "politician", "official"): name, title,
+   email, phone, languages (language tags) and expertise (topics, one line each). */
 int contact_validate(const Ekonet__ContactPerson *p, const char *role, struct errbuf *err);
 int application_validate(const Ekonet__Application *a, struct errbuf *err);
 

@@ -7,7 +7,7 @@
  *   [network]  id, seed (repeatable: NODE_ID@ENDPOINT to dial first),
  *              allow (repeatable: node ids admitted by a node that has not joined a network)
  *   [peers]    outbound, max_sessions, dial_members, digest_interval
- *   [limits]   max_content, max_api_request, max_peer_message
+ *   [limits]   max_content, max_api_request, max_peer_message, relay_store, relay_per_member
  */
 #ifndef EKONET_CONFIG_H
 #define EKONET_CONFIG_H
@@ -19,13 +19,15 @@
 #include "ekonet/key.h"
 #include "ekonet/log.h"
 
-#define CONFIG_FILE         "ekonetd.conf"
-#define CONFIG_MAX_ALLOW    512
-#define CONFIG_MAX_SEEDS    64
-#define DEFAULT_LISTEN      "tcp://*:7650"
-#define DEFAULT_MAX_CONTENT (256 * 1024)
-#define DEFAULT_MAX_API     (1024 * 1024)
-#define DEFAULT_MAX_PEER    (4 * 1024 * 1024)
+#define CONFIG_FILE              "ekonetd.conf"
+#define CONFIG_MAX_ALLOW         512
+#define CONFIG_MAX_SEEDS         64
+#define DEFAULT_LISTEN           "tcp://*:7650"
+#define DEFAULT_MAX_CONTENT      (256 * 1024)
+#define DEFAULT_MAX_API          (1024 * 1024)
+#define DEFAULT_MAX_PEER         (4 * 1024 * 1024)
+#define DEFAULT_RELAY_STORE      (64 * 1024 * 1024)
+#define DEFAULT_RELAY_PER_MEMBER 1000
 
 struct config {
     char *path;     /* the file read */
@@ -44,10 +46,12 @@ struct config {
     size_t nallow;
     char **seeds; /* "NODE_ID@ENDPOINT" */
     size_t nseeds;
-    unsigned outbound;        /* sessions this node dials (default 8) */
-    unsigned max_sessions;    /* inbound and outbound together (default 128) */
-    int dial_members;         /* dial members' advertised endpoints, not only seeds */
-    unsigned digest_interval; /* seconds between frontier digests to each peer (default 30) */
+    unsigned outbound;         /* sessions this node dials (default 8) */
+    unsigned max_sessions;     /* inbound and outbound together (default 128) */
+    int dial_members;          /* dial members' advertised endpoints, not only seeds */
+    unsigned digest_interval;  /* seconds between frontier digests to each peer (default 30) */
+    size_t relay_store;        /* bytes of other members' envelopes held (default 64M) */
+    unsigned relay_per_member; /* envelopes held from one sender (default 1000) */
 };
 
 /*

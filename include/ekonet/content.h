@@ -20,6 +20,9 @@
 #define REPORT_MAX_INDICATORS  30
 #define REPORT_MAX_ATTACHMENTS 40
 #define URL_MAX                2048
+#define PROFILE_MAX_NAME       120
+#define PROFILE_MAX_ENDPOINTS  8
+#define PROFILE_MAX_ENDPOINT   150 /* bytes of one endpoint */
 
 /* Name of an entry kind ("report") or "unknown". */
 const char *entry_kind_str(uint32_t kind);
@@ -41,6 +44,10 @@ int event_validate(const Ekonet__Event *e, struct errbuf *err);
 int snapshot_validate(const Ekonet__Snapshot *s, struct errbuf *err);
 int retract_validate(const Ekonet__Retract *r, struct errbuf *err);
 int redact_validate(const Ekonet__Redact *r, struct errbuf *err);
+
+/* Checks a profile: name, the code's shape, endpoints, both contact persons (contact_validate).
+   Whether the code is the one the board admitted is the publishing node's check. */
+int profile_validate(const Ekonet__Profile *p, struct errbuf *err);
 
 /* Event kinds: "conference", "seminar", "webinar", "study-visit", "annual-meeting". */
 const char *event_kind_str(int kind);

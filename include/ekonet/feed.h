@@ -29,6 +29,7 @@ struct feeds {
     uint64_t accepted;
     uint64_t forks;      /* fork proofs recorded */
     uint64_t redactions; /* REDACT entries accepted (the store should be compacted) */
+    uint64_t profiles;   /* PROFILE entries accepted (where members are dialled may move) */
 };
 
 /* Outcomes of feed_fork_proof besides refusals (which are enum entry_status values). */

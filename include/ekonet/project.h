@@ -13,7 +13,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define PROJECT_VERSION 4
+#define PROJECT_VERSION 5
 
 struct store;
 

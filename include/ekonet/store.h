@@ -20,7 +20,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -103,6 +103,9 @@ int store_forks(struct store *s,
 
 /* Resolves a hex id prefix: 1 unique (id filled), 0 none, 2 ambiguous, -1 error. */
 int store_resolve(struct store *s, const char *hex_prefix, uint8_t id[ID_SIZE]);
+
+/* The same over another table: sql (a literal) selects ids BETWEEN ?1 AND ?2 LIMIT 2. */
+int store_resolve_in(struct store *s, const char *sql, const char *hex_prefix, uint8_t id[ID_SIZE]);
 
 /* Counts of entries and feeds. */
 int store_counts(struct store *s, uint64_t *entries, uint64_t *feeds);

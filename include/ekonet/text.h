@@ -23,4 +23,14 @@ size_t text_chars(const char *s);
 /* True if s is an http(s) URL of at most max bytes with a host and no spaces or controls. */
 int text_valid_url(const char *s, size_t max);
 
+/* True if s has the shape of a BCP 47 language tag: a primary subtag of 2-3 letters, then
+   subtags of 2-8 letters or digits ("sv", "en-GB", "se"). */
+int text_valid_language(const char *s);
+
+/* True if s looks like an email address (one line, one @, a dot in the domain, no spaces). */
+int text_valid_email(const char *s);
+
+/* True if s looks like a phone number: digits and + - ( ) space, at least 5 digits, <= 40 bytes. */
+int text_valid_phone(const char *s);
+
 #endif

@@ -64,6 +64,16 @@ node_start() {
     fail "ekonetd $1 did not answer within 10 s"
 }
 
+# node_start_later NAME OFFSET: starts ekonetd with its clock moved by OFFSET ("+31d"), as if
+# it ran that much later (libfaketime; the monotonic clock is left alone).
+node_start_later() {
+    local lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+    [ -f "$lib" ] || lib=$(dpkg -L libfaketime 2>/dev/null | grep 'libfaketimeMT.so.1$' | head -n 1)
+    [ -n "$lib" ] || fail "libfaketime is not installed (scripts/deps.sh installs it)"
+    LD_PRELOAD="$lib" FAKETIME="$2" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" node_start "$1"
+}
+
 # node_stop NAME: SIGTERM and wait; STOP_MS is how many milliseconds it took.
 node_stop() {
     local t0 t1

@@ -28,6 +28,7 @@ ek b indicators set 2019 GN.7=390 GN.11=55 >/dev/null
 ek b indicators set 2023 GN.7=400 GN.11=60 >/dev/null
 ek a indicators set 2023 GN.12=80 >/dev/null   # a value more for 2023: the rest stays
 wait_for 20 "a's snapshots at c" sh -c "'$EKONET' --dir '$TESTDIR/c' indicators show --member 1980 --json | jq -e '.values | length == 3' >/dev/null"
+wait_for 20 "b's snapshots at c" sh -c "'$EKONET' --dir '$TESTDIR/c' indicators show --member 0180 --json | jq -e '.years | length == 2' >/dev/null"
 t=$(ek c indicators trend --member 1980 GN.7 --json)
 expect_eq "trend years" "2019,2021,2023" "$(echo "$t" | json '[.indicators[0].points[].year] | join(",")')"
 expect_eq "trend change" -68 "$(echo "$t" | json '.indicators[0].change_total')"

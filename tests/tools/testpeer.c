@@ -10,10 +10,18 @@
  *   ekonet-testpeer publish DIR COUNT [BODY_BYTES]
  *       publishes COUNT reports through the node's API over one connection (fast test data);
  *       prints the number published
+ *   ekonet-testpeer profile DIR CODE
+ *       publishes a profile with SCB code CODE through the node's API (the CLI always gives the
+ *       admitted code) and prints the node's answer: "published seq N" or "error N: message"
  *   ekonet-testpeer inject ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID forged|reordered|fork
  *       speaks the peer protocol as the member whose key is KEYFILE and sends entries of its
  *       own feed: one with a forged signature; seq 2 before seq 1; or seq 1-3 and then another
  *       seq 2. It answers the node's wants for 3 seconds and prints what it sent.
+ *   ekonet-testpeer envelope ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID HEX as-is|tamper-box|
+ *                   tamper-header
+ *       speaks the peer protocol as KEYFILE's member and sends the envelope HEX (encoded
+ *       Envelope), a byte of its box or of its signed header flipped; prints how many acks
+ *       came back within two seconds
  *   ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS
  *       stays connected for SECONDS, sending a message every 100 ms, and prints each change:
  *       "handshake ok", "disconnected", "handshake refused" (one line each, flushed)
@@ -35,10 +43,14 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ekonet-testpeer api DIR garbage|frames|oversize N|empty\n"
-                    "       ekonet-testpeer handshake ENDPOINT SERVER_NODE_ID KEYFILE|random\n"
-                    "       ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS\n"
-                    "       ekonet-testpeer publish DIR COUNT [BODY_BYTES]\n");
+    fprintf(stderr,
+            "usage: ekonet-testpeer api DIR garbage|frames|oversize N|empty\n"
+            "       ekonet-testpeer handshake ENDPOINT SERVER_NODE_ID KEYFILE|random\n"
+            "       ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS\n"
+            "       ekonet-testpeer envelope ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID HEX "
+            "as-is|tamper-box|tamper-header\n"
+            "       ekonet-testpeer publish DIR COUNT [BODY_BYTES]\n"
+            "       ekonet-testpeer profile DIR CODE\n");
     return 2;
 }
 
@@ -320,6 +332,82 @@ static int inject(int argc, char **argv)
     return 0;
 }
 
+/* Sends Hello and one Envelopes message holding raw (tampered as mode says); counts the acks
+   that come back within two seconds. */
+static int envelope(int argc, char **argv)
+{
+    if (argc < 6) return usage();
+    uint8_t net[ID_SIZE];
+    size_t hexlen = strlen(argv[4]);
+    uint8_t *raw = malloc(hexlen / 2 + 1);
+    if (!raw || hex_decode(net, ID_SIZE, argv[3]) < 0 || hex_decode(raw, hexlen / 2, argv[4]) < 0) {
+        fprintf(stderr, "bad network id or envelope hex\n");
+        free(raw);
+        return 2;
+    }
+    Ekonet__Envelope *e = ekonet__envelope__unpack(NULL, hexlen / 2, raw);
+    if (!e) {
+        fprintf(stderr, "not an envelope\n");
+        free(raw);
+        return 2;
+    }
+    if (strcmp(argv[5], "tamper-box") == 0) e->box.data[e->box.len / 2] ^= 1;
+    if (strcmp(argv[5], "tamper-header") == 0) e->header.data[e->header.len - 3] ^= 1;
+    size_t len = ekonet__envelope__get_packed_size(e);
+    uint8_t *out = malloc(len);
+    ekonet__envelope__pack(e, out);
+    ekonet__envelope__free_unpacked(e, NULL);
+    free(raw);
+    void *ctx = zmq_ctx_new(), *mon = NULL;
+    void *s = client(ctx, argv[1], argv[2], &mon);
+    if (!s) return 2;
+    zmq_connect(s, argv[0]);
+    int ev;
+    while ((ev = next_event(mon)) != ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+        if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            printf("handshake refused\n");
+            return 1;
+        }
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Hello h = EKONET__HELLO__INIT;
+    h.version = 1;
+    h.network = (ProtobufCBinaryData){ID_SIZE, net};
+    h.agent = "ekonet-testpeer";
+    m.body_case = EKONET__PEER_MESSAGE__BODY_HELLO;
+    m.hello = &h;
+    send_msg(s, &m);
+    Ekonet__Envelopes es = EKONET__ENVELOPES__INIT;
+    ProtobufCBinaryData b = {len, out};
+    es.envelopes = &b;
+    es.n_envelopes = 1;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ENVELOPES;
+    m.envelopes = &es;
+    send_msg(s, &m);
+    int acks = 0, wait = 200;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &wait, sizeof wait);
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        zmq_msg_t in;
+        zmq_msg_init(&in);
+        if (zmq_msg_recv(&in, s, 0) >= 0) {
+            Ekonet__PeerMessage *r =
+                ekonet__peer_message__unpack(NULL, zmq_msg_size(&in), zmq_msg_data(&in));
+            if (r && r->body_case == EKONET__PEER_MESSAGE__BODY_ACKS) acks += (int)r->acks->n_acks;
+            if (r) ekonet__peer_message__free_unpacked(r, NULL);
+        }
+        zmq_msg_close(&in);
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while (t.tv_sec - t0.tv_sec < 2);
+    printf("sent 1 envelope (%s), got %d acks\n", argv[5], acks);
+    free(out);
+    zmq_socket_monitor(s, NULL, 0);
+    zmq_close(mon);
+    zmq_close(s);
+    zmq_ctx_term(ctx);
+    return 0;
+}
+
 static int hold(int argc, char **argv)
 {
     if (argc < 4) return usage();
@@ -353,6 +441,50 @@ static int hold(int argc, char **argv)
     zmq_close(s);
     zmq_ctx_term(ctx);
     return 0;
+}
+
+static int profile(int argc, char **argv)
+{
+    if (argc < 2) return usage();
+    char endpoint[300];
+    snprintf(endpoint, sizeof endpoint, "ipc://%s/api.sock", argv[0]);
+    void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
+    int timeout = 10000, linger = 0, rc = 1;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_connect(s, endpoint);
+    Ekonet__Profile prof = EKONET__PROFILE__INIT;
+    Ekonet__ContactPerson pol = EKONET__CONTACT_PERSON__INIT, off = EKONET__CONTACT_PERSON__INIT;
+    pol.name = "Politiker";
+    off.name = "Tjänsteman";
+    prof.name = "Testprofil";
+    prof.code = argv[1];
+    prof.politician = &pol;
+    prof.official = &off;
+    uint8_t content[1024], req_buf[1200];
+    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
+    Ekonet__PublishRequest p = EKONET__PUBLISH_REQUEST__INIT;
+    p.kind = EKONET__ENTRY_KIND__KIND_PROFILE;
+    p.content = (ProtobufCBinaryData){ekonet__profile__pack(&prof, content), content};
+    req.op_case = EKONET__API_REQUEST__OP_PUBLISH;
+    req.publish = &p;
+    zmq_send(s, req_buf, ekonet__api_request__pack(&req, req_buf), 0);
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    Ekonet__ApiReply *r = zmq_msg_recv(&m, s, 0) >= 0
+                              ? ekonet__api_reply__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m))
+                              : NULL;
+    if (!r)
+        printf("no reply\n");
+    else if (r->error)
+        printf("error %d: %s\n", r->error->code, r->error->message);
+    else if (r->result_case == EKONET__API_REPLY__RESULT_PUBLISH)
+        printf("published seq %llu\n", (unsigned long long)r->publish->seq), rc = 0;
+    if (r) ekonet__api_reply__free_unpacked(r, NULL);
+    zmq_msg_close(&m);
+    zmq_close(s);
+    zmq_ctx_term(ctx);
+    return rc;
 }
 
 static int handshake(int argc, char **argv)
@@ -394,6 +526,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "handshake") == 0) return handshake(argc - 2, argv + 2);
     if (strcmp(argv[1], "hold") == 0) return hold(argc - 2, argv + 2);
     if (strcmp(argv[1], "publish") == 0) return publish(argc - 2, argv + 2);
+    if (strcmp(argv[1], "profile") == 0) return profile(argc - 2, argv + 2);
     if (strcmp(argv[1], "inject") == 0) return inject(argc - 2, argv + 2);
+    if (strcmp(argv[1], "envelope") == 0) return envelope(argc - 2, argv + 2);
     return usage();
 }

@@ -8,10 +8,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "content.pb-c.h"
+#include "ekonet/board.h"
 #include "ekonet/content.h"
 #include "ekonet/entry.h"
 #include "wire.pb-c.h"
@@ -481,10 +483,218 @@ static void content_check_unknown_kind(void **state)
     assert_int_equal(content_check(99, buf, len, &why), ENTRY_UNKNOWN_KIND);
     assert_string_equal(why.msg, "entry kind 99 is not known to this node");
     assert_int_equal(content_check(0, buf, len, &why), ENTRY_UNKNOWN_KIND);
-    assert_int_equal(content_check(EKONET__ENTRY_KIND__KIND_PROFILE, buf, len, &why),
-                     ENTRY_UNKNOWN_KIND);
-    assert_string_equal(why.msg, "entry kind 10 is not known to this node");
+    assert_int_equal(content_check(9, buf, len, &why), ENTRY_UNKNOWN_KIND); /* a gap */
+    assert_string_equal(why.msg, "entry kind 9 is not known to this node");
     free(buf);
+}
+
+/* ---- profiles ------------------------------------------------------------------------------ */
+
+#define NENDPOINTS (PROFILE_MAX_ENDPOINTS + 1)
+#define NLANGS     (CONTACT_MAX_LANGUAGES + 1)
+#define NTOPICS    (CONTACT_MAX_EXPERTISE + 1)
+
+/* A profile that uses every field, and the storage its pointers refer to. */
+struct profile_fixture {
+    Ekonet__Profile p;
+    Ekonet__ContactPerson pol, off;
+    char *endpoints[NENDPOINTS];
+    char *langs[NLANGS], *topics[NTOPICS];
+};
+
+static void full_profile(struct profile_fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    Ekonet__Profile p = EKONET__PROFILE__INIT;
+    Ekonet__ContactPerson cp = EKONET__CONTACT_PERSON__INIT;
+    f->p = p;
+    f->pol = f->off = cp;
+    for (size_t i = 0; i < NENDPOINTS; i++) f->endpoints[i] = "tcp://ekonet.overtornea.se:7650";
+    f->endpoints[1] = "tcp://192.0.2.7:7651";
+    for (size_t i = 0; i < NLANGS; i++) f->langs[i] = "sv";
+    f->langs[1] = "fi";
+    f->langs[2] = "se";
+    f->langs[3] = "en-GB";
+    for (size_t i = 0; i < NTOPICS; i++) f->topics[i] = "avfall";
+    f->topics[1] = "förnybar energi";
+    f->p.name = "Övertorneå kommun";
+    f->p.code = "2518";
+    f->p.n_endpoints = 2;
+    f->p.endpoints = f->endpoints;
+    f->pol.name = "Anna Andersson";
+    f->pol.title = "kommunstyrelsens ordförande";
+    f->pol.email = "anna.andersson@overtornea.se";
+    f->pol.phone = "+46 927 720 00";
+    f->pol.n_languages = 4;
+    f->pol.languages = f->langs;
+    f->pol.n_expertise = 2;
+    f->pol.expertise = f->topics;
+    f->off.name = "Olle Berg";
+    f->off.title = "miljöstrateg";
+    f->off.n_languages = 1;
+    f->off.languages = f->langs;
+    f->p.politician = &f->pol;
+    f->p.official = &f->off;
+}
+
+static void expect_profile_refused(const struct profile_fixture *f, const char *want)
+{
+    struct errbuf err = {{0}};
+    assert_int_equal(profile_validate(&f->p, &err), -1);
+    assert_string_equal(err.msg, want);
+    /* the same sentence when a peer sends it packed */
+    size_t len = ekonet__profile__get_packed_size(&f->p);
+    uint8_t *buf = malloc(len);
+    assert_non_null(buf);
+    ekonet__profile__pack(&f->p, buf);
+    struct errbuf why = {{0}};
+    assert_int_equal(content_check(EKONET__ENTRY_KIND__KIND_PROFILE, buf, len, &why),
+                     ENTRY_CONTENT_INVALID);
+    assert_string_equal(why.msg, want);
+    free(buf);
+}
+
+/* A profile with every field passes, packed too; so does one with every list at its limit. */
+static void a_full_profile_passes(void **state)
+{
+    (void)state;
+    struct profile_fixture f;
+    struct errbuf err = {{0}};
+    full_profile(&f);
+    assert_int_equal(profile_validate(&f.p, &err), 0);
+    assert_true(entry_kind_known(EKONET__ENTRY_KIND__KIND_PROFILE));
+    size_t len = ekonet__profile__get_packed_size(&f.p);
+    uint8_t *buf = malloc(len);
+    assert_non_null(buf);
+    ekonet__profile__pack(&f.p, buf);
+    assert_int_equal(content_check(EKONET__ENTRY_KIND__KIND_PROFILE, buf, len, &err), ENTRY_OK);
+    free(buf);
+
+    /* a region's code, every list at its limit, no optional field */
+    f.p.code = "25";
+    f.pol.email = f.pol.phone = f.pol.title = f.off.title = NULL;
+    f.p.n_endpoints = PROFILE_MAX_ENDPOINTS;
+    f.pol.n_languages = CONTACT_MAX_LANGUAGES;
+    f.pol.n_expertise = CONTACT_MAX_EXPERTISE;
+    assert_int_equal(profile_validate(&f.p, &err), 0);
+}
+
+static void profile_bad_name_or_code(void **state)
+{
+    (void)state;
+    struct profile_fixture f;
+    char *long_name = repeat('x', PROFILE_MAX_NAME + 1);
+    full_profile(&f);
+    f.p.name = "";
+    expect_profile_refused(&f, "the name must be one line of 1 to 120 bytes");
+    f.p.name = "Övertorneå\nkommun";
+    expect_profile_refused(&f, "the name must be one line of 1 to 120 bytes");
+    f.p.name = long_name;
+    expect_profile_refused(&f, "the name must be one line of 1 to 120 bytes");
+    long_name[PROFILE_MAX_NAME] = '\0';
+    struct errbuf err;
+    assert_int_equal(profile_validate(&f.p, &err), 0); /* 120 bytes */
+    free(long_name);
+
+    full_profile(&f);
+    const char *bad[] = {"251", "25180", "25a8", "", " 2518"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char want[120];
+        f.p.code = (char *)bad[i];
+        snprintf(want, sizeof want,
+                 "the code \"%s\" is not an SCB code (4 digits, or 2 for a region)", bad[i]);
+        expect_profile_refused(&f, want);
+    }
+}
+
+static void profile_bad_endpoints(void **state)
+{
+    (void)state;
+    struct profile_fixture f;
+    full_profile(&f);
+    f.p.n_endpoints = PROFILE_MAX_ENDPOINTS + 1;
+    expect_profile_refused(&f, "too many endpoints (9; at most 8)");
+
+    const char *want =
+        "endpoint 2 must look like tcp://host:7650 (one line of at most 150 bytes, no spaces)";
+    char *long_ep = repeat('x', PROFILE_MAX_ENDPOINT + 1);
+    memcpy(long_ep, "tcp://", 6);
+    const char *bad[] = {"http://ekonet.example.se:7650",
+                         "tcp://",
+                         "tcp://host name:7650",
+                         "tcp://host:7650\n",
+                         "TCP://host:7650",
+                         long_ep};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        full_profile(&f);
+        f.endpoints[1] = (char *)bad[i];
+        expect_profile_refused(&f, want);
+    }
+    long_ep[PROFILE_MAX_ENDPOINT] = '\0'; /* 150 bytes */
+    full_profile(&f);
+    f.endpoints[1] = long_ep;
+    struct errbuf err;
+    assert_int_equal(profile_validate(&f.p, &err), 0);
+    free(long_ep);
+}
+
+static void profile_bad_contact_persons(void **state)
+{
+    (void)state;
+    struct profile_fixture f;
+    full_profile(&f);
+    f.p.politician = NULL;
+    struct errbuf err;
+    assert_int_equal(profile_validate(&f.p, &err), -1);
+    assert_string_equal(err.msg, "the politician contact person is missing");
+
+    full_profile(&f);
+    f.off.name = "";
+    expect_profile_refused(&f, "the official contact person needs a name (one line)");
+    full_profile(&f);
+    f.pol.email = "anna.andersson";
+    expect_profile_refused(&f, "the politician contact person's email \"anna.andersson\" is not an "
+                               "address");
+    full_profile(&f);
+    f.off.phone = "ring mig";
+    expect_profile_refused(&f, "the official contact person's phone \"ring mig\" is not a number");
+}
+
+static void profile_bad_languages_or_expertise(void **state)
+{
+    (void)state;
+    struct profile_fixture f;
+    full_profile(&f);
+    f.pol.n_languages = CONTACT_MAX_LANGUAGES + 1;
+    expect_profile_refused(&f, "the politician contact person has too many languages (11; at "
+                               "most 10)");
+    const char *bad[] = {"svenska", "s", "sv_SE", "sv-", "1a", "sv-x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char want[160];
+        full_profile(&f);
+        f.langs[0] = (char *)bad[i];
+        f.off.n_languages = 1;
+        snprintf(want, sizeof want,
+                 "the politician contact person's language \"%s\" is not a language tag such as "
+                 "\"sv\" or \"en\"",
+                 bad[i]);
+        expect_profile_refused(&f, want);
+    }
+
+    full_profile(&f);
+    f.off.n_expertise = CONTACT_MAX_EXPERTISE + 1;
+    f.off.expertise = f.topics;
+    expect_profile_refused(&f, "the official contact person has too many topics of expertise (21; "
+                               "at most 20)");
+    char *long_topic = repeat('t', CONTACT_MAX_TOPIC + 1);
+    const char *topics[] = {"", "avfall\nenergi", long_topic};
+    for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++) {
+        full_profile(&f);
+        f.topics[1] = (char *)topics[i];
+        expect_profile_refused(
+            &f, "the politician contact person's expertise 2 must be one line of 1 to 80 bytes");
+    }
+    free(long_topic);
 }
 
 static void entry_kind_names(void **state)
@@ -576,6 +786,11 @@ int main(void)
         cmocka_unit_test(attachment_kind_roundtrip),
         cmocka_unit_test(report_kind_roundtrip),
         cmocka_unit_test(indicator_codes),
+        cmocka_unit_test(a_full_profile_passes),
+        cmocka_unit_test(profile_bad_name_or_code),
+        cmocka_unit_test(profile_bad_endpoints),
+        cmocka_unit_test(profile_bad_contact_persons),
+        cmocka_unit_test(profile_bad_languages_or_expertise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
