@@ -117,6 +117,10 @@ int cmd_contact(struct cli *c, int argc, char **argv);
 /* Profiles (profile.c): a contact person as JSON (with languages and expertise; null for
    NULL), and `ekonet members --contacts`: who to ask at each admitted member. */
 cJSON *profile_person_json(const Ekonet__ContactPerson *p);
+
+/* A contact person in a few lines: name and title after the label, then email and phone,
+   languages, expertise, indented. */
+void profile_person_print(const char *indent, const char *label, const Ekonet__ContactPerson *p);
 int members_contacts(struct cli *c, const Ekonet__MemberListReply *l);
 
 /* Report commands shared between report.c and report_read.c. */

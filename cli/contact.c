@@ -168,19 +168,12 @@ static void show_info(struct cli *c, const Ekonet__ContactInfo *i)
            r->message);
     if (!i->reply) return;
     const Ekonet__ContactReply *p = i->reply;
-    const Ekonet__ContactPerson *w = p->responder;
     printf("\n");
-    out_bold(c, p->answer == EKONET__CONTACT_ANSWER__ANSWER_DECLINE  ? "Declined"
-                : p->answer == EKONET__CONTACT_ANSWER__ANSWER_ACCEPT ? "Accepted"
-                                                                     : "Answered");
-    printf(" by %s%s%s\n", w->name, w->title && *w->title ? ", " : "", str(w->title));
-    if (w->email && *w->email) printf("  email: %s\n", w->email);
-    if (w->phone && *w->phone) printf("  phone: %s\n", w->phone);
-    if (w->n_languages) {
-        printf("  speaks:");
-        for (size_t k = 0; k < w->n_languages; k++) printf("%s %s", k ? "," : "", w->languages[k]);
-        putchar('\n');
-    }
+    profile_person_print("",
+                         p->answer == EKONET__CONTACT_ANSWER__ANSWER_DECLINE  ? "Declined by"
+                         : p->answer == EKONET__CONTACT_ANSWER__ANSWER_ACCEPT ? "Accepted by"
+                                                                              : "Answered by",
+                         p->responder);
     if (p->text && *p->text) printf("\n%s\n", p->text);
     if (i->reply_state) printf("\n(reply %s)\n", i->reply_state);
 }

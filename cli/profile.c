@@ -77,8 +77,7 @@ static void print_list(char *const *v, size_t n)
     for (size_t i = 0; i < n; i++) printf("%s%s", i ? ", " : "", v[i]);
 }
 
-/* A contact person in a few lines, the first after the label, the others indented. */
-static void print_person(const char *indent, const char *label, const Ekonet__ContactPerson *p)
+void profile_person_print(const char *indent, const char *label, const Ekonet__ContactPerson *p)
 {
     printf("%s%-12s", indent, label);
     if (!p) {
@@ -114,8 +113,8 @@ static void print_profile(const Ekonet__Profile *p)
     printf("%-12s", "Endpoints");
     if (!p->n_endpoints) printf("(none)\n");
     for (size_t i = 0; i < p->n_endpoints; i++) printf("%*s%s\n", i ? 12 : 0, "", p->endpoints[i]);
-    print_person("", "Politician", p->politician);
-    print_person("", "Official", p->official);
+    profile_person_print("", "Politician", p->politician);
+    profile_person_print("", "Official", p->official);
 }
 
 static void show_text(struct cli *c, const Ekonet__ProfileReply *r)
@@ -426,8 +425,8 @@ int members_contacts(struct cli *c, const Ekonet__MemberListReply *l)
         else
             printf(": no contact persons known\n");
         if (m->politician || m->official) {
-            print_person("  ", "Politician", m->politician);
-            print_person("  ", "Official", m->official);
+            profile_person_print("  ", "Politician", m->politician);
+            profile_person_print("  ", "Official", m->official);
         }
     }
     if (!shown) printf("No admitted members yet.\n");

@@ -13,6 +13,7 @@
 #include <zmq.h>
 
 #include "ekonet/config.h"
+#include "ekonet/contacts.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
 #include "ekonet/profiles.h"
@@ -21,6 +22,7 @@
 #include "session.h"
 #include "sync.h"
 
+#define DIRECT_MAX       16 /* members dialled at once for direct delivery */
 #define BACKOFF_FIRST_MS 5000
 #define BACKOFF_MAX_MS   600000
 
@@ -309,21 +311,48 @@ void session_counts(const struct node *n, unsigned *all, unsigned *live, unsigne
     }
 }
 
+/*
+ * Direct delivery: a member this node holds its own requests or replies for is dialled, beyond
+ * `outbound`, so that they arrive as soon as its node can be reached; relays carry them
+ * meanwhile.
+ */
+static void dial_waiting(struct node *n, uint64_t now)
+{
+    uint8_t waiting[DIRECT_MAX][KEY_SIZE];
+    unsigned all, live, outbound;
+    session_counts(n, &all, &live, &outbound);
+    int nw = contacts_waiting(n->store, now, waiting, DIRECT_MAX);
+    for (int w = 0; w < nw && all < n->cfg->max_sessions; w++) {
+        if (session_find(n, waiting[w]) || backing_off(n, waiting[w], now) ||
+            !node_admits(n, waiting[w]))
+            continue;
+        for (size_t i = 0; i < n->ntargets; i++)
+            if (memcmp(n->targets[i].key, waiting[w], KEY_SIZE) == 0) {
+                if (session_dial(n, waiting[w], n->targets[i].endpoint)) all++;
+                break;
+            }
+    }
+}
+
 void session_maintain(struct node *n)
 {
     unsigned all, live, outbound;
     uint64_t now = node_now_ms();
     if (n->targets_stamp != n->feeds.profiles + n->feeds.redactions) retarget(n);
     session_counts(n, &all, &live, &outbound);
-    if (outbound >= n->cfg->outbound || all >= n->cfg->max_sessions || n->ntargets == 0) return;
     /* Seeds first, in order; then members, starting at a random place. */
     size_t nm = n->ntargets - n->nseeds;
     uint32_t r = nm ? randombytes_uniform((uint32_t)nm) : 0;
-    for (size_t k = 0; k < n->ntargets && outbound < n->cfg->outbound; k++) {
+    for (size_t k = 0; k < n->ntargets && outbound < n->cfg->outbound && all < n->cfg->max_sessions;
+         k++) {
         size_t i = k < n->nseeds ? k : n->nseeds + (r + (k - n->nseeds)) % nm;
         const struct dial_target *t = &n->targets[i];
         if (session_find(n, t->key) || backing_off(n, t->key, now) || !node_admits(n, t->key))
             continue;
-        if (session_dial(n, t->key, t->endpoint)) outbound++;
+        if (session_dial(n, t->key, t->endpoint)) {
+            outbound++;
+            all++;
+        }
     }
+    if (n->roster) dial_waiting(n, now);
 }

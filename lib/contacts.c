@@ -100,6 +100,23 @@ int contacts_each_held(struct store *s, uint64_t now_ms, contacts_held_fn fn, vo
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+static const char SQL_WAITING[] =
+    "SELECT DISTINCT recipient FROM envelopes WHERE own=1 AND expires > ? LIMIT ?";
+
+int contacts_waiting(struct store *s, uint64_t now_ms, uint8_t (*keys)[KEY_SIZE], size_t max)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_WAITING);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, (int64_t)now_ms);
+    sqlite3_bind_int64(st, 2, (int64_t)max);
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_bytes(st, 0) == KEY_SIZE)
+            memcpy(keys[n++], sqlite3_column_blob(st, 0), KEY_SIZE);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? n : -1;
+}
+
 static const char SQL_ACK_PUT[] = "INSERT OR IGNORE INTO acks(envelope, signer, sender, expires, "
                                   "raw) VALUES(?, ?, ?, ?, ?)";
 static const char SQL_ACK_DROP[] = "DELETE FROM envelopes WHERE id=? AND recipient=?";

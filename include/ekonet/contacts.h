@@ -52,6 +52,10 @@ typedef int (*contacts_held_fn)(void *ctx, const uint8_t id[ID_SIZE],
                                 int own, const uint8_t *raw, size_t len);
 int contacts_each_held(struct store *s, uint64_t now_ms, contacts_held_fn fn, void *ctx);
 
+/* The members this node's own envelopes not yet acknowledged are addressed to, at most max:
+   how many, or -1 on error. */
+int contacts_waiting(struct store *s, uint64_t now_ms, uint8_t (*keys)[KEY_SIZE], size_t max);
+
 /* Stores an ack and drops the envelope it acknowledges (when signed by its recipient).
    1 stored, 0 already known, -1 error. */
 int contacts_ack_put(struct store *s, const struct ack *a);

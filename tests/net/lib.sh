@@ -34,12 +34,17 @@ expect_eq() { [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"; }
 # expect_contains WHAT NEEDLE HAYSTACK
 expect_contains() { case "$3" in *"$2"*) ;; *) fail "$1: expected to contain '$2', got: $3" ;; esac; }
 
-# A loopback port nobody listens on.
+# A loopback port nobody listens on, below the kernel's ephemeral range (so that no outgoing
+# connection takes it while its node is stopped) and not given to another node of this test.
 free_port() {
-    local p
+    local p lo v
+    lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
     while :; do
-        p=$((20000 + RANDOM % 40000))
-        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }
+        p=$((10000 + RANDOM % (lo - 10000)))
+        for v in "${PORT[@]}"; do [ "$v" != "$p" ] || continue 2; done
+        (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && continue
+        echo $p
+        return
     done
 }
 
