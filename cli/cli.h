@@ -72,6 +72,9 @@ int cli_parse_common(struct cli *c, int argc, char **argv, int max_args);
 int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__ResultCase expect,
              Ekonet__ApiReply **reply);
 
+/* Says why the node's socket could not be reached (errno e) and returns EXIT_UNREACHABLE. */
+int cli_connect_failed(struct cli *c, int e);
+
 /* A growable list of strings borrowed from argv. */
 struct strlist {
     char **v;
@@ -113,6 +116,9 @@ int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_indicators(struct cli *c, int argc, char **argv);
 int cmd_profile(struct cli *c, int argc, char **argv);
 int cmd_contact(struct cli *c, int argc, char **argv);
+int cmd_network(struct cli *c, int argc, char **argv);
+int cmd_reach(struct cli *c, int argc, char **argv);
+int cmd_watch(struct cli *c, int argc, char **argv);
 
 /* Profiles (profile.c): a contact person as JSON (with languages and expertise; null for
    NULL), and `ekonet members --contacts`: who to ask at each admitted member. */

@@ -26,7 +26,7 @@ static int unreachable(struct cli *c, const char *why)
 }
 
 /* Says why connecting failed, in the words a user needs. */
-static int connect_failed(struct cli *c, int e)
+int cli_connect_failed(struct cli *c, int e)
 {
     if (e == ENOENT && access(c->dir, F_OK) < 0) {
         fprintf(stderr,
@@ -51,7 +51,7 @@ int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__Res
     if (snprintf(path, sizeof path, "%s/api.sock", c->dir) >= (int)sizeof path)
         return unreachable(c, "the data directory path is too long");
     int fd = zmtp_connect(path, CALL_TIMEOUT_MS);
-    if (fd < 0) return connect_failed(c, errno);
+    if (fd < 0) return cli_connect_failed(c, errno);
     size_t len = ekonet__api_request__get_packed_size(req), rlen;
     uint8_t *buf = malloc(len ? len : 1), *rbuf = NULL;
     int rc = EXIT_FAIL;
@@ -62,7 +62,7 @@ int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__Res
     ekonet__api_request__pack(req, buf);
     if (zmtp_send(fd, buf, len, CALL_TIMEOUT_MS) < 0 ||
         zmtp_recv(fd, &rbuf, &rlen, REPLY_MAX, CALL_TIMEOUT_MS) < 0) {
-        rc = connect_failed(c, errno);
+        rc = cli_connect_failed(c, errno);
         goto out;
     }
     *reply = ekonet__api_reply__unpack(NULL, rlen, rbuf);

@@ -92,6 +92,11 @@ static int read_frame(int fd, uint8_t *flags, uint8_t **body, size_t *len, size_
 
 int zmtp_connect(const char *path, int timeout_ms)
 {
+    return zmtp_connect_as(path, "DEALER", timeout_ms);
+}
+
+int zmtp_connect_as(const char *path, const char *type, int timeout_ms)
+{
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof sa.sun_path) {
         errno = ENAMETOOLONG;
@@ -113,11 +118,18 @@ int zmtp_connect(const char *path, int timeout_ms)
         errno = EPROTO;
         goto fail;
     }
-    /* READY with Socket-Type DEALER */
-    static const uint8_t ready[] = {
-        FLAG_COMMAND, 28,  5,   'R', 'E', 'A', 'D', 'Y', 11, 'S', 'o', 'c', 'k', 'e', 't',
-        '-',          'T', 'y', 'p', 'e', 0,   0,   0,   6,  'D', 'E', 'A', 'L', 'E', 'R'};
-    if (write_all(fd, ready, sizeof ready, timeout_ms) < 0) goto fail;
+    /* READY with the one property Socket-Type: name length, name, value length (4 bytes), value */
+    size_t tlen = strlen(type);
+    uint8_t ready[64] = {FLAG_COMMAND, 0, 5, 'R', 'E', 'A', 'D', 'Y', 11};
+    if (tlen > 16) {
+        errno = EINVAL;
+        goto fail;
+    }
+    memcpy(ready + 9, "Socket-Type", 11);
+    ready[23] = (uint8_t)tlen;
+    memcpy(ready + 24, type, tlen);
+    ready[1] = (uint8_t)(22 + tlen);
+    if (write_all(fd, ready, 24 + tlen, timeout_ms) < 0) goto fail;
     uint8_t flags, *body;
     size_t len;
     if (read_frame(fd, &flags, &body, &len, 4096, timeout_ms) < 0) goto fail;
@@ -134,6 +146,12 @@ fail:;
     close(fd);
     errno = e;
     return -1;
+}
+
+int zmtp_subscribe(int fd, int timeout_ms)
+{
+    static const uint8_t all[] = {0x01}; /* ZMTP 3.0: a message 0x01 + prefix; "" = everything */
+    return zmtp_send(fd, all, sizeof all, timeout_ms);
 }
 
 int zmtp_send(int fd, const void *data, size_t len, int timeout_ms)

@@ -1,5 +1,5 @@
 /*
- * zmtp: a one-request ZMTP 3.0 client for the node's local API (cli/zmtp.c).
+ * zmtp: a small ZMTP 3.0 client for the node's local API and its event stream (cli/zmtp.c).
  */
 #ifndef EKONET_CLI_ZMTP_H
 #define EKONET_CLI_ZMTP_H
@@ -10,6 +10,12 @@
 /* Connects to the Unix socket at path and completes the ZMTP handshake as a DEALER.
    Returns the socket, or -1 with errno (ENOENT, ECONNREFUSED, EACCES, ETIMEDOUT, EPROTO...). */
 int zmtp_connect(const char *path, int timeout_ms);
+
+/* The same as another socket type ("SUB" for the event stream). */
+int zmtp_connect_as(const char *path, const char *type, int timeout_ms);
+
+/* As a SUB: subscribes to every message. 0 or -1. */
+int zmtp_subscribe(int fd, int timeout_ms);
 
 /* Sends one message of one frame. 0 or -1. */
 int zmtp_send(int fd, const void *data, size_t len, int timeout_ms);

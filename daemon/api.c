@@ -240,6 +240,10 @@ static uint8_t *answer(struct call *c, const uint8_t *data, size_t len, size_t *
         api_contact_get(c, req->contact_get);
     else if (req->op_case == EKONET__API_REQUEST__OP_CONTACT_REPLY)
         api_contact_reply(c, req->contact_reply);
+    else if (req->op_case == EKONET__API_REQUEST__OP_NETWORK_STATUS)
+        api_network_status(c);
+    else if (req->op_case == EKONET__API_REQUEST__OP_REACH)
+        api_reach(c, req->reach);
     else
         api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST,
                  "unknown request (from a newer ekonet?)");

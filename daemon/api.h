@@ -78,6 +78,8 @@ void api_contact_send(struct call *c, const Ekonet__ContactSendRequest *req);
 void api_contact_list(struct call *c, const Ekonet__ContactListRequest *req);
 void api_contact_get(struct call *c, const Ekonet__ContactGetRequest *req);
 void api_contact_reply(struct call *c, const Ekonet__ContactReplyRequest *req);
+void api_network_status(struct call *c);
+void api_reach(struct call *c, const Ekonet__ReachRequest *req);
 
 /* Profiles (api_profiles.c): a contact person and a profile copied into the call's arena
    (NULL when out of memory); the PROFILE checks of the publishing node (0, or -1 replied). */

@@ -17,6 +17,7 @@
 #include "ekonet/store.h"
 #include "node.h"
 #include "session.h"
+#include "watch.h"
 
 /* What a received batch leaves to pass on once it is committed. */
 struct parcel {
@@ -250,6 +251,12 @@ static int deliver(struct node *n, struct session *s, const struct envelope *e, 
         elog(ELOG_INFO, e->kind == ENVELOPE_REQUEST ? "contact request" : "contact reply",
              "id=%.16s from=%.16s", hex_encode(id, e->id, ID_SIZE),
              hex_encode(from, e->from, KEY_SIZE));
+        const char *name = node_member_name(n, e->from);
+        const uint8_t *conv = e->kind == ENVELOPE_REQUEST ? e->id : e->in_reply_to;
+        watch_event(n, e->kind == ENVELOPE_REQUEST ? "contact_request" : "contact_reply", e->from,
+                    conv, 0, NULL, "%s from %s (ekonet contact show %.8s)",
+                    e->kind == ENVELOPE_REQUEST ? "contact request" : "reply to a contact request",
+                    name ? name : from, hex_encode(id, conv, ID_SIZE));
     } else {
         uint8_t key[ID_SIZE];
         n->courier.duplicates++;
@@ -381,9 +388,17 @@ static int take_ack(struct node *n, struct session *s, const ProtobufCBinaryData
     if (rc == 0) n->courier.duplicates++;
     if (rc != 1) goto out;
     n->courier.acks_in++;
-    if (memcmp(a.to, n->key.pub, KEY_SIZE) == 0 &&
-        contacts_delivered(n->store, a.envelope, a.from, node_now_ms()) < 0)
-        rc = -1;
+    if (memcmp(a.to, n->key.pub, KEY_SIZE) == 0) {
+        int moved = contacts_delivered(n->store, a.envelope, a.from, node_now_ms());
+        if (moved < 0) rc = -1;
+        if (moved > 0) {
+            char id[ID_HEX];
+            const char *name = node_member_name(n, a.from);
+            watch_event(n, "contact_delivered", a.from, a.envelope, 0, NULL,
+                        "%s's node has %.12s (delivered)", name ? name : "the recipient",
+                        hex_encode(id, a.envelope, ID_SIZE));
+        }
+    }
     if (rc >= 0 && parcel_add(out, 1, key, a.from, a.raw, a.raw_len, 0) < 0) rc = -1;
 out:
     ack_clear(&a);

@@ -14,7 +14,9 @@
 #include "ekonet/hex.h"
 #include "ekonet/roster.h"
 #include "ekonet/log.h"
+#include "metrics.h"
 #include "node.h"
+#include "watch.h"
 #include "session.h"
 #include "sync.h"
 
@@ -128,6 +130,7 @@ void node_roster_changed(struct node *n)
     if (n->roster->nrevoked > n->revoked_seen) {
         cut_revoked(n);
         courier_roster_changed(n);
+        beacon_roster_changed(n);
     }
     n->revoked_seen = n->roster->nrevoked;
     char q[96];
@@ -274,8 +277,9 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
         errbuf_set(err, "cannot start the ZAP handler: %s", zmq_strerror(zmq_errno()));
         goto fail;
     }
-    if (open_router(n, err) < 0 || open_api(n, err) < 0) goto fail;
-    if (sync_start(n) < 0) {
+    if (open_router(n, err) < 0 || open_api(n, err) < 0 || watch_open(n, err) < 0) goto fail;
+    if (metrics_start(n, err) < 0) goto fail;
+    if (sync_start(n) < 0 || beacon_start(n) < 0) {
         errbuf_set(err, "cannot read the feeds: %s", store_errmsg(store));
         goto fail;
     }
@@ -296,8 +300,11 @@ void node_destroy(struct node **pn)
 {
     if (!pn || !*pn) return;
     struct node *n = *pn;
+    metrics_stop(n);
     if (n->checker) sync_stop(n); /* stores what is verified */
     while (n->sessions) session_close(n, n->sessions, "shutting down");
+    watch_close(n);
+    beacon_stop(n);
     frontier_destroy(&n->ours);
     frontier_destroy(&n->forked);
     checker_destroy(&n->checker);
@@ -379,7 +386,10 @@ int node_run(struct node *n)
     uint64_t next_tick = 0;
     for (;;) {
         uint64_t now = node_now_ms();
-        if (now >= next_tick) next_tick = now + (uint64_t)sync_tick(n);
+        if (now >= next_tick) {
+            next_tick = now + (uint64_t)sync_tick(n);
+            metrics_tick(n);
+        }
         size_t count;
         if (build_items(n, &count) < 0) {
             node_error(n, "out of memory");

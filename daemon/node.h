@@ -23,6 +23,7 @@
 #include "ekonet/feed.h"
 #include "ekonet/key.h"
 #include "ekonet/store.h"
+#include "beacon.h"
 #include "courier.h"
 
 #define NODE_LAST_ERRORS 5
@@ -57,6 +58,7 @@ struct backoff {
 
 struct session;
 struct frontier;
+struct metrics;
 
 struct node {
     const struct config *cfg;
@@ -93,6 +95,13 @@ struct node {
     struct session **item_sessions;
     size_t items_cap;
     struct courier_stats courier; /* contact envelopes (courier.c) */
+    struct metrics *metrics;      /* the Prometheus endpoint, NULL when off (metrics.c) */
+    struct beacon_seen *beacons;  /* the latest beacon of each member (beacon.c) */
+    size_t nbeacons, capbeacons;
+    struct beacon_stats beacon_stats;
+    uint64_t beacon_next_ms, beacon_last_ms;
+    void *events; /* the event stream's PUB socket (watch.c) */
+    char events_path[128];
     uint64_t courier_purge_ms;
     char last_errors[NODE_LAST_ERRORS][200]; /* ring, newest at last_error_pos-1 */
     int last_error_pos, last_error_count;

@@ -21,6 +21,7 @@
 #include "node.h"
 #include "session.h"
 #include "sync.h"
+#include "watch.h"
 
 #define DIRECT_MAX       16 /* members dialled at once for direct delivery */
 #define BACKOFF_FIRST_MS 5000
@@ -35,6 +36,14 @@ static void unlink_session(struct node *n, struct session *s)
             return;
         }
     }
+}
+
+static void peer_down_event(struct node *n, const struct session *s, const char *reason)
+{
+    char id[13];
+    const char *name = node_member_name(n, s->key);
+    watch_event(n, "peer_down", s->key, NULL, 0, reason, "session with %s down (%s)",
+                name ? name : hex_encode(id, s->key, 6), reason);
 }
 
 static struct session *session_new(struct node *n, const uint8_t key[KEY_SIZE])
@@ -124,10 +133,12 @@ void session_close(struct node *n, struct session *s, const char *reason)
         m.bye = &bye;
         session_send(n, s, &m);
     }
-    if (s->state == SESSION_LIVE)
+    if (s->state == SESSION_LIVE) {
         elog(ELOG_INFO, "peer down", "node=%s direction=%s reason=%s",
              hex_encode(id, s->key, KEY_SIZE), s->outbound ? "out" : "in",
              elog_quote(q, sizeof q, reason ? reason : "closed"));
+        peer_down_event(n, s, reason ? reason : "closed");
+    }
     sync_session_down(n, s);
     unlink_session(n, s);
     if (s->sock) {
@@ -198,6 +209,7 @@ void session_monitor(struct node *n, struct session *s)
                 char id[ID_HEX];
                 elog(ELOG_INFO, "peer down", "node=%s direction=out reason=disconnected",
                      hex_encode(id, s->key, KEY_SIZE));
+                peer_down_event(n, s, "disconnected");
                 sync_session_down(n, s);
                 s->state = SESSION_CONNECTING;
                 s->state_ms = node_now_ms();

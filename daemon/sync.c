@@ -21,6 +21,7 @@
 #include "node.h"
 #include "session.h"
 #include "sync.h"
+#include "watch.h"
 
 #define FRONTIER_MAX 100000
 #define STUCK_MS     60000 /* a peer that served a refused entry is not asked for that feed */
@@ -238,7 +239,11 @@ static void went_live(struct node *n, struct session *s, const Ekonet__Hello *h)
     elog(ELOG_INFO, "peer up", "node=%s direction=%s endpoint=%s agent=%s",
          hex_encode(id, s->key, KEY_SIZE), s->outbound ? "out" : "in",
          elog_quote(q, sizeof q, s->endpoint), h->agent ? h->agent : "?");
+    watch_event(n, "peer_up", s->key, NULL, 0, NULL, "session with %s up (%s, %s)",
+                node_member_name(n, s->key) ? node_member_name(n, s->key) : id,
+                s->outbound ? "dialled" : "accepted", s->endpoint);
     courier_session_live(n, s);
+    beacon_session_live(n, s);
 }
 
 static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontier *f)
@@ -314,6 +319,9 @@ static void fork_found(struct node *n, const uint8_t author[KEY_SIZE], uint64_t 
     n->stats.forks++;
     node_error(n, "fork in the feed of %s at seq %llu: feed quarantined",
                hex_encode(id, author, KEY_SIZE), (unsigned long long)seq);
+    watch_event(
+        n, "fork", author, NULL, seq, NULL, "fork in the feed of %s at seq %llu: quarantined",
+        node_member_name(n, author) ? node_member_name(n, author) : id, (unsigned long long)seq);
 }
 
 /* The store saw a fork while accepting e: proof = the entry it holds and e; pass it on. */
@@ -371,6 +379,11 @@ static void note_refusals(struct node *n, struct session *s, struct entry *const
         elog(ELOG_WARN, "entry refused", "peer=%s author=%s seq=%llu reason=%s detail=%s",
              short_id(peer, s->key), short_id(author, v[i]->author), (unsigned long long)v[i]->seq,
              entry_status_label(rc), elog_quote(q, sizeof q, why->msg));
+        watch_event(n, "refused", v[i]->author, v[i]->id, v[i]->seq, entry_status_label(rc),
+                    "entry %llu of %s from %s refused: %s", (unsigned long long)v[i]->seq,
+                    node_member_name(n, v[i]->author) ? node_member_name(n, v[i]->author) : author,
+                    node_member_name(n, s->key) ? node_member_name(n, s->key) : peer,
+                    entry_status_str(rc));
     }
 }
 
@@ -549,6 +562,9 @@ static int dispatch(struct node *n, struct session *s, const Ekonet__PeerMessage
     case EKONET__PEER_MESSAGE__BODY_ACKS:
         courier_acks(n, s, m->acks);
         break;
+    case EKONET__PEER_MESSAGE__BODY_BEACONS:
+        beacon_receive(n, s, m->beacons);
+        break;
     default:
         s->refused++; /* a newer peer's message: ignored */
     }
@@ -660,9 +676,47 @@ void sync_session_down(struct node *n, struct session *s)
             if (o != s) schedule_wants(n, o);
 }
 
+/* The event stream: one event per feed in the batch, and one per admission or revocation. */
+static void announce(struct node *n, struct entry *const *v, const int *status, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (status[i] != ENTRY_OK) continue;
+        const struct entry *e = v[i];
+        size_t k = i, same = 0;
+        while (k + 1 < count && memcmp(v[k + 1]->author, e->author, KEY_SIZE) == 0) k++;
+        for (size_t j = i; j <= k; j++) same += status[j] == ENTRY_OK;
+        char id[13];
+        const char *who = node_member_name(n, e->author);
+        watch_event(n, "entries", e->author, v[k]->id, same, NULL,
+                    "%zu entr%s of %s, up to seq %llu", same, same == 1 ? "y" : "ies",
+                    who ? who : short_id(id, e->author), (unsigned long long)v[k]->seq);
+        for (size_t j = i; j <= k; j++) {
+            if (status[j] != ENTRY_OK || !v[j]->content) continue;
+            if (v[j]->kind == EKONET__ENTRY_KIND__KIND_ADMIT) {
+                Ekonet__Admit *a = ekonet__admit__unpack(NULL, v[j]->content_len, v[j]->content);
+                if (a && a->member.len == KEY_SIZE)
+                    watch_event(n, "admitted", a->member.data, v[j]->id, 0, NULL,
+                                "%s (%s) admitted: %s", a->name, a->code, a->decision);
+                if (a) ekonet__admit__free_unpacked(a, NULL);
+            } else if (v[j]->kind == EKONET__ENTRY_KIND__KIND_REVOKE) {
+                Ekonet__Revoke *r = ekonet__revoke__unpack(NULL, v[j]->content_len, v[j]->content);
+                if (r && r->member.len == KEY_SIZE)
+                    watch_event(
+                        n, "revoked", r->member.data, v[j]->id, 0, r->reason, "%s revoked: %s",
+                        node_member_name(n, r->member.data) ? node_member_name(n, r->member.data)
+                                                            : short_id(id, r->member.data),
+                        r->reason);
+                if (r) ekonet__revoke__free_unpacked(r, NULL);
+            }
+        }
+        i = k;
+    }
+}
+
 void sync_accepted(struct node *n, struct entry *const *v, const int *status, size_t count,
                    struct session *from)
 {
+    announce(n, v, status, count);
     ProtobufCBinaryData *enc = calloc(count + 1, sizeof *enc),
                         *out = calloc(count + 1, sizeof *out);
     size_t nenc = 0;
@@ -715,6 +769,7 @@ int sync_tick(struct node *n)
     if (interval > DIGEST_INTERVAL_MAX_MS) interval = DIGEST_INTERVAL_MAX_MS;
     session_maintain(n);
     courier_tick(n);
+    beacon_tick(n);
     struct session *next;
     for (struct session *s = n->sessions; s; s = next) {
         next = s->next;

@@ -3,6 +3,7 @@
  * the file is fed through a reader that counts lines: the handler is always called for the
  * line the reader returned last. The first problem found is the one reported.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
 #include <libgen.h>
@@ -24,6 +25,7 @@ struct parse {
     int line;
     int long_line;  /* first line longer than inih's buffer */
     int error_line; /* first line our handler refused */
+    int metrics_off;
     char error[256];
 };
 
@@ -109,6 +111,25 @@ static int set_str(char **dst, const char *v)
     return *dst != NULL;
 }
 
+int config_parse_address(const char *s, char *host, size_t size, unsigned *port)
+{
+    const char *colon = strrchr(s, ':');
+    unsigned char addr[16];
+    char *end;
+    if (!colon || colon[1] < '0' || colon[1] > '9') return 0;
+    unsigned long p = strtoul(colon + 1, &end, 10);
+    if (*end || p == 0 || p > 65535) return 0;
+    int v6 = s[0] == '[';
+    if (v6 && (colon - s < 3 || colon[-1] != ']')) return 0;
+    size_t len = (size_t)(colon - s) - (v6 ? 2 : 0);
+    if (len == 0 || len >= size) return 0;
+    memcpy(host, s + v6, len);
+    host[len] = '\0';
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, host, addr) != 1) return 0;
+    *port = (unsigned)p;
+    return 1;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     struct parse *p = user;
@@ -168,10 +189,13 @@ static int handler(void *user, const char *section, const char *name, const char
         unsigned *dst = strcmp(name, "outbound") == 0          ? &c->outbound
                         : strcmp(name, "max_sessions") == 0    ? &c->max_sessions
                         : strcmp(name, "digest_interval") == 0 ? &c->digest_interval
+                        : strcmp(name, "beacon_interval") == 0 ? &c->beacon_interval
                                                                : NULL;
         if (dst) {
             unsigned long min = dst == &c->outbound ? 0 : 1;
-            unsigned long max = dst == &c->digest_interval ? 300 : 100000;
+            unsigned long max = dst == &c->digest_interval   ? 300
+                                : dst == &c->beacon_interval ? 3600
+                                                             : 100000;
             if (parse_count(value, min, max, dst) < 0)
                 return fail(p, "%s must be a whole number from %lu up to %lu, not \"%s\"", name,
                             min, max, value);
@@ -208,6 +232,23 @@ static int handler(void *user, const char *section, const char *name, const char
                             value);
             return 1;
         }
+    } else if (strcmp(section, "metrics") == 0) {
+        if (strcmp(name, "listen") == 0) {
+            char host[64];
+            unsigned port;
+            p->metrics_off = strcmp(value, "off") == 0;
+            if (p->metrics_off) {
+                free(c->metrics_listen);
+                c->metrics_listen = NULL;
+                return 1;
+            }
+            if (!config_parse_address(value, host, sizeof host, &port))
+                return fail(p,
+                            "listen must be IP:PORT like 127.0.0.1:7651 or [::1]:7651, or off; "
+                            "not \"%.80s\"",
+                            value);
+            return set_str(&c->metrics_listen, value);
+        }
     } else if (!*section) {
         return fail(p, "\"%s\" must come after a [section] line", name);
     } else {
@@ -227,6 +268,7 @@ static void defaults(struct config *c)
     c->max_sessions = 128;
     c->dial_members = 1;
     c->digest_interval = 30;
+    c->beacon_interval = 60;
     c->relay_store = DEFAULT_RELAY_STORE;
     c->relay_per_member = DEFAULT_RELAY_PER_MEMBER;
 }
@@ -239,6 +281,7 @@ void config_free(struct config *c)
     free(c->code);
     free(c->listen);
     free(c->advertise);
+    free(c->metrics_listen);
     free(c->allow);
     for (size_t i = 0; i < c->nseeds; i++) free(c->seeds[i]);
     free(c->seeds);
@@ -284,6 +327,9 @@ int config_load(const char *path, const char *data_dir, struct config *c, struct
         config_free(c);
         return -1;
     }
+    if (!c->metrics_listen && !p.metrics_off &&
+        !set_str(&c->metrics_listen, DEFAULT_METRICS_LISTEN))
+        goto oom;
     if (data_dir && !set_str(&c->data_dir, data_dir)) goto oom;
     if (!c->data_dir) {
         char tmp[PATH_MAX];
@@ -303,7 +349,7 @@ oom:
 int config_write_default(const char *path, const char *name, const char *code, const char *listen,
                          const uint8_t network[ID_SIZE], struct errbuf *err)
 {
-    char id[ID_HEX], text[4096];
+    char id[ID_HEX], text[8192];
     /* inih would read " ;" or " #" as the start of a comment and cut the name there */
     if (strpbrk(name, ";#")) return errbuf_set(err, "the name must not contain ';' or '#'");
     hex_encode(id, network, ID_SIZE);
@@ -344,6 +390,8 @@ int config_write_default(const char *path, const char *name, const char *code, c
         "dial_members = yes\n"
         "# Seconds between the frontier digests sent to each peer (anti-entropy).\n"
         "digest_interval = 30\n"
+        "# Seconds between this node's beacons (its signed status, gossiped to every member).\n"
+        "beacon_interval = 60\n"
         "\n"
         "[limits]\n"
         "# Largest entry content accepted from anyone, in bytes (K and M suffixes allowed).\n"
@@ -355,7 +403,13 @@ int config_write_default(const char *path, const char *name, const char *code, c
         "# Room for other members' sealed contact requests held until their recipient is back.\n"
         "relay_store = 64M\n"
         "# At most this many of them from any one member.\n"
-        "relay_per_member = 1000\n",
+        "relay_per_member = 1000\n"
+        "\n"
+        "[metrics]\n"
+        "# Where Prometheus scrapes /metrics and /healthz (plain HTTP): IP:PORT, or off.\n"
+        "# Keep it on loopback or a management network; it shows the node's figures to anyone\n"
+        "# who can reach it.\n"
+        "listen = " DEFAULT_METRICS_LISTEN "\n",
         path, name, code, listen, id);
     if (n < 0 || (size_t)n >= sizeof text) return errbuf_set(err, "configuration too long");
     return file_write_new(path, text, (size_t)n, 0640, err);

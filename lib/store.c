@@ -96,6 +96,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  reply_state TEXT,"
     "  note TEXT"
     ");",
+    /* 3 -> 4: the latest beacon of each member (beacon.h) */
+    "CREATE TABLE beacons("
+    "  member BLOB PRIMARY KEY,"
+    "  time_ms INTEGER NOT NULL,"
+    "  received_ms INTEGER NOT NULL,"
+    "  raw BLOB NOT NULL"
+    ") WITHOUT ROWID;",
 };
 
 sqlite3 *store_db(struct store *s)

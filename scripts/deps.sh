@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config
     libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
-    libsqlite3-dev libinih-dev libcjson-dev
-    libcmocka-dev jq sqlite3 faketime
+    libsqlite3-dev libinih-dev libcjson-dev libmicrohttpd-dev
+    libcmocka-dev jq sqlite3 faketime curl prometheus
 )
 
 missing=()

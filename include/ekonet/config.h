@@ -6,8 +6,9 @@
  *   [node]     name, code, data_dir, listen, advertise, log_level
  *   [network]  id, seed (repeatable: NODE_ID@ENDPOINT to dial first),
  *              allow (repeatable: node ids admitted by a node that has not joined a network)
- *   [peers]    outbound, max_sessions, dial_members, digest_interval
+ *   [peers]    outbound, max_sessions, dial_members, digest_interval, beacon_interval
  *   [limits]   max_content, max_api_request, max_peer_message, relay_store, relay_per_member
+ *   [metrics]  listen (IP:PORT of the Prometheus endpoint, or off)
  */
 #ifndef EKONET_CONFIG_H
 #define EKONET_CONFIG_H
@@ -28,6 +29,7 @@
 #define DEFAULT_MAX_PEER         (4 * 1024 * 1024)
 #define DEFAULT_RELAY_STORE      (64 * 1024 * 1024)
 #define DEFAULT_RELAY_PER_MEMBER 1000
+#define DEFAULT_METRICS_LISTEN   "127.0.0.1:7651"
 
 struct config {
     char *path;     /* the file read */
@@ -50,8 +52,10 @@ struct config {
     unsigned max_sessions;     /* inbound and outbound together (default 128) */
     int dial_members;          /* dial members' advertised endpoints, not only seeds */
     unsigned digest_interval;  /* seconds between frontier digests to each peer (default 30) */
+    unsigned beacon_interval;  /* seconds between this node's beacons (default 60) */
     size_t relay_store;        /* bytes of other members' envelopes held (default 64M) */
     unsigned relay_per_member; /* envelopes held from one sender (default 1000) */
+    char *metrics_listen;      /* IP:PORT serving /metrics and /healthz; NULL when off */
 };
 
 /*
@@ -66,6 +70,9 @@ void config_free(struct config *c);
 /* Writes the commented default configuration for a new node to path. */
 int config_write_default(const char *path, const char *name, const char *code, const char *listen,
                          const uint8_t network[ID_SIZE], struct errbuf *err);
+
+/* True if s is IP:PORT (an IPv6 address in brackets); host gets the IP without brackets. */
+int config_parse_address(const char *s, char *host, size_t size, unsigned *port);
 
 /* True if s is "<64 hex digits>@tcp://host:port"; fills key and points *endpoint into s. */
 int config_parse_seed(const char *s, uint8_t key[KEY_SIZE], const char **endpoint);

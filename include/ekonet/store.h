@@ -20,7 +20,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 

@@ -6,7 +6,7 @@ set -euo pipefail
 : "${EKONETD:?set EKONETD to the ekonetd binary}"
 
 TESTDIR=$(mktemp -d /tmp/ekonet-test.XXXXXX)
-declare -A PID PORT
+declare -A PID PORT MPORT # MPORT: each node's metrics port
 STEP=0
 
 cleanup() {
@@ -41,7 +41,7 @@ free_port() {
     lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
     while :; do
         p=$((10000 + RANDOM % (lo - 10000)))
-        for v in "${PORT[@]}"; do [ "$v" != "$p" ] || continue 2; done
+        for v in "${PORT[@]}" "${MPORT[@]}"; do [ "$v" != "$p" ] || continue 2; done
         (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && continue
         echo $p
         return
@@ -51,14 +51,23 @@ free_port() {
 dir_of() { echo "$TESTDIR/$1"; }
 ek() { local n=$1; shift; "$EKONET" --dir "$(dir_of "$n")" --no-color "$@"; }
 
-# node_init NAME CODE: a new node listening on its own loopback port.
+# node_init NAME CODE: a new node listening on its own loopback ports (peers and metrics).
 node_init() {
     PORT[$1]=$(free_port)
     "$EKONET" --dir "$(dir_of "$1")" init --code "$2" --listen "tcp://127.0.0.1:${PORT[$1]}" >/dev/null
+    metrics_port "$1"
+}
+
+# metrics_port NAME: gives NAME's node a metrics port of its own ([metrics] listen).
+metrics_port() {
+    MPORT[$1]=$(free_port)
+    sed -i "/^\[metrics\]/,/^\[/ s|^listen = .*|listen = 127.0.0.1:${MPORT[$1]}|" \
+        "$(dir_of "$1")/ekonetd.conf"
 }
 
 # node_start NAME: starts ekonetd and waits until its API answers.
 node_start() {
+    [ -n "${MPORT[$1]:-}" ] || metrics_port "$1"
     "$EKONETD" --dir "$(dir_of "$1")" --log-level debug >>"$TESTDIR/$1.log" 2>&1 &
     PID[$1]=$!
     for _ in $(seq 100); do

@@ -109,7 +109,7 @@ expect_eq "alive after garbage" "$node_id" "$(ek a status --json | json .node_id
 ok "garbage, oversized and malformed API requests get error replies; the daemon keeps running"
 
 # --- who may connect -----------------------------------------------------------------------------
-endpoint="tcp://127.0.0.1:$(grep '^listen' "$TESTDIR/a/ekonetd.conf" | sed 's/.*:\([0-9]*\)$/\1/')"
+endpoint="tcp://127.0.0.1:$(grep -m1 '^listen' "$TESTDIR/a/ekonetd.conf" | sed 's/.*:\([0-9]*\)$/\1/')"
 set +e
 out=$("$TESTPEER" handshake "$endpoint" "$node_id" random); rc=$?
 set -e

@@ -306,6 +306,47 @@ static void bad_listen_endpoint(void **state)
     config_free(&c);
 }
 
+/* [metrics] listen: on at 127.0.0.1:7651 unless set; IP:PORT (IPv6 in brackets) or off. */
+static void metrics_listen(void **state)
+{
+    struct fixture *f = *state;
+    struct errbuf err;
+    struct config c;
+    expect_loads(f, BASE, &c);
+    assert_string_equal(c.metrics_listen, "127.0.0.1:7651");
+    config_free(&c);
+    assert_int_equal(unlink(f->path), 0); /* the file `ekonet init` writes says so, too */
+    assert_int_equal(config_write_default(f->path, "Övertorneå kommun", "2518", DEFAULT_LISTEN,
+                                          f->network, &err),
+                     0);
+    assert_int_equal(config_load(f->path, NULL, &c, &err), 0);
+    assert_string_equal(c.metrics_listen, DEFAULT_METRICS_LISTEN);
+    config_free(&c);
+    expect_loads(f, BASE "[metrics]\nlisten = off\n", &c);
+    assert_null(c.metrics_listen);
+    config_free(&c);
+    expect_loads(f, BASE "[metrics]\nlisten = [::1]:9100\n", &c);
+    assert_string_equal(c.metrics_listen, "[::1]:9100");
+    config_free(&c);
+    expect_loads(f, BASE "[metrics]\nlisten = 0.0.0.0:7651\n", &c);
+    assert_string_equal(c.metrics_listen, "0.0.0.0:7651");
+    config_free(&c);
+
+    static const char *const bad[] = {"localhost:7651",  "127.0.0.1",   "127.0.0.1:0",
+                                      "127.0.0.1:65536", ":7651",       "::1:7651",
+                                      "[::1]",           "[::1:7651",   "127.0.0.1:76x1",
+                                      "tcp://*:7651",    "1.2.3.4.5:1", "[127.0.0.1]:7651"};
+    char text[512], want[256];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(want, sizeof want,
+                 "listen must be IP:PORT like 127.0.0.1:7651 or [::1]:7651, or off; not \"%s\"",
+                 bad[i]);
+        snprintf(text, sizeof text, BASE "[metrics]\nlisten = %s\n", bad[i]);
+        expect_error_at(f, text, 7, want);
+    }
+    expect_error_at(f, BASE "[metrics]\nport = 7651\n", 7, "unknown setting \"port\" in [metrics]");
+}
+
 static void bad_log_level(void **state)
 {
     struct fixture *f = *state;
@@ -516,6 +557,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_code, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_name, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_listen_endpoint, setup, teardown),
+        cmocka_unit_test_setup_teardown(metrics_listen, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_log_level, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_network_id, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_allow_key, setup, teardown),

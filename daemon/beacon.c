@@ -1,0 +1,296 @@
+/*
+ * beacon: see beacon.h. A beacon is passed on once, when it is newer than the one kept for its
+ * member, so each beacon crosses each link at most once or twice whatever the topology.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "beacon.h"
+#include "ekonet/beacon.h"
+#include "ekonet/contacts.h"
+#include "ekonet/envelope.h"
+#include "ekonet/frontier.h"
+#include "ekonet/hex.h"
+#include "ekonet/log.h"
+#include "ekonet/roster.h"
+#include "ekonet/store.h"
+#include "ekonet/version.h"
+#include "node.h"
+#include "session.h"
+#include "watch.h"
+
+static struct beacon_seen *find(const struct node *n, const uint8_t key[KEY_SIZE])
+{
+    for (size_t i = 0; i < n->nbeacons; i++)
+        if (memcmp(n->beacons[i].key, key, KEY_SIZE) == 0) return &n->beacons[i];
+    return NULL;
+}
+
+const struct beacon_seen *beacon_of(const struct node *n, const uint8_t key[KEY_SIZE])
+{
+    return find(n, key);
+}
+
+int beacon_reachable(const struct node *n, const struct beacon_seen *b, uint64_t now_ms)
+{
+    if (!b) return 0;
+    if (memcmp(b->key, n->key.pub, KEY_SIZE) == 0) return 1;
+    uint64_t window = 2ull * b->interval_s * 1000;
+    return now_ms - b->received_ms <= window &&
+           (b->time_ms >= now_ms || now_ms - b->time_ms <= window + BEACON_SKEW_MS);
+}
+
+/* Remembers a beacon in memory; the new entry or NULL when out of memory. */
+static struct beacon_seen *remember(struct node *n, const uint8_t key[KEY_SIZE], uint64_t time_ms,
+                                    uint64_t received_ms, uint32_t interval_s)
+{
+    struct beacon_seen *b = find(n, key);
+    if (!b) {
+        if (n->nbeacons == n->capbeacons) {
+            size_t cap = n->capbeacons ? 2 * n->capbeacons : 64;
+            struct beacon_seen *v = realloc(n->beacons, cap * sizeof *v);
+            if (!v) return NULL;
+            n->beacons = v;
+            n->capbeacons = cap;
+        }
+        b = &n->beacons[n->nbeacons++];
+        memset(b, 0, sizeof *b);
+        memcpy(b->key, key, KEY_SIZE);
+    }
+    b->time_ms = time_ms;
+    b->received_ms = received_ms;
+    b->interval_s = interval_s;
+    return b;
+}
+
+static int load_one(void *ctx, const uint8_t member[KEY_SIZE], uint64_t time_ms,
+                    uint64_t received_ms, const uint8_t *raw, size_t len)
+{
+    struct node *n = ctx;
+    Ekonet__Beacon *m = ekonet__beacon__unpack(NULL, len, raw);
+    Ekonet__BeaconBody *b = m ? ekonet__beacon_body__unpack(NULL, m->body.len, m->body.data) : NULL;
+    struct beacon_seen *s = b ? remember(n, member, time_ms, received_ms, b->interval_s) : NULL;
+    if (s) s->reachable = beacon_reachable(n, s, node_now_ms());
+    if (memcmp(member, n->key.pub, KEY_SIZE) == 0) n->beacon_last_ms = time_ms; /* no going back */
+    if (b) ekonet__beacon_body__free_unpacked(b, NULL);
+    if (m) ekonet__beacon__free_unpacked(m, NULL);
+    return 0;
+}
+
+int beacon_start(struct node *n)
+{
+    return beacon_each(n->store, load_one, n);
+}
+
+void beacon_stop(struct node *n)
+{
+    free(n->beacons);
+    n->beacons = NULL;
+    n->nbeacons = n->capbeacons = 0;
+}
+
+/* ---- sending ------------------------------------------------------------------------------ */
+
+struct batch {
+    ProtobufCBinaryData v[BEACONS_PER_MESSAGE];
+    size_t n, bytes;
+};
+
+static void flush(struct node *n, struct session *s, struct batch *b)
+{
+    if (b->n == 0) return;
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Beacons bs = EKONET__BEACONS__INIT;
+    bs.beacons = b->v;
+    bs.n_beacons = b->n;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_BEACONS;
+    m.beacons = &bs;
+    if (session_send(n, s, &m) == 0) n->beacon_stats.sent += b->n;
+    for (size_t i = 0; i < b->n; i++) free(b->v[i].data);
+    b->n = b->bytes = 0;
+}
+
+/* Adds a copy of raw to the batch for s, sending the batch first when it is full. */
+static void add(struct node *n, struct session *s, struct batch *b, const uint8_t *raw, size_t len)
+{
+    if (b->n == BEACONS_PER_MESSAGE || (b->n && b->bytes + len > BATCH_BYTES)) flush(n, s, b);
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy) return;
+    memcpy(copy, raw, len);
+    b->v[b->n++] = (ProtobufCBinaryData){len, copy};
+    b->bytes += len;
+}
+
+struct offer {
+    struct node *n;
+    struct session *s;
+    struct batch b;
+};
+
+static int offer_one(void *ctx, const uint8_t member[KEY_SIZE], uint64_t time_ms,
+                     uint64_t received_ms, const uint8_t *raw, size_t len)
+{
+    struct offer *o = ctx;
+    (void)time_ms;
+    (void)received_ms;
+    if (memcmp(member, o->s->key, KEY_SIZE) != 0) add(o->n, o->s, &o->b, raw, len);
+    return 0;
+}
+
+void beacon_session_live(struct node *n, struct session *s)
+{
+    if (!n->roster) return;
+    struct offer o = {.n = n, .s = s};
+    beacon_each(n->store, offer_one, &o);
+    flush(n, s, &o.b);
+}
+
+/* Sends raw (a beacon of member) to every live session but except and the member's own. */
+static void pass_on(struct node *n, const struct session *except, const uint8_t member[KEY_SIZE],
+                    const uint8_t *raw, size_t len)
+{
+    for (struct session *s = n->sessions; s; s = s->next) {
+        if (s == except || s->state != SESSION_LIVE || memcmp(s->key, member, KEY_SIZE) == 0)
+            continue;
+        struct batch b = {0};
+        add(n, s, &b, raw, len);
+        flush(n, s, &b);
+    }
+}
+
+/* ---- this node's beacon ------------------------------------------------------------------- */
+
+static void send_own(struct node *n, uint64_t now)
+{
+    uint64_t entries = 0, feeds = 0;
+    struct contacts_counts cc;
+    unsigned all, live, outbound;
+    store_counts(n->store, &entries, &feeds);
+    if (contacts_counts(n->store, &cc) < 0) memset(&cc, 0, sizeof cc);
+    session_counts(n, &all, &live, &outbound);
+    size_t nheads = frontier_count(n->ours), k = 0, pos = 0;
+    if (nheads > BEACON_HEADS_MAX) nheads = BEACON_HEADS_MAX;
+    Ekonet__FeedHead *heads = calloc(nheads + 1, sizeof *heads);
+    Ekonet__FeedHead **hp = calloc(nheads + 1, sizeof *hp);
+    uint8_t(*authors)[KEY_SIZE] = calloc(nheads + 1, KEY_SIZE);
+    if (!heads || !hp || !authors) goto out;
+    uint64_t seq;
+    while (k < nheads && frontier_next(n->ours, &pos, authors[k], &seq)) {
+        ekonet__feed_head__init(&heads[k]);
+        heads[k].author = (ProtobufCBinaryData){KEY_SIZE, authors[k]};
+        heads[k].seq = seq;
+        hp[k] = &heads[k];
+        k++;
+    }
+    Ekonet__BeaconBody b = EKONET__BEACON_BODY__INIT;
+    b.network = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)n->cfg->network};
+    b.node = (ProtobufCBinaryData){KEY_SIZE, n->key.pub};
+    b.time_ms = now > n->beacon_last_ms ? now : n->beacon_last_ms + 1;
+    b.interval_s = n->cfg->beacon_interval;
+    b.agent = "ekonetd/" EKONET_VERSION;
+    b.started_ms = n->started_ms;
+    b.sessions = live;
+    b.entries = entries;
+    b.heads = hp;
+    b.n_heads = k;
+    b.outbox = cc.own_held;
+    b.relay = cc.held;
+    uint8_t *raw = NULL;
+    size_t len = 0;
+    if (beacon_seal(&n->key, &b, &raw, &len) == 0 &&
+        beacon_keep(n->store, n->key.pub, b.time_ms, now, raw, len) >= 0) {
+        n->beacon_last_ms = b.time_ms;
+        remember(n, n->key.pub, b.time_ms, now, b.interval_s);
+        pass_on(n, NULL, n->key.pub, raw, len);
+    }
+    free(raw);
+out:
+    free(authors);
+    free(hp);
+    free(heads);
+}
+
+void beacon_tick(struct node *n)
+{
+    const struct member *me = n->roster ? roster_member(n->roster, n->key.pub) : NULL;
+    if (!me || me->status != MEMBER_ADMITTED) return;
+    uint64_t now = node_now_ms();
+    if (now >= n->beacon_next_ms) {
+        n->beacon_next_ms = now + (uint64_t)n->cfg->beacon_interval * 1000;
+        send_own(n, now);
+    }
+    for (size_t i = 0; i < n->nbeacons; i++) {
+        struct beacon_seen *b = &n->beacons[i];
+        int r = beacon_reachable(n, b, now);
+        if (r == b->reachable) continue;
+        b->reachable = r;
+        const char *name = node_member_name(n, b->key);
+        char id[13];
+        watch_event(n, r ? "reachable" : "unreachable", b->key, NULL, 0, NULL, "%s %s",
+                    name ? name : hex_encode(id, b->key, 6),
+                    r ? "is reachable" : "is unreachable: no beacon within two of its periods");
+    }
+}
+
+/* ---- receiving ---------------------------------------------------------------------------- */
+
+void beacon_receive(struct node *n, struct session *s, const Ekonet__Beacons *m)
+{
+    if (!n->roster || m->n_beacons > BEACONS_PER_MESSAGE) {
+        n->beacon_stats.refused++;
+        s->refused++;
+        return;
+    }
+    uint64_t now = node_now_ms();
+    struct errbuf err;
+    store_set_durable(n->store, 0); /* a beacon lost in a crash is replaced within a minute */
+    if (store_begin(n->store, &err) < 0) {
+        store_set_durable(n->store, 1);
+        return;
+    }
+    size_t npass = 0, pass[BEACONS_PER_MESSAGE];
+    uint8_t from[BEACONS_PER_MESSAGE][KEY_SIZE];
+    for (size_t i = 0; i < m->n_beacons; i++) {
+        Ekonet__BeaconBody *b = NULL;
+        const ProtobufCBinaryData *raw = &m->beacons[i];
+        int st = beacon_open(raw->data, raw->len, n->cfg->network, now, &b);
+        const struct member *who = st == ENV_OK ? roster_member(n->roster, b->node.data) : NULL;
+        if (st == ENV_OK && (!who || who->status != MEMBER_ADMITTED)) st = ENV_NOT_MEMBER;
+        if (st != ENV_OK) {
+            n->beacon_stats.refused++;
+            s->refused++;
+        } else {
+            struct beacon_seen *seen = find(n, b->node.data);
+            if (memcmp(b->node.data, n->key.pub, KEY_SIZE) == 0 ||
+                (seen &&
+                 (b->time_ms <= seen->time_ms || now - seen->received_ms < BEACON_MIN_GAP_MS))) {
+                n->beacon_stats.ignored++;
+            } else if (beacon_keep(n->store, b->node.data, b->time_ms, now, raw->data, raw->len) >
+                       0) {
+                n->beacon_stats.received++;
+                remember(n, b->node.data, b->time_ms, now, b->interval_s);
+                memcpy(from[npass], b->node.data, KEY_SIZE);
+                pass[npass++] = i;
+            }
+        }
+        if (b) ekonet__beacon_body__free_unpacked(b, NULL);
+    }
+    if (store_commit(n->store, &err) < 0) npass = 0;
+    store_set_durable(n->store, 1);
+    for (size_t k = 0; k < npass; k++)
+        pass_on(n, s, from[k], m->beacons[pass[k]].data, m->beacons[pass[k]].len);
+}
+
+void beacon_roster_changed(struct node *n)
+{
+    if (!n->roster) return;
+    for (size_t i = 0; i < n->nbeacons;) {
+        const struct member *m = roster_member(n->roster, n->beacons[i].key);
+        if (m && m->status == MEMBER_ADMITTED) {
+            i++;
+            continue;
+        }
+        beacon_forget(n->store, n->beacons[i].key);
+        n->beacons[i] = n->beacons[--n->nbeacons];
+    }
+}

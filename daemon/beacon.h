@@ -1,0 +1,57 @@
+/*
+ * beacon (daemon side): this node's beacon every beacon_interval seconds, the latest beacon of
+ * every member kept (memory and store) and passed on once, reachability judged from them
+ * (docs/PROTOCOL.md section 9).
+ */
+#ifndef EKONETD_BEACON_H
+#define EKONETD_BEACON_H
+
+#include <stdint.h>
+
+#include "ekonet/key.h"
+#include "wire.pb-c.h"
+
+struct node;
+struct session;
+
+#define BEACONS_PER_MESSAGE 64
+#define BEACON_MIN_GAP_MS   1000 /* a member's beacons closer than this are ignored */
+
+/* What this node keeps in memory of a member's latest beacon. */
+struct beacon_seen {
+    uint8_t key[KEY_SIZE];
+    uint64_t time_ms;     /* made (the member's clock) */
+    uint64_t received_ms; /* got (this node's clock) */
+    uint32_t interval_s;
+    int reachable; /* as last announced on the event stream */
+};
+
+struct beacon_stats {
+    uint64_t received, refused, ignored, sent;
+};
+
+/* Loads the kept beacons. 0 or -1. */
+int beacon_start(struct node *n);
+
+/* Frees them. */
+void beacon_stop(struct node *n);
+
+/* A session went live: send it every kept beacon. */
+void beacon_session_live(struct node *n, struct session *s);
+
+/* Beacons from a live session. */
+void beacon_receive(struct node *n, struct session *s, const Ekonet__Beacons *m);
+
+/* Timers: this node's beacon when due; reachability changes. */
+void beacon_tick(struct node *n);
+
+/* The latest beacon of member key, or NULL. */
+const struct beacon_seen *beacon_of(const struct node *n, const uint8_t key[KEY_SIZE]);
+
+/* True if b arrived within two of its member's beacon periods (this node itself: always). */
+int beacon_reachable(const struct node *n, const struct beacon_seen *b, uint64_t now_ms);
+
+/* Members were revoked: their beacons go. */
+void beacon_roster_changed(struct node *n);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * watch: the node's live event stream, for `ekonet watch` and any other local tool: a ZeroMQ
+ * PUB socket at ipc://<data_dir>/events.sock that sends one WatchEvent (proto/api.proto) per
+ * frame. Nobody listening costs nothing; a slow listener loses events, never slows the node.
+ */
+#ifndef EKONETD_WATCH_H
+#define EKONETD_WATCH_H
+
+#include <stdint.h>
+
+#include "ekonet/errbuf.h"
+#include "ekonet/key.h"
+
+struct node;
+
+/* Opens the event socket. 0 or -1 with err. */
+int watch_open(struct node *n, struct errbuf *err);
+
+/* Closes it and removes the socket file. */
+void watch_close(struct node *n);
+
+/* Publishes an event of kind about member (may be NULL) and id (may be NULL), with count and
+   reason (may be NULL); text is one line for people. */
+void watch_event(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
+                 uint64_t count, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+#endif

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The whole network, for its operators, with five real daemons: beacons tell every node who is
+# reachable, what version each runs and how far behind it is; `ekonet reach` counts the members
+# that hold an entry; `ekonet watch` streams what happens.
+. "$(dirname "$0")/lib.sh"
+
+INTERVAL=2 # seconds between beacons
+board_found "Sveriges Ekokommuner"
+names=(a b c d e)
+codes=(2518 2409 2480 0780 1281) # Övertorneå, Robertsfors, Umeå, Växjö, Lund
+for i in "${!names[@]}"; do node_init "${names[$i]}" "${codes[$i]}"; done
+network_first a
+for n in b c d e; do network_join a $n; done
+for n in a b c d e; do
+    tune $n beacon_interval $INTERVAL
+    tune $n digest_interval 1
+done
+node_stop a
+for n in a b c d e; do node_start $n; done
+
+reachable() { ek "$1" network --json | jq -r .reachable; }
+wait_for 30 "every node hears every beacon" sh -c \
+    "for n in a b c d e; do [ \$($EKONET --dir $TESTDIR/\$n network --json | jq .reachable) = 5 ] || exit 1; done"
+net=$(ek a network --json)
+expect_eq "admitted" 5 "$(echo "$net" | json .admitted)"
+expect_eq "interval" "$INTERVAL" "$(echo "$net" | json .beacon_interval_s)"
+expect_eq "versions" 5 "$(echo "$net" | jq '[.members[].agent | select(startswith("ekonetd/"))] | length')"
+expect_eq "self" "Övertorneå" "$(echo "$net" | json '.members[] | select(.self) | .name')"
+text=$(ek a network)
+expect_contains "summary" "5 of 5 admitted members reachable; beacons every $INTERVAL s" "$text"
+expect_contains "a row" "Växjö" "$text"
+ok "every node's beacon reaches every node: five of five reachable, with their versions"
+
+# --- watch, and reach ------------------------------------------------------------------------
+ek a watch --json --kind entries --count 1 >"$TESTDIR/watch.json" &
+WATCH=$!
+sleep 0.5
+ID=$(ek c report add --title "Cykelstråk i Umeå" --body "" --json | json .id)
+wait_for 20 "reached everyone" sh -c "[ \"\$($EKONET --dir $TESTDIR/a reach $ID --json | jq .reached)\" = 5 ]"
+wait $WATCH || fail "ekonet watch exited with $?"
+expect_eq "watched kind" entries "$(json .kind <"$TESTDIR/watch.json")"
+expect_eq "watched member" "Umeå" "$(json .member_name <"$TESTDIR/watch.json")"
+expect_eq "watched id" "$ID" "$(json .id <"$TESTDIR/watch.json")"
+expect_eq "reach text" "reached 5/5 members: entry ${ID:0:12}, seq 1 of Umeå" "$(ek e reach "${ID:0:10}")"
+ok "ekonet watch shows the entry arrive; reach counts it on all five members"
+
+# --- a stopped member -------------------------------------------------------------------------
+ek a watch --json --kind unreachable --count 1 >"$TESTDIR/unreachable.json" &
+WATCH=$!
+sleep 0.5
+node_stop e
+t0=$(date +%s%N)
+wait_for 30 "e unreachable" sh -c "[ \"\$($EKONET --dir $TESTDIR/a network --json | jq -r '.members[] | select(.code == \"1281\") | .reachable')\" = false ]"
+took=$((($(date +%s%N) - t0) / 1000000))
+[ $took -le $((2 * INTERVAL * 1000 + 1000)) ] ||
+    fail "e was shown unreachable after $took ms, more than two beacon periods ($((2 * INTERVAL)) s)"
+expect_eq "reachable count" 4 "$(reachable a)"
+expect_contains "summary" "4 of 5 admitted members reachable" "$(ek b network)"
+wait $WATCH || fail "ekonet watch exited with $?"
+expect_eq "unreachable event" "Lund" "$(json .member_name <"$TESTDIR/unreachable.json")"
+ok "a stopped member is shown unreachable within two beacon periods (${took} ms), on the event stream too"
+
+# e is away: a new entry reaches four, and reach names the one it is missing at
+ID2=$(ek b report add --title "Solceller på skolorna" --body "" --json | json .id)
+wait_for 20 "reached the other four" sh -c "[ \"\$($EKONET --dir $TESTDIR/a reach $ID2 --json | jq .reached)\" = 4 ]"
+r=$(ek a reach "$ID2" --json)
+expect_eq "members" 5 "$(echo "$r" | json .members)"
+expect_eq "missing" "$(node_id e)" "$(echo "$r" | json '.missing[0]')"
+expect_eq "lag of e" 1 "$(ek a network --json | json '.members[] | select(.code == "1281") | .lag')"
+node_start e
+wait_for 20 "e back and caught up" sh -c "[ \"\$($EKONET --dir $TESTDIR/a reach $ID2 --json | jq .reached)\" = 5 ]"
+expect_eq "reachable again" 5 "$(reachable a)"
+ok "an entry made while a member is away reaches 4/5, and 5/5 once it is back"
