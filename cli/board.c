@@ -192,7 +192,7 @@ static int prepare(struct cli *c, const struct board_args *a, const uint8_t netw
     int rc = proposal_write(a->out, e, &why);
     entry_destroy(&e);
     if (rc < 0) return cli_fail(c, "%s", why.msg);
-    const char *file = a->out && strcmp(a->out, "-") ? a->out : "PROPOSAL";
+    const char *file = a->out && strcmp(a->out, "-") != 0 ? a->out : "PROPOSAL";
     fprintf(stderr,
             "Prepared the %s act (board feed seq %llu). It needs the signatures of %u "
             "board member%s:\n  ekonet board sign %s --key BOARD_KEY_FILE\n",

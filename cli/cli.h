@@ -47,6 +47,14 @@ int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(p
 /* Reports a failure as "ekonet: message" and returns EXIT_FAIL. */
 int cli_fail(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+#ifdef __clang_analyzer__
+/* Tell the static analyzer (which sees one file at a time) what these return, so it does not
+ * follow "failed, yet returned EXIT_OK" paths that cannot happen. */
+#define cli_help(c)          (cli_help(c), EXIT_OK)
+#define cli_usage_error(...) (cli_usage_error(__VA_ARGS__), EXIT_USAGE)
+#define cli_fail(...)        (cli_fail(__VA_ARGS__), EXIT_FAIL)
+#endif
+
 /* A command of a group ("report add"). */
 struct cli_sub {
     const char *name;

@@ -52,7 +52,8 @@ static const char usage_cancel[] =
 /* "2027-03-15 09:00 CET" in Swedish time, whatever TZ says. */
 static const char *se_time(char *buf, size_t size, uint64_t ms)
 {
-    char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+    const char *old_tz = getenv("TZ");
+    char *tz = old_tz ? strdup(old_tz) : NULL;
     setenv("TZ", "Europe/Stockholm", 1);
     tzset();
     time_t t = (time_t)(ms / 1000);

@@ -425,7 +425,7 @@ static int ind_import(struct cli *c, int argc, char **argv)
         if (cli_common_option(c, ch, optarg)) continue;
         switch (ch) {
         case O_FORMAT:
-            if (strcmp(optarg, "csv") && strcmp(optarg, "kolada"))
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "kolada") != 0)
                 return cli_usage_error(c, "--format must be csv or kolada");
             format = optarg;
             break;

@@ -74,6 +74,11 @@ int cli_common_option(struct cli *c, int ch, const char *arg)
     }
 }
 
+/* cli.h describes these to the static analyzer as macros; these are the functions. */
+#undef cli_help
+#undef cli_usage_error
+#undef cli_fail
+
 int cli_help(struct cli *c)
 {
     fputs(c->usage, stdout);
@@ -122,7 +127,8 @@ int cli_parse_time(const char *s, uint64_t *ms)
     }
     if (!end || *end) return -1;
     /* The network's dates are Swedish: read them as Europe/Stockholm whatever TZ says. */
-    char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+    const char *old_tz = getenv("TZ");
+    char *tz = old_tz ? strdup(old_tz) : NULL;
     setenv("TZ", "Europe/Stockholm", 1);
     tzset();
     tm.tm_isdst = -1;

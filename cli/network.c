@@ -123,8 +123,11 @@ int cmd_application(struct cli *c, int argc, char **argv)
     char keypath[PATH_MAX];
     int rc = load_config(c, &cfg);
     if (rc != CLI_CONTINUE) return rc;
-    if (file_join(keypath, sizeof keypath, c->dir, "node.key") < 0 ||
-        key_load(&k, keypath, &err) < 0) {
+    if (file_join(keypath, sizeof keypath, c->dir, "node.key") < 0) {
+        config_free(&cfg);
+        return cli_fail(c, "%s: the path is too long", c->dir);
+    }
+    if (key_load(&k, keypath, &err) < 0) {
         config_free(&cfg);
         return cli_fail(c, "%s", err.msg);
     }
@@ -180,7 +183,7 @@ int cmd_application(struct cli *c, int argc, char **argv)
             rc = file_write_atomic(out, text, strlen(text), 0644, &err) < 0
                      ? cli_fail(c, "%s", err.msg)
                      : EXIT_OK;
-        if (rc == EXIT_OK && out && strcmp(out, "-"))
+        if (rc == EXIT_OK && out && strcmp(out, "-") != 0)
             fprintf(stderr, "Wrote the application of %s to %s; send it to the board.\n", cfg.name,
                     out);
     }

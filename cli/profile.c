@@ -185,7 +185,8 @@ static int get_profile(struct cli *c, const char *member, Ekonet__ApiReply **rep
     if (rc == EXIT_OK && (*reply)->profile->member.len != KEY_SIZE) {
         ekonet__api_reply__free_unpacked(*reply, NULL);
         *reply = NULL;
-        return cli_fail(c, "the node sent an unexpected reply");
+        cli_fail(c, "the node sent an unexpected reply");
+        return EXIT_FAIL;
     }
     return rc;
 }

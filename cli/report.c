@@ -379,7 +379,7 @@ static int parse_target(struct cli *c, int argc, char **argv, const char **targe
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS, {"reason", required_argument, NULL, O_REASON}, {NULL, 0, NULL, 0}};
     int ch;
-    *reason = NULL;
+    *target = *reason = NULL;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
         if (ch == O_REASON)

@@ -18,6 +18,7 @@ static const char usage[] =
     "\n"
     "Prints the node's events as they happen, one line each, until interrupted:\n"
     "  peer_up, peer_down           sessions with other members' nodes\n"
+    "  peer_cut                     a member cut off for repeated violations of the limits\n"
     "  entries, refused             entries accepted (per feed) or refused (with the reason)\n"
     "  fork, admitted, revoked      forks found, board acts\n"
     "  contact_request, contact_reply, contact_delivered\n"

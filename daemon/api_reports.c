@@ -194,7 +194,7 @@ void api_report_list(struct call *c, const Ekonet__ReportListRequest *req)
     f.indicator = req->indicator && *req->indicator ? req->indicator : NULL;
     f.since_ms = req->has_since_ms ? req->since_ms : 0;
     f.until_ms = req->has_until_ms ? req->until_ms : 0;
-    f.kind = req->has_kind ? req->kind : 0;
+    f.kind = req->has_kind ? (int)req->kind : 0;
     if (req->has_author) {
         if (req->author.len != KEY_SIZE)
             return api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST, "author must be a node id");
@@ -320,7 +320,7 @@ void api_event_list(struct call *c, const Ekonet__EventListRequest *req)
     uint8_t member[KEY_SIZE];
     f.past = req->has_past && req->past;
     f.now_ms = node_now_ms();
-    f.kind = req->has_kind ? req->kind : 0;
+    f.kind = req->has_kind ? (int)req->kind : 0;
     f.limit = req->limit == 0 || req->limit > API_LIST_LIMIT ? API_LIST_LIMIT : req->limit;
     if (req->member && *req->member) {
         if (api_member(c, req->member, member) < 0) return;

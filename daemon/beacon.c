@@ -1,6 +1,10 @@
 /*
  * beacon: see beacon.h. A beacon is passed on once, when it is newer than the one kept for its
- * member, so each beacon crosses each link at most once or twice whatever the topology.
+ * member, so each beacon crosses each link at most once or twice whatever the topology. New
+ * beacons are gathered and passed on together every BEACON_FLUSH_MS, one message per session,
+ * and not to the sessions that sent the same beacon meanwhile: with 300 members a node wakes
+ * for a few beacon messages a second, not for every copy of every beacon. A copy of a beacon
+ * already kept is recognised before its signature is checked.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +88,10 @@ int beacon_start(struct node *n)
 
 void beacon_stop(struct node *n)
 {
+    for (size_t i = 0; i < n->nfresh; i++) free(n->fresh[i].raw);
+    free(n->fresh);
+    n->fresh = NULL;
+    n->nfresh = n->capfresh = 0;
     free(n->beacons);
     n->beacons = NULL;
     n->nbeacons = n->capbeacons = 0;
@@ -117,7 +125,8 @@ static void add(struct node *n, struct session *s, struct batch *b, const uint8_
     uint8_t *copy = malloc(len ? len : 1);
     if (!copy) return;
     memcpy(copy, raw, len);
-    b->v[b->n++] = (ProtobufCBinaryData){len, copy};
+    b->v[b->n].data = copy; /* the batch owns it: flush frees it */
+    b->v[b->n++].len = len;
     b->bytes += len;
 }
 
@@ -145,17 +154,69 @@ void beacon_session_live(struct node *n, struct session *s)
     flush(n, s, &o.b);
 }
 
-/* Sends raw (a beacon of member) to every live session but except and the member's own. */
-static void pass_on(struct node *n, const struct session *except, const uint8_t member[KEY_SIZE],
-                    const uint8_t *raw, size_t len)
+static struct beacon_fresh *fresh_of(struct node *n, const uint8_t member[KEY_SIZE])
 {
-    for (struct session *s = n->sessions; s; s = s->next) {
-        if (s == except || s->state != SESSION_LIVE || memcmp(s->key, member, KEY_SIZE) == 0)
-            continue;
+    for (size_t i = 0; i < n->nfresh; i++)
+        if (memcmp(n->fresh[i].member, member, KEY_SIZE) == 0) return &n->fresh[i];
+    return NULL;
+}
+
+/* Session from sent (NULL: made here) a beacon of member; note that it holds it. */
+static void fresh_holder(struct node *n, const uint8_t member[KEY_SIZE], uint64_t time_ms,
+                         const struct session *from)
+{
+    struct beacon_fresh *f = fresh_of(n, member);
+    if (f && f->time_ms == time_ms && f->nhave < BEACON_HAVE_MAX) f->have[f->nhave++] = from;
+}
+
+/* Gathers raw (a beacon of member, just kept) to pass on at the next flush. */
+static void pass_on(struct node *n, const struct session *from, const uint8_t member[KEY_SIZE],
+                    uint64_t time_ms, const uint8_t *raw, size_t len)
+{
+    struct beacon_fresh *f = fresh_of(n, member);
+    if (!f) {
+        if (n->nfresh == n->capfresh) {
+            size_t cap = n->capfresh ? 2 * n->capfresh : 16;
+            struct beacon_fresh *v = realloc(n->fresh, cap * sizeof *v);
+            if (!v) return; /* the beacon still reaches peers when their sessions start */
+            n->fresh = v;
+            n->capfresh = cap;
+        }
+        f = &n->fresh[n->nfresh++];
+        memcpy(f->member, member, KEY_SIZE);
+        f->raw = NULL;
+    }
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy) {
+        *f = n->fresh[--n->nfresh];
+        return;
+    }
+    memcpy(copy, raw, len);
+    free(f->raw);
+    f->raw = copy;
+    f->len = len;
+    f->time_ms = time_ms;
+    f->nhave = 0;
+    if (from) f->have[f->nhave++] = from;
+}
+
+/* Sends each live session the fresh beacons it has not sent, and forgets them. */
+static void flush_fresh(struct node *n)
+{
+    for (struct session *s = n->sessions; s && n->nfresh; s = s->next) {
+        if (s->state != SESSION_LIVE) continue;
         struct batch b = {0};
-        add(n, s, &b, raw, len);
+        for (size_t i = 0; i < n->nfresh; i++) {
+            const struct beacon_fresh *f = &n->fresh[i];
+            size_t h = 0;
+            while (h < f->nhave && f->have[h] != s) h++;
+            if (h == f->nhave && memcmp(f->member, s->key, KEY_SIZE) != 0)
+                add(n, s, &b, f->raw, f->len);
+        }
         flush(n, s, &b);
     }
+    for (size_t i = 0; i < n->nfresh; i++) free(n->fresh[i].raw);
+    n->nfresh = 0;
 }
 
 /* ---- this node's beacon ------------------------------------------------------------------- */
@@ -201,7 +262,7 @@ static void send_own(struct node *n, uint64_t now)
         beacon_keep(n->store, n->key.pub, b.time_ms, now, raw, len) >= 0) {
         n->beacon_last_ms = b.time_ms;
         remember(n, n->key.pub, b.time_ms, now, b.interval_s);
-        pass_on(n, NULL, n->key.pub, raw, len);
+        pass_on(n, NULL, n->key.pub, b.time_ms, raw, len);
     }
     free(raw);
 out:
@@ -215,9 +276,17 @@ void beacon_tick(struct node *n)
     const struct member *me = n->roster ? roster_member(n->roster, n->key.pub) : NULL;
     if (!me || me->status != MEMBER_ADMITTED) return;
     uint64_t now = node_now_ms();
-    if (now >= n->beacon_next_ms) {
+    /* Passed on every BEACON_FLUSH_MS, or a quarter period for the short periods of tests. */
+    uint64_t every = (uint64_t)n->cfg->beacon_interval * 250;
+    if (every > BEACON_FLUSH_MS) every = BEACON_FLUSH_MS;
+    if (now >= n->beacon_next_ms) { /* this node's own goes out at once, with what waits */
         n->beacon_next_ms = now + (uint64_t)n->cfg->beacon_interval * 1000;
         send_own(n, now);
+        n->beacon_flush_ms = now;
+    }
+    if (now >= n->beacon_flush_ms) {
+        n->beacon_flush_ms = now + every;
+        flush_fresh(n);
     }
     for (size_t i = 0; i < n->nbeacons; i++) {
         struct beacon_seen *b = &n->beacons[i];
@@ -243,16 +312,31 @@ void beacon_receive(struct node *n, struct session *s, const Ekonet__Beacons *m)
     }
     uint64_t now = node_now_ms();
     struct errbuf err;
-    store_set_durable(n->store, 0); /* a beacon lost in a crash is replaced within a minute */
-    if (store_begin(n->store, &err) < 0) {
-        store_set_durable(n->store, 1);
-        return;
-    }
+    int open = 0;
     size_t npass = 0, pass[BEACONS_PER_MESSAGE];
     uint8_t from[BEACONS_PER_MESSAGE][KEY_SIZE];
+    uint64_t made[BEACONS_PER_MESSAGE];
     for (size_t i = 0; i < m->n_beacons; i++) {
         Ekonet__BeaconBody *b = NULL;
         const ProtobufCBinaryData *raw = &m->beacons[i];
+        uint8_t node[KEY_SIZE];
+        uint64_t time_ms;
+        if (beacon_peek(raw->data, raw->len, node, &time_ms) == 0) {
+            const struct beacon_seen *seen = find(n, node);
+            if (seen && time_ms <= seen->time_ms) { /* a copy: nothing to check or keep */
+                n->beacon_stats.ignored++;
+                fresh_holder(n, node, time_ms, s);
+                continue;
+            }
+        }
+        if (!open) {                        /* the first beacon to keep opens the transaction */
+            store_set_durable(n->store, 0); /* a beacon lost in a crash is replaced soon */
+            if (store_begin(n->store, &err) < 0) {
+                store_set_durable(n->store, 1);
+                return;
+            }
+            open = 1;
+        }
         int st = beacon_open(raw->data, raw->len, n->cfg->network, now, &b);
         const struct member *who = st == ENV_OK ? roster_member(n->roster, b->node.data) : NULL;
         if (st == ENV_OK && (!who || who->status != MEMBER_ADMITTED)) st = ENV_NOT_MEMBER;
@@ -270,15 +354,17 @@ void beacon_receive(struct node *n, struct session *s, const Ekonet__Beacons *m)
                 n->beacon_stats.received++;
                 remember(n, b->node.data, b->time_ms, now, b->interval_s);
                 memcpy(from[npass], b->node.data, KEY_SIZE);
+                made[npass] = b->time_ms;
                 pass[npass++] = i;
             }
         }
         if (b) ekonet__beacon_body__free_unpacked(b, NULL);
     }
+    if (!open) return;
     if (store_commit(n->store, &err) < 0) npass = 0;
     store_set_durable(n->store, 1);
     for (size_t k = 0; k < npass; k++)
-        pass_on(n, s, from[k], m->beacons[pass[k]].data, m->beacons[pass[k]].len);
+        pass_on(n, s, from[k], made[k], m->beacons[pass[k]].data, m->beacons[pass[k]].len);
 }
 
 void beacon_roster_changed(struct node *n)
@@ -291,6 +377,11 @@ void beacon_roster_changed(struct node *n)
             continue;
         }
         beacon_forget(n->store, n->beacons[i].key);
+        struct beacon_fresh *f = fresh_of(n, n->beacons[i].key);
+        if (f) {
+            free(f->raw);
+            *f = n->fresh[--n->nfresh];
+        }
         n->beacons[i] = n->beacons[--n->nbeacons];
     }
 }

@@ -16,6 +16,18 @@ struct session;
 
 #define BEACONS_PER_MESSAGE 64
 #define BEACON_MIN_GAP_MS   1000 /* a member's beacons closer than this are ignored */
+#define BEACON_FLUSH_MS     2000 /* new beacons are passed on together, this often */
+#define BEACON_HAVE_MAX     8    /* sessions remembered per fresh beacon as holding it */
+
+/* A beacon kept since the last flush, to pass on to the sessions that have not sent it. */
+struct beacon_fresh {
+    uint8_t member[KEY_SIZE];
+    uint64_t time_ms;
+    uint8_t *raw;
+    size_t len;
+    const struct session *have[BEACON_HAVE_MAX]; /* compared, never dereferenced */
+    size_t nhave;
+};
 
 /* What this node keeps in memory of a member's latest beacon. */
 struct beacon_seen {

@@ -41,27 +41,27 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(
-        f,
-        "usage: ekonetd [--dir DIR] [--config FILE] [--check-config] [--reindex] [--verify]\n"
-        "               [--log-level LEVEL]\n"
-        "\n"
-        "Runs the ekonet node whose data directory is DIR (default $EKONET_DIR or %s),\n"
-        "in the foreground. The configuration is DIR/ekonetd.conf unless --config is given.\n"
-        "\n"
-        "  -d, --dir DIR        the node's data directory\n"
-        "  -c, --config FILE    the configuration file\n"
-        "  -n, --check-config   validate the configuration, print \"configuration OK\", exit\n"
-        "      --reindex        rebuild the query tables from the stored entries, then exit\n"
-        "      --verify         check every feed (ids, links, signatures, contents), then exit;\n"
-        "                       works beside a running daemon; exit 1 if anything is wrong\n"
-        "  -l, --log-level L    error, warn, info or debug (overrides the configuration)\n"
-        "  -V, --version        print the version\n"
-        "  -h, --help           this help\n"
-        "\n"
-        "SIGTERM or SIGINT stops the node cleanly. Exit status: 0 stopped, 1 could not\n"
-        "run, 2 bad usage or configuration.\n",
-        DEFAULT_DIR);
+    fprintf(f,
+            "usage: ekonetd [--dir DIR] [--config FILE] [--check-config] [--reindex] [--verify]\n"
+            "               [--log-level LEVEL]\n"
+            "\n"
+            "Runs the ekonet node whose data directory is DIR (default $EKONET_DIR or %s),\n"
+            "in the foreground. The configuration is DIR/ekonetd.conf unless --config is given.\n"
+            "\n"
+            "  -d, --dir DIR        the node's data directory\n"
+            "  -c, --config FILE    the configuration file\n"
+            "  -n, --check-config   validate the configuration, print \"configuration OK\", exit\n"
+            "      --reindex        rebuild the query tables from the stored entries, then exit\n"
+            "      --verify         check every feed (ids, links, signatures, contents) and the\n"
+            "                       database file, then exit;\n"
+            "                       works beside a running daemon; exit 1 if anything is wrong\n"
+            "  -l, --log-level L    error, warn, info or debug (overrides the configuration)\n"
+            "  -V, --version        print the version\n"
+            "  -h, --help           this help\n"
+            "\n"
+            "SIGTERM or SIGINT stops the node cleanly. Exit status: 0 stopped, 1 could not\n"
+            "run, 2 bad usage or configuration.\n",
+            DEFAULT_DIR);
 }
 
 /* Takes the data directory's lock so that only one daemon runs on it; fd stays open. */
@@ -88,6 +88,18 @@ static int lock_dir(const char *dir, struct errbuf *err)
         return errbuf_set(err, "cannot write %s: %s", path, strerror(e));
     }
     return fd;
+}
+
+/* Anyone may write into a world-writable data directory: swap the key, the database or the
+ * sockets. Refused, with the fix. */
+static int check_dir_mode(const char *dir, struct errbuf *err)
+{
+    struct stat st;
+    if (stat(dir, &st) < 0) return errbuf_set(err, "data directory %s: %s", dir, strerror(errno));
+    if (st.st_mode & S_IWOTH)
+        return errbuf_set(err, "data directory %s is writable by everyone; run: chmod 700 %s", dir,
+                          dir);
+    return 0;
 }
 
 static int setup_signals(void)
@@ -131,6 +143,16 @@ static int verify(const struct config *cfg)
         return 1;
     }
     int rc = store_verify(s, cfg->network, &r, print_problem, NULL);
+    /* The database file itself: pages, indexes, free lists. */
+    sqlite3_stmt *st = rc == 0 ? store_stmt(s, "PRAGMA integrity_check") : NULL;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        if (line && strcmp(line, "ok") != 0) {
+            printf("problem: database: %s\n", line);
+            r.problems++;
+        }
+    }
+    if (st) sqlite3_reset(st);
     store_destroy(&s);
     if (rc < 0) {
         fprintf(stderr, "ekonetd: cannot read the store\n");
@@ -207,7 +229,9 @@ static int run(const struct options *o, const struct config *cfg)
     int rc = 1;
 
     umask(007);
-    int lockfd = lock_dir(cfg->data_dir, &err);
+    int lockfd = -1;
+    if (check_dir_mode(cfg->data_dir, &err) < 0) goto out;
+    lockfd = lock_dir(cfg->data_dir, &err);
     if (lockfd < 0) goto out;
     if (file_join(path, sizeof path, cfg->data_dir, "node.key") < 0 ||
         key_load(&key, path, &err) < 0)

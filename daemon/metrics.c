@@ -42,6 +42,10 @@ struct metrics {
     char *text; /* the latest exposition, NULL until the first rendering */
     size_t len;
     uint64_t rendered_ms; /* monotonic */
+    uint64_t alive_ms;    /* the node's loop last ticked */
+    uint64_t scraped_ms;  /* /metrics last asked for */
+    int wanted;           /* a scrape waits for a fresh rendering */
+    pthread_cond_t fresh; /* signalled after each rendering */
     uint64_t requests[PATH_COUNT];
 };
 
@@ -163,6 +167,16 @@ static void render_traffic(struct exposition *x, const struct node *n)
            (double)s->bytes_out);
     single(x, "ekonet_send_drops_total", "counter",
            "Messages to peers dropped because the peer's queue was full.", (double)s->send_drops);
+    metric_family(x, "ekonet_peer_limits_total", "counter",
+                  "Times a peer ran into a per-peer limit, by limit (docs/PROTOCOL.md 7.7).");
+    for (int i = 0; i < PEER_LIMIT_COUNT; i++) {
+        char l[64] = "";
+        metric_label(l, sizeof l, "limit", peer_limit_label(i));
+        metric_value(x, "ekonet_peer_limits_total", l, (double)s->peer_limits[i]);
+    }
+    single(x, "ekonet_peers_cut_total", "counter",
+           "Peers cut off for ten minutes after repeated violations of the limits.",
+           (double)s->peers_cut);
     metric_family(x, "ekonet_handshakes_total", "counter",
                   "CURVE handshakes by result: accepted (a member) or refused (anyone else).");
     metric_value(x, "ekonet_handshakes_total", "result=\"accepted\"",
@@ -277,6 +291,12 @@ void metrics_tick(struct node *n)
 {
     struct metrics *m = n->metrics;
     if (!m) return;
+    uint64_t now = mono_ms();
+    pthread_mutex_lock(&m->lock);
+    m->alive_ms = now;
+    int due = m->wanted || now - m->scraped_ms < METRICS_WARM_MS;
+    pthread_mutex_unlock(&m->lock);
+    if (!due) return; /* nobody is looking: no store queries at all */
     struct exposition x = {0};
     render(&x, n);
     size_t len;
@@ -287,8 +307,26 @@ void metrics_tick(struct node *n)
     m->text = text;
     m->len = len;
     m->rendered_ms = mono_ms();
+    m->wanted = 0;
+    pthread_cond_broadcast(&m->fresh);
     pthread_mutex_unlock(&m->lock);
     free(old);
+}
+
+/* Under the lock: waits (at most METRICS_WAIT_MS) for a rendering newer than
+   METRICS_FRESH_MS, asking the node's loop for one. */
+static void wait_fresh(struct metrics *m)
+{
+    uint64_t now = mono_ms();
+    m->scraped_ms = now;
+    if (m->text && now - m->rendered_ms <= METRICS_FRESH_MS) return;
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += METRICS_WAIT_MS / 1000;
+    uint64_t before = m->rendered_ms;
+    m->wanted = 1;
+    while (m->rendered_ms == before && pthread_cond_timedwait(&m->fresh, &m->lock, &until) == 0)
+        ;
 }
 
 /* ---- serving (libmicrohttpd's thread) -------------------------------------------------- */
@@ -305,19 +343,23 @@ static unsigned respond(struct metrics *m, const char *url, const char *method, 
     *body = NULL;
     pthread_mutex_lock(&m->lock);
     m->requests[path]++;
-    uint64_t age = m->text ? mono_ms() - m->rendered_ms : 0;
+    if (path == PATH_METRICS) wait_fresh(m);
+    uint64_t age = m->alive_ms ? mono_ms() - m->alive_ms : 0;
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         status = MHD_HTTP_METHOD_NOT_ALLOWED;
         snprintf(line, sizeof line, "only GET and HEAD\n");
     } else if (path == PATH_OTHER) {
         status = MHD_HTTP_NOT_FOUND;
         snprintf(line, sizeof line, "not found; try /metrics or /healthz\n");
-    } else if (!m->text) {
+    } else if (path == PATH_METRICS && !m->text) {
         status = MHD_HTTP_SERVICE_UNAVAILABLE;
-        snprintf(line, sizeof line, "starting: the node has not rendered its figures yet\n");
+        snprintf(line, sizeof line, "the node's loop has not rendered its figures (busy?)\n");
     } else if (path == PATH_METRICS) {
         if ((*body = malloc(m->len ? m->len : 1))) memcpy(*body, m->text, m->len);
         *len = m->len;
+    } else if (!m->alive_ms) {
+        status = MHD_HTTP_SERVICE_UNAVAILABLE;
+        snprintf(line, sizeof line, "starting: the node's loop has not run yet\n");
     } else if (age > METRICS_STALE_MS) {
         status = MHD_HTTP_SERVICE_UNAVAILABLE;
         snprintf(line, sizeof line, "stalled: the node's loop last ran %llu s ago\n",
@@ -407,10 +449,19 @@ int metrics_start(struct node *n, struct errbuf *err)
 {
     if (!n->cfg->metrics_listen) return 0;
     struct metrics *m = calloc(1, sizeof *m);
+    pthread_condattr_t ca;
     if (!m || pthread_mutex_init(&m->lock, NULL) != 0) {
         free(m);
         return errbuf_set(err, "cannot start the metrics server: out of memory");
     }
+    if (pthread_condattr_init(&ca) != 0 || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&m->fresh, &ca) != 0) {
+        pthread_condattr_destroy(&ca);
+        pthread_mutex_destroy(&m->lock);
+        free(m);
+        return errbuf_set(err, "cannot start the metrics server: out of memory");
+    }
+    pthread_condattr_destroy(&ca);
     n->metrics = m;
     int fd = listen_on(n->cfg->metrics_listen, n->cfg->path, err);
     if (fd < 0) return -1;
@@ -432,6 +483,7 @@ void metrics_stop(struct node *n)
     struct metrics *m = n->metrics;
     if (!m) return;
     if (m->mhd) MHD_stop_daemon(m->mhd);
+    pthread_cond_destroy(&m->fresh);
     pthread_mutex_destroy(&m->lock);
     free(m->text);
     free(m);

@@ -2,15 +2,17 @@
  * metrics: the Prometheus endpoint (DESIGN section 8), served by libmicrohttpd on a thread of
  * its own at [metrics] listen (default 127.0.0.1:7651):
  *
- *   /metrics   200, text/plain; version=0.0.4: the node's figures as last rendered
- *   /healthz   200 "ok" when the node's loop rendered them within the last 10 seconds,
- *              else 503 and one line saying why
+ *   /metrics   200, text/plain; version=0.0.4: the node's figures, at most a second old
+ *   /healthz   200 "ok" when the node's loop ran within the last 10 seconds, else 503 and
+ *              one line saying why
  *   anything   404 (405 for a method other than GET or HEAD)
  *
  * The reactor owns every socket and the store, so the HTTP thread never looks at the node: once
- * per tick (at most once a second) the reactor renders the whole exposition into a new buffer
- * and swaps it in under a mutex; the HTTP thread serves a copy of the latest one. A scrape
- * therefore sees figures at most a second old and never waits for the node's loop.
+ * per tick (once a second) the reactor renders the whole exposition into a new buffer and
+ * swaps it in under a mutex; the HTTP thread serves a copy of the latest one. It renders only
+ * while someone scrapes (within the last METRICS_WARM_MS): an unwatched node does no work for
+ * its metrics. A scrape that finds the rendering older than a second asks for a new one and
+ * waits for the next tick (at most METRICS_WAIT_MS).
  *
  * To add a family, add its metric_family and metric_value lines to render() in metrics.c.
  */
@@ -22,7 +24,10 @@
 struct node;
 struct metrics;
 
-#define METRICS_STALE_MS 10000 /* /healthz fails when the loop rendered longer ago */
+#define METRICS_STALE_MS 10000 /* /healthz fails when the loop ticked longer ago */
+#define METRICS_WARM_MS  60000 /* render every tick while scraped this recently */
+#define METRICS_FRESH_MS 1500  /* a rendering this old is served as it is */
+#define METRICS_WAIT_MS  2000  /* the longest a scrape waits for a rendering */
 
 /* Binds n->cfg->metrics_listen and starts serving (n->metrics; stays NULL when the setting is
    off). 0, or -1 with err when the address cannot be bound. */

@@ -209,7 +209,7 @@ static int open_router(struct node *n, struct errbuf *err)
         setopt_int(n->router, ZMQ_HEARTBEAT_TIMEOUT, 15000) < 0 ||
         setopt_int(n->router, ZMQ_HEARTBEAT_TTL, 15000) < 0 ||
         setopt_int(n->router, ZMQ_ROUTER_MANDATORY, 1) < 0 ||
-        setopt_int(n->router, ZMQ_SNDHWM, 10000) < 0 ||
+        setopt_int(n->router, ZMQ_SNDHWM, PEER_SNDHWM) < 0 ||
         setopt_int(n->router, ZMQ_RCVHWM, 10000) < 0)
         return errbuf_set(err, "cannot set up the peer socket: %s", zmq_strerror(zmq_errno()));
     /* Without an enforced domain libzmq lets any CURVE key in when the handler is missing. */
@@ -384,6 +384,7 @@ int node_run(struct node *n)
          hex_encode(id, n->key.pub, KEY_SIZE), elog_quote(q, sizeof q, n->cfg->name),
          n->cfg->listen, n->api_path);
     uint64_t next_tick = 0;
+    int serving = 0; /* Wants wait to be served: poll without sleeping */
     for (;;) {
         uint64_t now = node_now_ms();
         if (now >= next_tick) {
@@ -395,9 +396,8 @@ int node_run(struct node *n)
             node_error(n, "out of memory");
             return -1;
         }
-        int rc =
-            zmq_poll(n->items, (int)count,
-                     (long)(next_tick - node_now_ms() > 1000 ? 1000 : next_tick - node_now_ms()));
+        uint64_t now2 = node_now_ms(), wait = next_tick > now2 ? next_tick - now2 : 0;
+        int rc = zmq_poll(n->items, (int)count, serving ? 0 : (long)(wait > 1000 ? 1000 : wait));
         if (rc < 0 && zmq_errno() == EINTR) continue;
         if (rc < 0) {
             node_error(n, "poll failed: %s", zmq_strerror(zmq_errno()));
@@ -422,5 +422,6 @@ int node_run(struct node *n)
             else
                 session_readable(n, s);
         }
+        serving = sync_serve(n);
     }
 }

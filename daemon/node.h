@@ -28,6 +28,20 @@
 
 #define NODE_LAST_ERRORS 5
 
+/* The limits a peer can run into (docs/PROTOCOL.md section 7.7); peer_limit_label names them. */
+enum peer_limit {
+    LIMIT_MALFORMED,     /* a message that does not decode, or breaks a field's rules */
+    LIMIT_BATCH_ENTRIES, /* an Entries message with too many entries */
+    LIMIT_BATCH_BYTES,   /* an Entries message with too many bytes */
+    LIMIT_WANTS,         /* more Wants waiting to be served than allowed */
+    LIMIT_FRONTIER,      /* a Frontier with too many heads */
+    LIMIT_SEND_QUEUE,    /* the peer does not read: its send queue is full */
+    LIMIT_RECONNECTS,    /* too many sessions opened in a minute */
+    LIMIT_REFUSED,       /* entries refused as forged or from another network */
+    LIMIT_CUT_OFF,       /* a message or handshake from a peer that is cut off */
+    PEER_LIMIT_COUNT
+};
+
 struct node_stats {
     uint64_t handshakes_accepted;
     uint64_t handshakes_refused;
@@ -39,9 +53,21 @@ struct node_stats {
     uint64_t send_drops; /* messages a peer's full queue would not take */
     uint64_t sessions_opened;
     uint64_t forks;
+    uint64_t peer_limits[PEER_LIMIT_COUNT]; /* a peer ran into a limit, by limit (session.c) */
+    uint64_t peers_cut;                     /* peers cut off for repeated violations */
 };
 
 #define NODE_BACKOFF_MAX 512
+#define NODE_RECORDS_MAX 1024
+
+/* What the node remembers of a member's conduct (session.c): violations in the current
+   minute, sessions opened in it, and until when it is cut off. */
+struct peer_record {
+    uint8_t key[KEY_SIZE];
+    uint64_t window_ms; /* start of the current minute */
+    uint32_t violations, hellos;
+    uint64_t cut_until_ms;
+};
 #define NODE_TARGETS_MAX 1024
 
 /* A member this node may dial, and where. */
@@ -91,6 +117,8 @@ struct node {
     uint64_t targets_stamp;  /* feeds.profiles + feeds.redactions when targets were listed */
     struct backoff backoff[NODE_BACKOFF_MAX];
     size_t nbackoff;
+    struct peer_record records[NODE_RECORDS_MAX];
+    size_t nrecords;
     zmq_pollitem_t *items; /* poll set, grown as sessions are added */
     struct session **item_sessions;
     size_t items_cap;
@@ -100,6 +128,9 @@ struct node {
     size_t nbeacons, capbeacons;
     struct beacon_stats beacon_stats;
     uint64_t beacon_next_ms, beacon_last_ms;
+    struct beacon_fresh *fresh; /* beacons to pass on at the next flush (beacon.c) */
+    size_t nfresh, capfresh;
+    uint64_t beacon_flush_ms;
     void *events; /* the event stream's PUB socket (watch.c) */
     char events_path[128];
     uint64_t courier_purge_ms;

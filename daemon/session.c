@@ -88,7 +88,8 @@ struct session *session_dial(struct node *n, const uint8_t key[KEY_SIZE], const 
         zmq_setsockopt(s->sock, ZMQ_CURVE_PUBLICKEY, n->key.curve_pub, KEY_SIZE) < 0 ||
         zmq_setsockopt(s->sock, ZMQ_CURVE_SECRETKEY, n->key.curve_sec, KEY_SIZE) < 0 ||
         zmq_setsockopt(s->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
-        setopt_int(s->sock, ZMQ_IMMEDIATE, 1) < 0 || setopt_int(s->sock, ZMQ_SNDHWM, 10000) < 0 ||
+        setopt_int(s->sock, ZMQ_IMMEDIATE, 1) < 0 ||
+        setopt_int(s->sock, ZMQ_SNDHWM, PEER_SNDHWM) < 0 ||
         setopt_int(s->sock, ZMQ_RCVHWM, 10000) < 0 ||
         setopt_int(s->sock, ZMQ_HEARTBEAT_IVL, 5000) < 0 ||
         setopt_int(s->sock, ZMQ_HEARTBEAT_TIMEOUT, 15000) < 0 ||
@@ -181,7 +182,13 @@ int session_send(struct node *n, struct session *s, const Ekonet__PeerMessage *m
     }
     if (rc < 0) {
         /* EHOSTUNREACH: the ROUTER has no connection with that routing id any more */
-        if (!s->outbound && zmq_errno() == EHOSTUNREACH) s->gone = 1;
+        int e = zmq_errno();
+        if (!s->outbound && e == EHOSTUNREACH) s->gone = 1;
+        /* EAGAIN: the peer's queue is full (it does not read); its Wants wait (sync.c) */
+        if (e == EAGAIN && node_now_ms() >= s->paused_until_ms) {
+            s->paused_until_ms = node_now_ms() + SERVE_PAUSE_MS;
+            n->stats.peer_limits[LIMIT_SEND_QUEUE]++;
+        }
         zmq_msg_close(&msg);
         s->send_drops++;
         n->stats.send_drops++;
@@ -190,6 +197,69 @@ int session_send(struct node *n, struct session *s, const Ekonet__PeerMessage *m
     s->msgs_out++;
     n->stats.bytes_out += len;
     return 0;
+}
+
+const char *peer_limit_label(int limit)
+{
+    static const char *const labels[PEER_LIMIT_COUNT] = {
+        "malformed",  "batch_entries", "batch_bytes", "wants",  "frontier",
+        "send_queue", "reconnects",    "refused",     "cut_off"};
+    return limit >= 0 && limit < PEER_LIMIT_COUNT ? labels[limit] : "?";
+}
+
+/* The member's record, its minute started again when it is over; a new one (replacing the
+   record touched longest ago) when there is none. */
+static struct peer_record *record_of(struct node *n, const uint8_t key[KEY_SIZE], uint64_t now)
+{
+    struct peer_record *r = NULL, *oldest = NULL;
+    for (size_t i = 0; i < n->nrecords && !r; i++) {
+        if (memcmp(n->records[i].key, key, KEY_SIZE) == 0) r = &n->records[i];
+        if (!oldest || n->records[i].window_ms < oldest->window_ms) oldest = &n->records[i];
+    }
+    if (!r) {
+        r = n->nrecords < NODE_RECORDS_MAX ? &n->records[n->nrecords++] : oldest;
+        memset(r, 0, sizeof *r);
+        memcpy(r->key, key, KEY_SIZE);
+    }
+    if (now - r->window_ms >= 60000) {
+        r->window_ms = now;
+        r->violations = r->hellos = 0;
+    }
+    return r;
+}
+
+int peer_cut_off(struct node *n, const uint8_t key[KEY_SIZE])
+{
+    for (size_t i = 0; i < n->nrecords; i++)
+        if (memcmp(n->records[i].key, key, KEY_SIZE) == 0)
+            return node_now_ms() < n->records[i].cut_until_ms;
+    return 0;
+}
+
+int peer_violation(struct node *n, const uint8_t key[KEY_SIZE], int limit)
+{
+    uint64_t now = node_now_ms();
+    struct peer_record *r = record_of(n, key, now);
+    n->stats.peer_limits[limit]++;
+    if (now < r->cut_until_ms || ++r->violations < PEER_VIOLATIONS) return 0;
+    char id[ID_HEX];
+    r->cut_until_ms = now + PEER_CUT_MS;
+    n->stats.peers_cut++;
+    elog(ELOG_WARN, "peer cut off", "node=%s violations=%u last=%s seconds=%d",
+         hex_encode(id, key, KEY_SIZE), r->violations, peer_limit_label(limit), PEER_CUT_MS / 1000);
+    watch_event(n, "peer_cut", key, NULL, 0, peer_limit_label(limit),
+                "%s cut off for %d minutes: %u violations in a minute (last: %s)",
+                node_member_name(n, key) ? node_member_name(n, key) : hex_encode(id, key, 6),
+                PEER_CUT_MS / 60000, r->violations, peer_limit_label(limit));
+    return 1;
+}
+
+int peer_hello(struct node *n, const uint8_t key[KEY_SIZE])
+{
+    struct peer_record *r = record_of(n, key, node_now_ms());
+    if (++r->hellos <= PEER_HELLOS) return 0;
+    peer_violation(n, key, LIMIT_RECONNECTS);
+    return -1;
 }
 
 void session_monitor(struct node *n, struct session *s)
@@ -253,8 +323,8 @@ static void add_target(struct node *n, const uint8_t key[KEY_SIZE], const char *
 {
     if (n->ntargets == NODE_TARGETS_MAX || memcmp(key, n->key.pub, KEY_SIZE) == 0) return;
     for (size_t i = 0; i < n->ntargets; i++)
-        if (memcmp(n->targets[i].key, key, KEY_SIZE) == 0 &&
-            (i < n->nseeds || strcmp(n->targets[i].endpoint, endpoint) == 0))
+        if ((i < n->nseeds || strcmp(n->targets[i].endpoint, endpoint) == 0) &&
+            memcmp(n->targets[i].key, key, KEY_SIZE) == 0)
             return;
     memcpy(n->targets[n->ntargets].key, key, KEY_SIZE);
     snprintf(n->targets[n->ntargets].endpoint, sizeof n->targets[0].endpoint, "%s", endpoint);
@@ -357,9 +427,11 @@ void session_maintain(struct node *n)
     uint32_t r = nm ? randombytes_uniform((uint32_t)nm) : 0;
     for (size_t k = 0; k < n->ntargets && outbound < n->cfg->outbound && all < n->cfg->max_sessions;
          k++) {
-        size_t i = k < n->nseeds ? k : n->nseeds + (r + (k - n->nseeds)) % nm;
+        /* nm == 0 means every target is a seed */
+        size_t i = k < n->nseeds || nm == 0 ? k : n->nseeds + (r + (k - n->nseeds)) % nm;
         const struct dial_target *t = &n->targets[i];
-        if (session_find(n, t->key) || backing_off(n, t->key, now) || !node_admits(n, t->key))
+        if (session_find(n, t->key) || backing_off(n, t->key, now) || !node_admits(n, t->key) ||
+            peer_cut_off(n, t->key))
             continue;
         if (session_dial(n, t->key, t->endpoint)) {
             outbound++;

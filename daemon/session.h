@@ -24,10 +24,18 @@
 #define HELLO_TIMEOUT_MS   20000 /* handshake done, Hello awaited */
 #define CONNECT_TIMEOUT_MS 60000 /* a dialled node that never answers */
 #define WANT_TIMEOUT_MS    60000 /* a want with no progress */
+#define STORE_RETRY_MS     3000  /* a want whose entries the store could not keep */
 /* Every node sends each peer a Digest at least every 5 minutes, so a session silent for 15
    is gone (ZMTP heartbeats notice a dead connection sooner; this catches a hung peer). */
 #define DIGEST_INTERVAL_MAX_MS 300000
 #define SESSION_IDLE_MS        900000
+/* Per-peer limits (docs/PROTOCOL.md section 7.7). */
+#define SERVE_QUEUE     (2 * WANT_WINDOW) /* a peer's Wants waiting to be served */
+#define SERVE_PAUSE_MS  1000              /* a peer whose queue is full is served again after */
+#define PEER_SNDHWM     64                /* messages queued to one peer */
+#define PEER_VIOLATIONS 16                /* in a minute: the peer is cut off */
+#define PEER_HELLOS     10                /* sessions a member may open in a minute */
+#define PEER_CUT_MS     600000            /* how long a peer is cut off */
 
 struct node;
 
@@ -60,6 +68,9 @@ struct session {
     struct frontier *posted; /* envelope ids and ack keys the peer has (courier.c) */
     struct want wants[WANT_WINDOW];
     int nwants;
+    struct want serving[SERVE_QUEUE]; /* the peer's Wants, served a page at a time (sync.c) */
+    int nserving;
+    uint64_t paused_until_ms; /* its send queue was full: serve it again after this */
     uint64_t opened_ms, state_ms, last_recv_ms, last_digest_ms;
     uint64_t msgs_in, msgs_out, entries_in, entries_out, refused, send_drops;
 };
@@ -92,6 +103,20 @@ void session_backoff(struct node *n, const uint8_t key[KEY_SIZE]);
 
 /* Rebuilds the list of members this node may dial (after the roster changed). */
 void session_targets(struct node *n);
+
+/* A peer ran into a limit: counted, and a member with PEER_VIOLATIONS in a minute is cut off
+   for PEER_CUT_MS (logged). Returns 1 if it is cut off now; its session is closed by the caller
+   (session_cut_off). */
+int peer_violation(struct node *n, const uint8_t key[KEY_SIZE], int limit);
+
+/* True if the member is cut off: its messages are dropped and its handshakes refused. */
+int peer_cut_off(struct node *n, const uint8_t key[KEY_SIZE]);
+
+/* A member opens a session: 0, or -1 when it opened too many in the last minute (counted). */
+int peer_hello(struct node *n, const uint8_t key[KEY_SIZE]);
+
+/* The label of a peer_limit for logs and metrics. */
+const char *peer_limit_label(int limit);
 
 /* Counts sessions: all, live, outbound. */
 void session_counts(const struct node *n, unsigned *all, unsigned *live, unsigned *outbound);

@@ -23,9 +23,11 @@
 #include "sync.h"
 #include "watch.h"
 
-#define FRONTIER_MAX 100000
-#define STUCK_MS     60000 /* a peer that served a refused entry is not asked for that feed */
-#define ENTRIES_MAX  (2 * BATCH_ENTRIES)
+#define FRONTIER_MAX    100000
+#define STUCK_MS        60000 /* a peer that served a refused entry is not asked for that feed */
+#define ENTRIES_MAX     (2 * BATCH_ENTRIES)
+#define BATCH_BYTES_MAX (2 * BATCH_BYTES) /* an Entries message of more than one entry */
+#define SERVE_PAGES     4                 /* pages served to one session per pass */
 
 static void load_head(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq, uint64_t fork_seq)
 {
@@ -250,6 +252,7 @@ static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontie
 {
     if (f->n_heads > FRONTIER_MAX) {
         s->refused++;
+        peer_violation(n, s->key, LIMIT_FRONTIER);
         return;
     }
     for (size_t i = 0; i < f->n_heads; i++)
@@ -276,30 +279,80 @@ static int serve_one(void *ctx, const struct entry *e)
     return 0;
 }
 
+/* A Want waits in the session's queue; sync_serve answers it a page at a time, as fast as the
+   peer reads. */
 static void on_want(struct node *n, struct session *s, const Ekonet__Want *w)
 {
-    if (!valid_key(&w->author) || w->from == 0) {
+    if (!valid_key(&w->author) || w->from == 0 || w->from > UINT64_MAX - WANT_LIMIT) {
         s->refused++;
+        peer_violation(n, s->key, LIMIT_MALFORMED);
+        return;
+    }
+    if (s->nserving == SERVE_QUEUE) {
+        s->refused++;
+        peer_violation(n, s->key, LIMIT_WANTS);
         return;
     }
     uint32_t limit = w->limit == 0 || w->limit > WANT_LIMIT ? WANT_LIMIT : w->limit;
-    struct serve sv = {calloc(limit, sizeof *sv.v), 0, frontier_get(n->forked, w->author.data)};
-    if (!sv.v) return;
-    /* Read in slices so that at most one batch is in memory at a time. */
-    uint64_t from = w->from;
-    int more = 1;
-    while (more) {
-        uint32_t slice = limit - (uint32_t)(from - w->from);
-        if (slice > BATCH_ENTRIES) slice = BATCH_ENTRIES;
-        sv.n = 0;
-        int got = slice ? store_range(n->store, w->author.data, from, slice, serve_one, &sv) : 0;
-        if (got < 0) node_error(n, "cannot read entries: %s", store_errmsg(n->store));
-        more = got > 0 && sv.n == slice && from + slice < w->from + limit;
-        send_entries(n, s, w->author.data, from, sv.v, sv.n, !more);
-        for (size_t i = 0; i < sv.n; i++) free(sv.v[i].data);
-        from += sv.n;
-    }
+    struct want *q = &s->serving[s->nserving++];
+    memcpy(q->author, w->author.data, KEY_SIZE);
+    q->next = w->from;
+    q->until = w->from + limit - 1;
+    q->progress_ms = node_now_ms();
+}
+
+/*
+ * Sends the next page of the session's first queued Want: one Entries message of at most
+ * BATCH_ENTRIES entries and BATCH_BYTES (at least one entry), done on the last. Returns 1 if it
+ * was sent; 0 if the peer's queue is full (the session is paused, the page sent again later).
+ */
+static int serve_page(struct node *n, struct session *s)
+{
+    struct want *w = &s->serving[0];
+    uint64_t left = w->until - w->next + 1;
+    uint32_t slice = left < BATCH_ENTRIES ? (uint32_t)left : BATCH_ENTRIES;
+    struct serve sv = {calloc(slice, sizeof *sv.v), 0, frontier_get(n->forked, w->author)};
+    if (!sv.v) return 0;
+    if (store_range(n->store, w->author, w->next, slice, serve_one, &sv) < 0)
+        node_error(n, "cannot read entries: %s", store_errmsg(n->store));
+    size_t k = 0, bytes = 0;
+    while (k < sv.n && (k == 0 || bytes + sv.v[k].len <= BATCH_BYTES)) bytes += sv.v[k++].len;
+    int done = k == sv.n && (sv.n < slice || w->next + k > w->until);
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Entries e = EKONET__ENTRIES__INIT;
+    e.author = (ProtobufCBinaryData){KEY_SIZE, w->author};
+    e.has_author = e.has_from = 1;
+    e.from = w->next;
+    e.n_entries = k;
+    e.entries = sv.v;
+    e.has_done = e.done = done;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ENTRIES;
+    m.entries = &e;
+    int sent = session_send(n, s, &m) == 0;
+    for (size_t i = 0; i < sv.n; i++) free(sv.v[i].data);
     free(sv.v);
+    if (!sent) {
+        if (s->paused_until_ms <= node_now_ms())
+            s->paused_until_ms = node_now_ms() + SERVE_PAUSE_MS;
+        return 0;
+    }
+    s->entries_out += k;
+    w->next += k;
+    if (done) memmove(&s->serving[0], &s->serving[1], --s->nserving * sizeof s->serving[0]);
+    return 1;
+}
+
+int sync_serve(struct node *n)
+{
+    uint64_t now = node_now_ms();
+    int busy = 0;
+    for (struct session *s = n->sessions; s; s = s->next) {
+        if (s->state != SESSION_LIVE || now < s->paused_until_ms) continue;
+        for (int p = 0; p < SERVE_PAGES && s->nserving; p++)
+            if (!serve_page(n, s)) break;
+        busy |= s->nserving && now >= s->paused_until_ms;
+    }
+    return busy;
 }
 
 /* Passes a fork proof to every live session but the one it came from. */
@@ -367,9 +420,14 @@ static void note_refusals(struct node *n, struct session *s, struct entry *const
                           const int *status, size_t count, const struct errbuf *why)
 {
     char peer[13], author[13], q[256];
+    int hostile = 0;
     for (size_t i = 0; i < count; i++) {
         int rc = status[i];
         if (rc == ENTRY_OK || rc == ENTRY_DUPLICATE || rc == ENTRY_GAP) continue;
+        /* what no honest node stores, so would never pass on */
+        hostile |= rc == ENTRY_BAD_SIGNATURE || rc == ENTRY_WRONG_NETWORK ||
+                   rc == ENTRY_WRONG_KEY || rc == ENTRY_FEW_SIGNATURES ||
+                   rc == ENTRY_CONTENT_HASH || rc == ENTRY_CONTENT_SIZE;
         if (rc == ENTRY_FORK) fork_in_batch(n, v[i]);
         if (rc == ENTRY_NOT_MEMBER || rc == ENTRY_QUARANTINED)
             continue; /* may come later / known */
@@ -385,6 +443,7 @@ static void note_refusals(struct node *n, struct session *s, struct entry *const
                     node_member_name(n, s->key) ? node_member_name(n, s->key) : peer,
                     entry_status_str(rc));
     }
+    if (hostile) peer_violation(n, s->key, LIMIT_REFUSED); /* one per batch */
 }
 
 /*
@@ -424,7 +483,12 @@ static void finish_batch(struct node *n, struct batch *b)
         int accepted = feed_accept(&n->feeds, b->v, b->count, b->status, &why, &err);
         store_set_durable(n->store, 1);
         if (accepted < 0) {
+            /* The store failed (a full disk, say): nothing of the batch was kept. The want is
+               asked again in STORE_RETRY_MS rather than waiting for its timeout. */
             node_error(n, "%s", err.msg);
+            for (int i = 0; s && b->answer && i < s->nwants; i++)
+                if (memcmp(s->wants[i].author, b->author, KEY_SIZE) == 0)
+                    s->wants[i].progress_ms = node_now_ms() - WANT_TIMEOUT_MS + STORE_RETRY_MS;
             batch_free(b);
             return;
         }
@@ -460,8 +524,17 @@ void sync_checked(struct node *n)
 static void on_entries(struct node *n, struct session *s, const Ekonet__Entries *m)
 {
     size_t max = entry_max_encoded(n->cfg->max_content);
+    int malformed = 0;
     if (m->n_entries > ENTRIES_MAX) {
         s->refused++;
+        peer_violation(n, s->key, LIMIT_BATCH_ENTRIES);
+        return;
+    }
+    size_t bytes = 0;
+    for (size_t i = 0; i < m->n_entries; i++) bytes += m->entries[i].len;
+    if (m->n_entries > 1 && bytes > BATCH_BYTES_MAX) {
+        s->refused++;
+        peer_violation(n, s->key, LIMIT_BATCH_BYTES);
         return;
     }
     struct batch *b = calloc(1, sizeof *b);
@@ -482,6 +555,7 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
         if (rc != ENTRY_OK) {
             s->refused++;
             n->feeds.refused[rc]++;
+            malformed = 1;
             continue;
         }
         frontier_raise(s->theirs, b->v[b->count]->author,
@@ -489,6 +563,7 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
         b->count++;
     }
     s->entries_in += b->count;
+    if (malformed) peer_violation(n, s->key, LIMIT_MALFORMED); /* one per batch */
     /* Entries this node holds already need no verifying: in a mesh most pushes are such. */
     size_t k = 0;
     for (size_t i = 0; i < b->count; i++)
@@ -578,15 +653,24 @@ void sync_message(struct node *n, struct session *s, const uint8_t *data, size_t
     s->msgs_in++;
     n->stats.bytes_in += len;
     n->stats.peer_messages++;
+    if (peer_cut_off(n, s->key)) {
+        n->stats.peer_dropped++;
+        n->stats.peer_limits[LIMIT_CUT_OFF]++;
+        session_close(n, s, "cut off: repeated violations");
+        return;
+    }
     Ekonet__PeerMessage *m =
         len <= n->cfg->max_peer_message ? ekonet__peer_message__unpack(NULL, len, data) : NULL;
     if (!m) {
         s->refused++;
         n->stats.peer_dropped++;
+        if (peer_violation(n, s->key, LIMIT_MALFORMED))
+            session_close(n, s, "cut off: repeated violations");
         return;
     }
-    dispatch(n, s, m);
+    int closed = dispatch(n, s, m);
     ekonet__peer_message__free_unpacked(m, NULL);
+    if (!closed && peer_cut_off(n, s->key)) session_close(n, s, "cut off: repeated violations");
     /* A fork proof may have moved the roster's view; batches act on theirs when stored. */
     if (n->feeds.roster_changes != changes) {
         node_roster_changed(n);
@@ -611,6 +695,7 @@ static void first_hello(struct node *n, const uint8_t key[KEY_SIZE], const uint8
         memcmp(n->key.pub, key, KEY_SIZE) < 0)
         problem = "duplicate session";
     if (!problem && !other && all >= n->cfg->max_sessions) problem = "too many sessions";
+    if (!problem && peer_hello(n, key) < 0) problem = "too many reconnects";
     if (problem) {
         Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
         Ekonet__Bye bye = EKONET__BYE__INIT;
@@ -633,6 +718,14 @@ static void first_hello(struct node *n, const uint8_t key[KEY_SIZE], const uint8
 void sync_inbound(struct node *n, const uint8_t key[KEY_SIZE], const uint8_t *rid, size_t rid_len,
                   const char *address, const uint8_t *data, size_t len)
 {
+    if (peer_cut_off(n, key)) { /* its connection stays open; what it says is dropped unread */
+        struct session *cut = session_find(n, key);
+        if (cut) session_close(n, cut, "cut off: repeated violations");
+        n->stats.peer_messages++;
+        n->stats.peer_dropped++;
+        n->stats.peer_limits[LIMIT_CUT_OFF]++;
+        return;
+    }
     struct session *s = session_find_rid(n, rid, rid_len);
     if (s && memcmp(s->key, key, KEY_SIZE) != 0) {
         session_close(n, s, NULL); /* a routing id reused by another member */
@@ -642,12 +735,14 @@ void sync_inbound(struct node *n, const uint8_t key[KEY_SIZE], const uint8_t *ri
         sync_message(n, s, data, len);
         return;
     }
-    Ekonet__PeerMessage *m = ekonet__peer_message__unpack(NULL, len, data);
+    Ekonet__PeerMessage *m =
+        len <= n->cfg->max_peer_message ? ekonet__peer_message__unpack(NULL, len, data) : NULL;
     n->stats.peer_messages++;
     if (m && m->body_case == EKONET__PEER_MESSAGE__BODY_HELLO)
         first_hello(n, key, rid, rid_len, address, m->hello);
     else
         n->stats.peer_dropped++; /* only a Hello opens a session */
+    if (!m) peer_violation(n, key, LIMIT_MALFORMED);
     if (m) ekonet__peer_message__free_unpacked(m, NULL);
 }
 
@@ -669,6 +764,7 @@ void sync_session_down(struct node *n, struct session *s)
         if (((struct batch *)n->batches[i])->s == s) ((struct batch *)n->batches[i])->s = NULL;
     int had = s->nwants;
     s->nwants = 0;
+    s->nserving = 0;
     s->have_frontier = 0;
     frontier_clear(s->theirs);
     if (had)

@@ -16,6 +16,7 @@
 #include "ekonet/log.h"
 #include "ekonet/roster.h"
 #include "node.h"
+#include "session.h"
 
 #define ZAP_FRAMES 7 /* version, request id, domain, address, identity, mechanism, key */
 
@@ -92,7 +93,13 @@ void zap_handle(struct node *n)
         memcpy(addr, zmq_msg_data(&r.frames[3]), alen);
         addr[alen] = '\0';
         const char *reason;
-        if (admitted(n, curve, id, &reason) == 0) {
+        int ok = admitted(n, curve, id, &reason) == 0;
+        if (ok && peer_cut_off(n, id)) { /* repeated violations: not again for a while */
+            ok = 0;
+            reason = "cut_off";
+            n->stats.peer_limits[LIMIT_CUT_OFF]++;
+        }
+        if (ok) {
             status = "200";
             text = "OK";
             hex_encode(user, id, KEY_SIZE);

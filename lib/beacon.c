@@ -67,6 +67,21 @@ out:
     return rc;
 }
 
+int beacon_peek(const uint8_t *raw, size_t len, uint8_t node[KEY_SIZE], uint64_t *time_ms)
+{
+    if (len > BEACON_MAX) return -1;
+    Ekonet__Beacon *m = ekonet__beacon__unpack(NULL, len, raw);
+    Ekonet__BeaconBody *b = m ? ekonet__beacon_body__unpack(NULL, m->body.len, m->body.data) : NULL;
+    int rc = b && b->node.len == KEY_SIZE ? 0 : -1;
+    if (rc == 0) {
+        memcpy(node, b->node.data, KEY_SIZE);
+        *time_ms = b->time_ms;
+    }
+    if (b) ekonet__beacon_body__free_unpacked(b, NULL);
+    if (m) ekonet__beacon__free_unpacked(m, NULL);
+    return rc;
+}
+
 static const char SQL_KEEP[] =
     "INSERT INTO beacons(member, time_ms, received_ms, raw) VALUES(?1, ?2, ?3, ?4) "
     "ON CONFLICT(member) DO UPDATE SET time_ms=?2, received_ms=?3, raw=?4 WHERE time_ms < ?2";

@@ -134,6 +134,7 @@ static int handler(void *user, const char *section, const char *name, const char
 {
     struct parse *p = user;
     struct config *c = p->c;
+    if (!c) return 0;
     if (strcmp(section, "node") == 0) {
         if (strcmp(name, "name") == 0) {
             if (!text_valid_line(value, 120)) return fail(p, "name must be 1 to 120 bytes of text");

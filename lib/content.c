@@ -90,13 +90,27 @@ int indicator_code_valid(const char *s)
     return 1;
 }
 
+/* The year spelled by the four digits at s, or -1 if they are not four digits. */
+static int year4(const char *s)
+{
+    int y = 0;
+    for (int i = 0; i < 4; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        y = y * 10 + (s[i] - '0');
+    }
+    return y;
+}
+
 static int valid_period(const char *s)
 {
     /* "YYYY" or "YYYY-YYYY" with the second year not before the first */
-    int a = 0, b = 0, n = 0;
-    if (strlen(s) == 4 && sscanf(s, "%4d%n", &a, &n) == 1 && n == 4) return a >= 1900 && a <= 2200;
-    if (strlen(s) == 9 && sscanf(s, "%4d-%4d%n", &a, &b, &n) == 2 && n == 9)
+    size_t len = strlen(s);
+    int a = year4(s);
+    if (len == 4) return a >= 1900 && a <= 2200;
+    if (len == 9 && s[4] == '-') {
+        int b = year4(s + 5);
         return a >= 1900 && b <= 2200 && a <= b;
+    }
     return 0;
 }
 

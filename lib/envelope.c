@@ -131,7 +131,17 @@ void envelope_clear(struct envelope *e)
     e->msg = NULL;
 }
 
+static int decode_envelope(const uint8_t *raw, size_t len, struct envelope *e);
+
 int envelope_decode(const uint8_t *raw, size_t len, struct envelope *e)
+{
+    int rc = decode_envelope(raw, len, e);
+    /* A refusal holds nothing: a caller that clears only what decoded cannot leak. */
+    if (rc != ENV_OK) envelope_clear(e);
+    return rc;
+}
+
+static int decode_envelope(const uint8_t *raw, size_t len, struct envelope *e)
 {
     memset(e, 0, sizeof *e);
     if (len > ENVELOPE_MAX) return ENV_TOO_LARGE;
@@ -235,7 +245,16 @@ void ack_clear(struct ack *a)
     a->msg = NULL;
 }
 
+static int decode_ack(const uint8_t *raw, size_t len, struct ack *a);
+
 int ack_decode(const uint8_t *raw, size_t len, struct ack *a)
+{
+    int rc = decode_ack(raw, len, a);
+    if (rc != ENV_OK) ack_clear(a); /* a refusal holds nothing */
+    return rc;
+}
+
+static int decode_ack(const uint8_t *raw, size_t len, struct ack *a)
 {
     memset(a, 0, sizeof *a);
     if (len > ACK_MAX) return ENV_TOO_LARGE;

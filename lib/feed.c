@@ -232,10 +232,7 @@ static int accept(struct feeds *f, struct entry *const *v, size_t n, int *status
             else
                 errbuf_set(why, "%s", entry_status_str(rc));
         }
-        if (rc != ENTRY_OK && rc != ENTRY_DUPLICATE && all_or_nothing) {
-            accepted = 0;
-            goto rollback;
-        }
+        if (rc != ENTRY_OK && rc != ENTRY_DUPLICATE && all_or_nothing) goto rollback;
     }
     if (store_commit(f->store, err) < 0) goto reload;
     for (size_t i = 0; i < n; i++) {

@@ -27,7 +27,7 @@ int import_number(const char *s, double *out)
             continue;
         }
         if (n + 1 >= sizeof buf) return -1;
-        buf[n++] = *p == ',' ? '.' : (char)*p;
+        buf[n++] = (char)(*p == ',' ? '.' : *p);
     }
     buf[n] = '\0';
     if (n == 0) return -1;

@@ -100,7 +100,7 @@ static uint8_t *prefixed(uint8_t *stackbuf, size_t cap, const char *domain, cons
     size_t dl = strlen(domain);
     uint8_t *buf = dl + len <= cap ? stackbuf : malloc(dl + len);
     if (!buf) return NULL;
-    memcpy(buf, domain, dl);
+    memcpy(buf, domain, dl); /* NOLINT(bugprone-not-null-terminated-result): bytes, not a string */
     if (len) memcpy(buf + dl, msg, len);
     *outlen = dl + len;
     return buf;

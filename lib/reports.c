@@ -86,7 +86,7 @@ static int insert_row(struct store *s, const struct entry *e, int64_t n, const E
     sqlite3_bind_blob(st, 3, e->author, KEY_SIZE, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)e->seq);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)e->timestamp_ms);
-    sqlite3_bind_int(st, 6, r->has_kind ? r->kind : EKONET__REPORT_KIND__REPORT_EXPERIENCE);
+    sqlite3_bind_int(st, 6, r->has_kind ? (int)r->kind : EKONET__REPORT_KIND__REPORT_EXPERIENCE);
     sqlite3_bind_text(st, 7, r->title, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, r->summary ? r->summary : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 9, r->body ? r->body : "", -1, SQLITE_STATIC);

@@ -20,9 +20,16 @@ void roster_destroy(struct roster **pr)
     *pr = NULL;
 }
 
-static int cmp_key(const void *a, const void *b)
+/* bsearch: a key against a member */
+static int key_vs_member(const void *key, const void *m)
 {
-    return memcmp(((const struct member *)a)->key, ((const struct member *)b)->key, KEY_SIZE);
+    return memcmp(key, ((const struct member *)m)->key, KEY_SIZE);
+}
+
+/* bsearch: a CURVE key against an entry of by_curve */
+static int curve_vs_member(const void *curve, const void *pm)
+{
+    return memcmp(curve, (*(const struct member *const *)pm)->curve, KEY_SIZE);
 }
 
 static int cmp_curve(const void *a, const void *b)
@@ -120,18 +127,15 @@ struct roster *roster_load(struct store *s, struct errbuf *err)
 
 const struct member *roster_member(const struct roster *r, const uint8_t key[KEY_SIZE])
 {
-    struct member probe;
     if (r->nmembers == 0) return NULL;
-    memcpy(probe.key, key, KEY_SIZE);
-    return bsearch(&probe, r->members, r->nmembers, sizeof *r->members, cmp_key);
+    return bsearch(key, r->members, r->nmembers, sizeof *r->members, key_vs_member);
 }
 
 const struct member *roster_member_by_curve(const struct roster *r, const uint8_t curve[KEY_SIZE])
 {
-    struct member probe, *pp = &probe;
     if (r->nmembers == 0) return NULL;
-    memcpy(probe.curve, curve, KEY_SIZE);
-    struct member **found = bsearch(&pp, r->by_curve, r->nmembers, sizeof *r->by_curve, cmp_curve);
+    struct member **found =
+        bsearch(curve, r->by_curve, r->nmembers, sizeof *r->by_curve, curve_vs_member);
     return found ? *found : NULL;
 }
 

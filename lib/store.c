@@ -110,9 +110,26 @@ sqlite3 *store_db(struct store *s)
     return s->db;
 }
 
+/* What a user can act on for the errors that come from the disk rather than from a bug. */
+static const char *disk_errmsg(sqlite3 *db)
+{
+    switch (sqlite3_errcode(db) & 0xff) {
+    case SQLITE_FULL:
+        return "the disk is full (free space where the database is; nothing was lost)";
+    case SQLITE_READONLY:
+        return "the database is read-only (make its file system and file writable again)";
+    case SQLITE_IOERR:
+        return "disk I/O error (check the disk and the kernel log)";
+    case SQLITE_CANTOPEN:
+        return "cannot open a database file (check the directory's permissions and space)";
+    default:
+        return sqlite3_errmsg(db);
+    }
+}
+
 const char *store_errmsg(struct store *s)
 {
-    return sqlite3_errmsg(s->db);
+    return disk_errmsg(s->db);
 }
 
 sqlite3_stmt *store_stmt(struct store *s, const char *sql)
@@ -139,7 +156,10 @@ static int exec(struct store *s, const char *sql, struct errbuf *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        errbuf_set(err, "database %s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        int code = sqlite3_errcode(s->db) & 0xff;
+        int disk = code == SQLITE_FULL || code == SQLITE_READONLY || code == SQLITE_IOERR ||
+                   code == SQLITE_CANTOPEN;
+        errbuf_set(err, "database %s: %s", s->path, disk || !msg ? disk_errmsg(s->db) : msg);
         sqlite3_free(msg);
         return -1;
     }
@@ -426,8 +446,8 @@ int store_resolve_in(struct store *s, const char *sql, const char *prefix, uint8
     if (!hex_is_prefix(prefix, 2 * ID_SIZE)) return 0;
     memset(lo, '0', 2 * ID_SIZE);
     memset(hi, 'f', 2 * ID_SIZE);
-    memcpy(lo, prefix, n);
-    memcpy(hi, prefix, n);
+    memcpy(lo, prefix, n); /* NOLINT(bugprone-not-null-terminated-result): ended below */
+    memcpy(hi, prefix, n); /* NOLINT(bugprone-not-null-terminated-result): ended below */
     lo[2 * ID_SIZE] = hi[2 * ID_SIZE] = '\0';
     uint8_t blo[ID_SIZE], bhi[ID_SIZE];
     hex_decode(blo, ID_SIZE, lo);
@@ -506,11 +526,15 @@ static const char SQL_RANGE[] = "SELECT header, sigs, content FROM entries"
 int store_range(struct store *s, const uint8_t author[KEY_SIZE], uint64_t from, uint32_t limit,
                 int (*fn)(void *ctx, const struct entry *e), void *ctx)
 {
+    /* seq is a signed 64-bit integer in SQLite: no entry lies beyond INT64_MAX, and the end of
+       the range is clamped there so that from + limit can neither wrap nor turn negative */
+    if (from >= (uint64_t)INT64_MAX) return 0;
     sqlite3_stmt *st = store_stmt(s, SQL_RANGE);
     if (!st) return -1;
     sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)(from + limit));
+    uint64_t to = from < (uint64_t)INT64_MAX - limit ? from + limit : (uint64_t)INT64_MAX;
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)to);
     int rc, n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct entry *e;

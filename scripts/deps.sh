@@ -8,6 +8,9 @@ packages=(
     libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
     libsqlite3-dev libinih-dev libcjson-dev libmicrohttpd-dev
     libcmocka-dev jq sqlite3 faketime curl prometheus
+    cppcheck clang-tidy
+    clang libclang-rt-dev
+    nftables iproute2
 )
 
 missing=()

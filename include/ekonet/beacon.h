@@ -34,6 +34,13 @@ int beacon_open(const uint8_t *raw, size_t len, const uint8_t network[ID_SIZE], 
 
 struct store;
 
+/*
+ * Who made a beacon and when, read without checking anything else (not even the signature):
+ * enough to drop a copy of a beacon already kept before paying for its verification. 0, or
+ * -1 when raw is not a beacon.
+ */
+int beacon_peek(const uint8_t *raw, size_t len, uint8_t node[KEY_SIZE], uint64_t *time_ms);
+
 /* Keeps raw as member's latest beacon (made at time_ms, received at received_ms), unless a
    newer one is kept. 1 kept, 0 not newer, -1 error. */
 int beacon_keep(struct store *s, const uint8_t member[KEY_SIZE], uint64_t time_ms,

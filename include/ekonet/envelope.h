@@ -91,7 +91,8 @@ int envelope_seal(const struct node_key *k, const uint8_t network[ID_SIZE],
 
 /*
  * Decodes raw into e (shape only, no crypto): sizes of every field, the kind. ENV_OK,
- * ENV_TOO_LARGE or ENV_MALFORMED. Call envelope_clear after either.
+ * ENV_TOO_LARGE or ENV_MALFORMED. Call envelope_clear after ENV_OK; a refusal holds nothing
+ * (clearing it anyway is harmless).
  */
 int envelope_decode(const uint8_t *raw, size_t len, struct envelope *e);
 void envelope_clear(struct envelope *e);

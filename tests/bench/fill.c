@@ -78,7 +78,8 @@ static const char *word(void)
     if (x % 3 == 0) return small[(x >> 8) % (sizeof small / sizeof small[0])];
     /* rank ~ Zipf(1): exp of a uniform log */
     double u = (double)((x >> 11) & 0xFFFFF) / 1048576.0;
-    size_t r = (size_t)(exp(u * log((double)NWORDS))) - 1;
+    const size_t nwords = NWORDS; /* a whole count: the division in it is exact */
+    size_t r = (size_t)(exp(u * log((double)nwords))) - 1;
     return compound(r < NWORDS ? r : NWORDS - 1, buf, sizeof buf);
 }
 
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = argv[1];
-    long count = atol(argv[2]), bytes = atol(argv[3]);
+    long count = strtol(argv[2], NULL, 10), bytes = strtol(argv[3], NULL, 10);
     char path[PATH_MAX];
     struct config cfg;
     struct node_key k;

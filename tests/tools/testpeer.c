@@ -22,6 +22,17 @@
  *       speaks the peer protocol as KEYFILE's member and sends the envelope HEX (encoded
  *       Envelope), a byte of its box or of its signed header flipped; prints how many acks
  *       came back within two seconds
+ *   ekonet-testpeer attack ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID KIND [N] [ARG]
+ *       speaks the peer protocol as KEYFILE's member and misbehaves (KIND):
+ *         garbage N      N frames of random bytes
+ *         oversize N     one frame of N bytes (default 8 MiB)
+ *         batch N        N Entries messages, alternately 5000 entries and 10 x 250 KB
+ *         want N         N Wants from 1 with limit 2^32-1 for the server's feed, reading answers
+ *         slowread N S   N Wants (one per 60 ms) for the server's feed, never reading, for S s
+ *         storm N        N times: connect, handshake, Hello, close
+ *         replay N NET   N batches of entries signed for network NET instead of NETWORK_ID
+ *       and prints what the node did: "entries E in M messages", "bye: REASON", "disconnected",
+ *       "handshakes ok A refused R byes B" (one summary line)
  *   ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS
  *       stays connected for SECONDS, sending a message every 100 ms, and prints each change:
  *       "handshake ok", "disconnected", "handshake refused" (one line each, flushed)
@@ -47,6 +58,8 @@ static int usage(void)
             "usage: ekonet-testpeer api DIR garbage|frames|oversize N|empty\n"
             "       ekonet-testpeer handshake ENDPOINT SERVER_NODE_ID KEYFILE|random\n"
             "       ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS\n"
+            "       ekonet-testpeer attack ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID "
+            "garbage|oversize|batch|want|slowread|storm|replay [N] [ARG]\n"
             "       ekonet-testpeer envelope ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID HEX "
             "as-is|tamper-box|tamper-header\n"
             "       ekonet-testpeer publish DIR COUNT [BODY_BYTES]\n"
@@ -153,7 +166,8 @@ static int publish(int argc, char **argv)
     if (argc < 2) return usage();
     char endpoint[300];
     snprintf(endpoint, sizeof endpoint, "ipc://%s/api.sock", argv[0]);
-    long count = atol(argv[1]), bytes = argc > 2 ? atol(argv[2]) : 200, done = 0;
+    long count = strtol(argv[1], NULL, 10), bytes = argc > 2 ? strtol(argv[2], NULL, 10) : 200,
+         done = 0;
     void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
     int timeout = 30000, linger = 0;
     zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
@@ -417,7 +431,7 @@ static int hold(int argc, char **argv)
     zmq_connect(s, argv[0]);
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    double seconds = atof(argv[3]);
+    double seconds = strtod(argv[3], NULL);
     const char *last = "";
     do {
         int ev = next_event(mon);
@@ -518,6 +532,225 @@ static int handshake(int argc, char **argv)
     return rc;
 }
 
+/* ---- attacks ------------------------------------------------------------------------------ */
+
+static double elapsed(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void send_hello(void *s, const uint8_t net[ID_SIZE])
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Hello h = EKONET__HELLO__INIT;
+    h.version = 1;
+    h.network = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)net};
+    h.agent = "ekonet-testpeer";
+    m.body_case = EKONET__PEER_MESSAGE__BODY_HELLO;
+    m.hello = &h;
+    send_msg(s, &m);
+}
+
+/* Waits for the handshake: 1 done, 0 refused, -1 no answer within two seconds. */
+static int await_handshake(void *mon)
+{
+    for (int i = 0; i < 20; i++) {
+        int ev = next_event(mon);
+        if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) return 1;
+        if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH || ev == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL ||
+            ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+            return 0;
+    }
+    return -1;
+}
+
+/* What the node sent within seconds: entries and messages counted, a Bye's reason kept. */
+struct heard {
+    long entries, messages;
+    char bye[96];
+    int disconnected;
+};
+
+static void listen_for(void *s, void *mon, double seconds, struct heard *h)
+{
+    int wait = 50;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &wait, sizeof wait);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (elapsed(&t0) < seconds) {
+        if (mon) {
+            int ev;
+            int w0 = 0;
+            zmq_setsockopt(mon, ZMQ_RCVTIMEO, &w0, sizeof w0);
+            while ((ev = next_event(mon)) >= 0)
+                if (ev == ZMQ_EVENT_DISCONNECTED) h->disconnected = 1;
+            int w1 = 100;
+            zmq_setsockopt(mon, ZMQ_RCVTIMEO, &w1, sizeof w1);
+        }
+        zmq_msg_t in;
+        zmq_msg_init(&in);
+        if (zmq_msg_recv(&in, s, 0) >= 0) {
+            Ekonet__PeerMessage *r =
+                ekonet__peer_message__unpack(NULL, zmq_msg_size(&in), zmq_msg_data(&in));
+            h->messages++;
+            if (r && r->body_case == EKONET__PEER_MESSAGE__BODY_ENTRIES)
+                h->entries += (long)r->entries->n_entries;
+            if (r && r->body_case == EKONET__PEER_MESSAGE__BODY_BYE)
+                snprintf(h->bye, sizeof h->bye, "%s", r->bye->reason ? r->bye->reason : "");
+            if (r) ekonet__peer_message__free_unpacked(r, NULL);
+        }
+        zmq_msg_close(&in);
+    }
+}
+
+static void send_want(void *s, const uint8_t author[KEY_SIZE], uint64_t from, uint32_t limit)
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Want w = EKONET__WANT__INIT;
+    w.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
+    w.from = from;
+    w.limit = limit;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_WANT;
+    m.want = &w;
+    send_msg(s, &m);
+}
+
+/* Sends count blobs of size bytes each (random) as one Entries message. */
+static void send_blobs(void *s, size_t count, size_t size)
+{
+    ProtobufCBinaryData *bins = calloc(count, sizeof *bins);
+    uint8_t *blob = malloc(size);
+    randombytes_buf(blob, size);
+    for (size_t i = 0; i < count; i++) bins[i] = (ProtobufCBinaryData){size, blob};
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Entries es = EKONET__ENTRIES__INIT;
+    es.n_entries = count;
+    es.entries = bins;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ENTRIES;
+    m.entries = &es;
+    send_msg(s, &m);
+    free(blob);
+    free(bins);
+}
+
+/* storm: N short sessions, one after the other, each in a context of its own. */
+static int storm(char **argv, const uint8_t net[ID_SIZE], long count)
+{
+    long ok = 0, refused = 0, byes = 0;
+    char last[96] = "";
+    for (long i = 0; i < count; i++) {
+        void *ctx = zmq_ctx_new(), *mon = NULL;
+        void *s = client(ctx, argv[1], argv[2], &mon);
+        if (!s) return 2;
+        zmq_connect(s, argv[0]);
+        int hs = await_handshake(mon);
+        if (hs == 1) {
+            ok++;
+            send_hello(s, net);
+            struct heard h = {0};
+            listen_for(s, NULL, 0.2, &h);
+            if (h.bye[0]) byes++, snprintf(last, sizeof last, "%s", h.bye);
+        } else {
+            refused++;
+        }
+        zmq_socket_monitor(s, NULL, 0);
+        zmq_close(mon);
+        zmq_close(s);
+        zmq_ctx_term(ctx);
+    }
+    printf("handshakes ok %ld refused %ld byes %ld%s%s\n", ok, refused, byes, last[0] ? ": " : "",
+           last);
+    return 0;
+}
+
+static int attack(int argc, char **argv)
+{
+    if (argc < 5) return usage();
+    struct node_key k;
+    struct errbuf err;
+    uint8_t net[ID_SIZE], server[KEY_SIZE];
+    if (key_load(&k, argv[2], &err) < 0 || hex_decode(net, ID_SIZE, argv[3]) < 0 ||
+        hex_decode(server, KEY_SIZE, argv[1]) < 0) {
+        fprintf(stderr, "bad key file, network id or node id\n");
+        return 2;
+    }
+    const char *kind = argv[4];
+    long count = argc > 5 ? strtol(argv[5], NULL, 10) : 1;
+    if (strcmp(kind, "storm") == 0) return storm(argv, net, count);
+    void *ctx = zmq_ctx_new(), *mon = NULL;
+    void *s = client(ctx, argv[1], argv[2], &mon);
+    if (!s) return 2;
+    if (strcmp(kind, "slowread") == 0) { /* take one message in, then let the node's queue fill */
+        int one = 1;
+        zmq_setsockopt(s, ZMQ_RCVHWM, &one, sizeof one);
+        zmq_setsockopt(s, ZMQ_RCVBUF, &one, sizeof one);
+    }
+    zmq_connect(s, argv[0]);
+    if (await_handshake(mon) != 1) {
+        printf("handshake refused\n");
+        return 1;
+    }
+    send_hello(s, net);
+    struct heard h = {0};
+    if (strcmp(kind, "garbage") == 0) {
+        uint8_t buf[2048];
+        for (long i = 0; i < count; i++) {
+            size_t len = 1 + randombytes_uniform(sizeof buf);
+            randombytes_buf(buf, len);
+            buf[0] = 0xff; /* field 31, wire type 7: never a PeerMessage */
+            zmq_send(s, buf, len, 0);
+        }
+    } else if (strcmp(kind, "oversize") == 0) {
+        size_t len = argc > 5 ? (size_t)count : 8u << 20;
+        uint8_t *buf = calloc(1, len);
+        zmq_send(s, buf, len, 0);
+        free(buf);
+    } else if (strcmp(kind, "batch") == 0) {
+        for (long i = 0; i < count; i++)
+            if (i % 2 == 0)
+                send_blobs(s, 5000, 8);
+            else
+                send_blobs(s, 10, 250000);
+    } else if (strcmp(kind, "want") == 0) {
+        for (long i = 0; i < count; i++) send_want(s, server, 1, UINT32_MAX);
+    } else if (strcmp(kind, "slowread") == 0) {
+        double hold = argc > 6 ? strtod(argv[6], NULL) : 5;
+        for (long i = 0; i < count; i++) {
+            send_want(s, server, 1 + (uint64_t)(i % 4) * 512, UINT32_MAX);
+            struct timespec pause = {0, 60000000}; /* slower than the node serves */
+            nanosleep(&pause, NULL);
+        }
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        while (elapsed(&t0) < hold) {
+            struct timespec pause = {0, 100000000};
+            nanosleep(&pause, NULL);
+        }
+    } else if (strcmp(kind, "replay") == 0) {
+        uint8_t other[ID_SIZE];
+        if (argc < 7 || hex_decode(other, ID_SIZE, argv[6]) < 0) return usage();
+        struct entry *feed[3];
+        feed[0] = make_entry(&k, other, 1, NULL, "Från ett annat nät");
+        feed[1] = make_entry(&k, other, 2, feed[0]->id, "Också från ett annat nät");
+        feed[2] = make_entry(&k, other, 3, feed[1]->id, "Ännu en");
+        for (long i = 0; i < count; i++) send_batch(s, feed, 3, NULL, 0);
+        for (int i = 0; i < 3; i++) entry_destroy(&feed[i]);
+    } else {
+        return usage();
+    }
+    listen_for(s, mon, strcmp(kind, "want") == 0 ? 3 : 2, &h);
+    printf("%s: entries %ld in %ld messages%s%s%s\n", kind, h.entries, h.messages,
+           h.bye[0] ? "; bye: " : "", h.bye, h.disconnected ? "; disconnected" : "");
+    key_wipe(&k);
+    zmq_socket_monitor(s, NULL, 0);
+    zmq_close(mon);
+    zmq_close(s);
+    zmq_ctx_term(ctx);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage();
@@ -529,5 +762,6 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "profile") == 0) return profile(argc - 2, argv + 2);
     if (strcmp(argv[1], "inject") == 0) return inject(argc - 2, argv + 2);
     if (strcmp(argv[1], "envelope") == 0) return envelope(argc - 2, argv + 2);
+    if (strcmp(argv[1], "attack") == 0) return attack(argc - 2, argv + 2);
     return usage();
 }

@@ -21,6 +21,9 @@ static struct csv *open_csv(const char *text, char sep)
 }
 
 /* Reads one record and checks its line and fields (NULL-terminated list). */
+/* The end of expect_record's fields: a null pointer of the type va_arg reads. */
+#define END ((const char *)NULL)
+
 static void expect_record(struct csv *c, size_t line, ...)
 {
     char **f;
@@ -50,9 +53,9 @@ static void plain_records(void **state)
 {
     (void)state;
     struct csv *c = open_csv("code,name\n2518,Övertorneå\n0180,Stockholm\n", ',');
-    expect_record(c, 1, "code", "name", NULL);
-    expect_record(c, 2, "2518", "Övertorneå", NULL);
-    expect_record(c, 3, "0180", "Stockholm", NULL);
+    expect_record(c, 1, "code", "name", END);
+    expect_record(c, 2, "2518", "Övertorneå", END);
+    expect_record(c, 3, "0180", "Stockholm", END);
     expect_end(c);
     csv_destroy(&c);
     assert_null(c);
@@ -63,8 +66,8 @@ static void last_record_without_newline(void **state)
 {
     (void)state;
     struct csv *c = open_csv("a,b\nc,d", ',');
-    expect_record(c, 1, "a", "b", NULL);
-    expect_record(c, 2, "c", "d", NULL);
+    expect_record(c, 1, "a", "b", END);
+    expect_record(c, 2, "c", "d", END);
     expect_end(c);
     csv_destroy(&c);
 }
@@ -74,10 +77,10 @@ static void empty_fields(void **state)
 {
     (void)state;
     struct csv *c = open_csv("a,,c\n,\n\"\",x\nsingle\n", ',');
-    expect_record(c, 1, "a", "", "c", NULL);
-    expect_record(c, 2, "", "", NULL);
-    expect_record(c, 3, "", "x", NULL);
-    expect_record(c, 4, "single", NULL);
+    expect_record(c, 1, "a", "", "c", END);
+    expect_record(c, 2, "", "", END);
+    expect_record(c, 3, "", "x", END);
+    expect_record(c, 4, "single", END);
     expect_end(c);
     csv_destroy(&c);
 }
@@ -89,8 +92,8 @@ static void quoted_fields(void **state)
     struct csv *c = open_csv("\"Umeå, Västerbotten\",\"sa \"\"hej\"\"\",plain\n"
                              "\"\"\"\",\"a;b\"\n",
                              ',');
-    expect_record(c, 1, "Umeå, Västerbotten", "sa \"hej\"", "plain", NULL);
-    expect_record(c, 2, "\"", "a;b", NULL);
+    expect_record(c, 1, "Umeå, Västerbotten", "sa \"hej\"", "plain", END);
+    expect_record(c, 2, "\"", "a;b", END);
     expect_end(c);
     csv_destroy(&c);
 }
@@ -106,11 +109,11 @@ static void newlines_inside_quotes(void **state)
                              "GN.12,\"x\r\ny\"\n"
                              "GN.2,last\n",
                              ',');
-    expect_record(c, 1, "code", "text", NULL);
-    expect_record(c, 2, "GN.7", "first line\nsecond line\n\nfourth line", NULL);
-    expect_record(c, 6, "GN.11", "after", NULL);
-    expect_record(c, 8, "GN.12", "x\r\ny", NULL);
-    expect_record(c, 10, "GN.2", "last", NULL);
+    expect_record(c, 1, "code", "text", END);
+    expect_record(c, 2, "GN.7", "first line\nsecond line\n\nfourth line", END);
+    expect_record(c, 6, "GN.11", "after", END);
+    expect_record(c, 8, "GN.12", "x\r\ny", END);
+    expect_record(c, 10, "GN.2", "last", END);
     expect_end(c);
     csv_destroy(&c);
 }
@@ -120,9 +123,9 @@ static void crlf_line_ends(void **state)
 {
     (void)state;
     struct csv *c = open_csv("a,b\r\n\"c\",d\r\n\r\ne,\"f\"\r\n", ',');
-    expect_record(c, 1, "a", "b", NULL);
-    expect_record(c, 2, "c", "d", NULL);
-    expect_record(c, 4, "e", "f", NULL);
+    expect_record(c, 1, "a", "b", END);
+    expect_record(c, 2, "c", "d", END);
+    expect_record(c, 4, "e", "f", END);
     expect_end(c);
     csv_destroy(&c);
 }
@@ -134,8 +137,8 @@ static void leading_bom(void **state)
     struct csv *c = open_csv("\xEF\xBB\xBF"
                              "code,name\n01,Stockholms län\n",
                              ',');
-    expect_record(c, 1, "code", "name", NULL);
-    expect_record(c, 2, "01", "Stockholms län", NULL);
+    expect_record(c, 1, "code", "name", END);
+    expect_record(c, 2, "01", "Stockholms län", END);
     expect_end(c);
     csv_destroy(&c);
 
@@ -143,11 +146,11 @@ static void leading_bom(void **state)
     c = open_csv("a\n\xEF\xBB\xBF"
                  "b\n",
                  ',');
-    expect_record(c, 1, "a", NULL);
+    expect_record(c, 1, "a", END);
     expect_record(c, 2,
                   "\xEF\xBB\xBF"
                   "b",
-                  NULL);
+                  END);
     expect_end(c);
     csv_destroy(&c);
 }
@@ -157,9 +160,9 @@ static void empty_lines_skipped(void **state)
 {
     (void)state;
     struct csv *c = open_csv("\n\na\n\n\nb\n\r\nc\n\n", ',');
-    expect_record(c, 3, "a", NULL);
-    expect_record(c, 6, "b", NULL);
-    expect_record(c, 8, "c", NULL);
+    expect_record(c, 3, "a", END);
+    expect_record(c, 6, "b", END);
+    expect_record(c, 8, "c", END);
     expect_end(c);
     csv_destroy(&c);
 
@@ -177,9 +180,9 @@ static void semicolon_separator(void **state)
 {
     (void)state;
     struct csv *c = open_csv("code;value;unit\nGN.7;412,5;kg/person\nGN.6;\"a;b\";%\n", ';');
-    expect_record(c, 1, "code", "value", "unit", NULL);
-    expect_record(c, 2, "GN.7", "412,5", "kg/person", NULL);
-    expect_record(c, 3, "GN.6", "a;b", "%", NULL);
+    expect_record(c, 1, "code", "value", "unit", END);
+    expect_record(c, 2, "GN.7", "412,5", "kg/person", END);
+    expect_record(c, 3, "GN.6", "a;b", "%", END);
     expect_end(c);
     csv_destroy(&c);
 }
@@ -207,8 +210,8 @@ static void unterminated_quote(void **state)
     char **f;
     size_t n;
     struct csv *c = open_csv("code,text\nGN.7,ok\n\nGN.8,\"never closed\nGN.9,x\n", ',');
-    expect_record(c, 1, "code", "text", NULL);
-    expect_record(c, 2, "GN.7", "ok", NULL);
+    expect_record(c, 1, "code", "text", END);
+    expect_record(c, 2, "GN.7", "ok", END);
     assert_int_equal(csv_next(c, &f, &n), -1);
     assert_int_equal(csv_line(c), 4);
     csv_destroy(&c);
@@ -305,8 +308,8 @@ static void length_bounds_the_input(void **state)
     const char text[] = "a,b\nc,d\n";
     struct csv *c = csv_new(text, 5, ',');
     assert_non_null(c);
-    expect_record(c, 1, "a", "b", NULL);
-    expect_record(c, 2, "c", NULL);
+    expect_record(c, 1, "a", "b", END);
+    expect_record(c, 2, "c", END);
     expect_end(c);
     csv_destroy(&c);
     csv_destroy(&c); /* a nulled pointer is fine */

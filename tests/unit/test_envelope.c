@@ -397,6 +397,29 @@ static void test_outbox_states(void **state)
     db_close(&d);
 }
 
+/* A refused envelope or ack holds nothing: a caller that clears only what decoded leaks nothing. */
+static void test_a_refusal_holds_nothing(void **state)
+{
+    (void)state;
+    uint8_t header[] = {0x0a, 0x03, 'b', 'a', 'd'}, sig[SIG_SIZE] = {0}, box[64] = {0};
+    Ekonet__Envelope m = EKONET__ENVELOPE__INIT;
+    m.header = (ProtobufCBinaryData){sizeof header, header};
+    m.sig = (ProtobufCBinaryData){sizeof sig, sig};
+    m.box = (ProtobufCBinaryData){sizeof box, box};
+    uint8_t buf[256];
+    size_t n = ekonet__envelope__pack(&m, buf);
+    struct envelope e;
+    assert_int_equal(envelope_decode(buf, n, &e), ENV_MALFORMED);
+    assert_null(e.msg);
+    Ekonet__Ack am = EKONET__ACK__INIT;
+    am.header = m.header;
+    am.sig = m.sig;
+    n = ekonet__ack__pack(&am, buf);
+    struct ack a;
+    assert_int_equal(ack_decode(buf, n, &a), ENV_MALFORMED);
+    assert_null(a.msg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_times),
         cmocka_unit_test(test_too_long_to_seal),
         cmocka_unit_test(test_acks),
+        cmocka_unit_test(test_a_refusal_holds_nothing),
         cmocka_unit_test(test_request_validation),
         cmocka_unit_test(test_relay_copy_and_ack),
         cmocka_unit_test(test_outbox_states),

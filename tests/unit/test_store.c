@@ -351,6 +351,33 @@ static void id_prefixes_resolve(void **state)
     entry_destroy(&last);
 }
 
+static int count_entry(void *ctx, const struct entry *e)
+{
+    (void)e;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* A peer's Want names any range: one reaching past the largest seq neither wraps nor widens. */
+static void ranges_past_the_largest_seq_are_empty(void **state)
+{
+    struct fixture *f = *state;
+    struct entry *e1 = publish(f, "Solpaneler på skolorna", NULL);
+    struct entry *e2 = publish(f, "Matavfall", NULL);
+    int n = 0;
+    assert_int_equal(store_range(f->store, f->me.pub, 1, UINT32_MAX, count_entry, &n), 2);
+    assert_int_equal(n, 2);
+    n = 0;
+    assert_int_equal(store_range(f->store, f->me.pub, UINT64_MAX - 1, UINT32_MAX, count_entry, &n),
+                     0);
+    assert_int_equal(store_range(f->store, f->me.pub, (uint64_t)INT64_MAX, 10, count_entry, &n), 0);
+    assert_int_equal(store_range(f->store, f->me.pub, (uint64_t)INT64_MAX + 1, 10, count_entry, &n),
+                     0);
+    assert_int_equal(n, 0);
+    entry_destroy(&e1);
+    entry_destroy(&e2);
+}
+
 static void a_newer_schema_is_refused(void **state)
 {
     struct fixture *f = *state;
@@ -382,6 +409,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(edits_supersede_and_reindex_rebuilds_the_same, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(id_prefixes_resolve, setup, teardown),
+        cmocka_unit_test_setup_teardown(ranges_past_the_largest_seq_are_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(a_newer_schema_is_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

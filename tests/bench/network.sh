@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# A whole network on one machine: N ekonetd processes on loopback (default 300: all 290 Swedish
+# municipalities from share/kommuner.csv, then regions from share/lan.csv, each named and coded
+# from the shipped lists), each with the default configuration
+# (outbound count, beacon and digest intervals) but its own ports. Measures, beside the
+# baselines of the same run:
+#   - how long a new report takes to reach every node: REPORTS reports (default 60), each
+#     published at a random node, one at a time; for each, the time from its author storing it
+#     to the last node storing it (p50, p90, p99, max over the reports), and the same per
+#     node (every node's delay for every report);
+#   - an idle node: resident memory (VmRSS) and CPU share over IDLE seconds (default 60), the
+#     median and the maximum over the nodes.
+#
+#   tests/bench/network.sh [N] [REPORTS]     (builds a Release tree in build/bench)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${1:-300}
+REPORTS=${2:-60}
+IDLE=${EKONET_BENCH_IDLE:-60}
+build=${EKONET_BENCH_BUILD:-build/bench}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+export EKONET=$PWD/$build/ekonet EKONETD=$PWD/$build/ekonetd TESTPEER=$PWD/$build/tests/ekonet-testpeer
+BASE=$PWD/$build/tests/ekonet-bench-baselines
+WATCH=$PWD/$build/tests/ekonet-bench-watch
+. tests/net/lib.sh
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "== baselines"
+"$BASE" | tee "$TESTDIR/baselines"
+
+# The members: the first N municipalities, then regions, of the shipped lists, named n<code>.
+mapfile -t codes < <({
+    tail -n +2 share/kommuner.csv | cut -d, -f1
+    tail -n +2 share/lan.csv | cut -d, -f1
+} | head -n "$N")
+N=${#codes[@]}
+nodes=()
+for c in "${codes[@]}"; do nodes+=("n$c"); done
+
+# start NAME: ekonetd at its default log level (info), as a member runs it.
+start() {
+    "$EKONETD" --dir "$(dir_of "$1")" >>"$TESTDIR/$1.log" 2>&1 &
+    PID[$1]=$!
+}
+ready() { ek "$1" status >/dev/null 2>&1; }
+progress() { printf '\r  %s %d/%d' "$1" "$2" "${3:-$N}" >&2; }
+
+echo "== founding a network of $N members"
+t0=$(date +%s)
+board_found "Sveriges Ekokommuner"
+for i in "${!nodes[@]}"; do
+    node_init "${nodes[$i]}" "${codes[$i]}"
+    progress "created" $((i + 1))
+done
+echo >&2
+network_first "${nodes[0]}"
+for i in "${!nodes[@]}"; do
+    [ "$i" -eq 0 ] || admit "${nodes[0]}" "${nodes[$i]}"
+    progress "admitted" $((i + 1))
+done
+echo >&2
+node_stop "${nodes[0]}" # started by network_first at the debug level; again at the default
+start "${nodes[0]}"
+wait_for 30 "${nodes[0]} answers" ready "${nodes[0]}"
+# One bundle for all: the board feed with every admission, and three seeds to start from.
+seedlist=()
+for i in 0 1 2; do seedlist+=(--seed "$(seed_of "${nodes[$((i * N / 3))]}")"); done
+ek "${nodes[0]}" board bundle "${seedlist[@]}" --out "$TESTDIR/all.bundle"
+for i in "${!nodes[@]}"; do
+    [ "$i" -eq 0 ] || ek "${nodes[$i]}" join "$TESTDIR/all.bundle" >/dev/null
+    progress "joined" $((i + 1))
+done
+echo >&2
+for i in "${!nodes[@]}"; do
+    [ "$i" -eq 0 ] || start "${nodes[$i]}"
+    ((i % 20)) || sleep 0.2 # a municipality at a time would be gentler still; this is enough
+    progress "started" $((i + 1))
+done
+echo >&2
+for n in "${nodes[@]}"; do wait_for 60 "$n answers" ready "$n"; done
+live() { [ "$(ek "$1" status --json | jq .sessions_live)" -ge 1 ]; }
+for i in "${!nodes[@]}"; do
+    wait_for 120 "${nodes[$i]} in session" live "${nodes[$i]}"
+    progress "in session" $((i + 1))
+done
+echo >&2
+echo "set up in $(($(date +%s) - t0)) s"
+sessions=$(for n in "${nodes[@]}"; do ek "$n" status --json | jq .sessions_live; done |
+    sort -n | awk '{ v[NR] = $1; s += $1 } END { printf "min %d, median %d, max %d, mean %.1f", v[1], v[int((NR + 1) / 2)], v[NR], s / NR }')
+echo "live sessions per node: $sessions"
+
+# --- propagation ----------------------------------------------------------------------------
+echo "== $REPORTS reports, each published at a random node"
+dirs=()
+for n in "${nodes[@]}"; do dirs+=("$(dir_of "$n")"); done
+"$WATCH" "${dirs[@]}" >"$TESTDIR/events" 2>"$TESTDIR/watch.log" &
+watcher=$!
+sleep 1
+body=$(head -c 700 /dev/urandom | base64 -w 0)
+: >"$TESTDIR/published"
+for ((r = 0; r < REPORTS; r++)); do
+    i=$((RANDOM % N))
+    id=$(ek "${nodes[$i]}" report add --title "Rapport $r från ${nodes[$i]}" \
+        --summary "Mätning av spridning" --body "$body" --json | jq -r .id)
+    echo "$i $id" >>"$TESTDIR/published"
+    # the next one when this one is everywhere (or after 10 s)
+    for ((w = 0; w < 200; w++)); do
+        [ "$(grep -c " $id " "$TESTDIR/events" || true)" -ge "$N" ] && break
+        sleep 0.05
+    done
+    progress "reports" $((r + 1)) "$REPORTS"
+done
+echo >&2
+sleep 1
+kill -TERM "$watcher"
+wait "$watcher" || true
+# For every report: the author's own event is time zero; each other node's first event with
+# the report's id is its delay.
+# Lines "all MS" (a report's time to reach every node) and "node MS" (one node's delay).
+awk -v N="$N" '
+    FNR == NR { author[$2] = $1; order[++R] = $2; next }
+    ($2 in author) && !(($1, $2) in t) { t[$1, $2] = $3 }
+    END {
+        for (k = 1; k <= R; k++) {
+            id = order[k]
+            if (!((author[id], id) in t)) { missing++; continue }
+            t0 = t[author[id], id]; worst = 0; got = 0
+            for (i = 0; i < N; i++) if ((i, id) in t) {
+                d = t[i, id] - t0; got++
+                if (i != author[id]) print "node", d
+                if (d > worst) worst = d
+            }
+            if (got < N) incomplete++; else print "all", worst
+        }
+        printf "reports: %d, reached every node: %d, not every node: %d, not even stored: %d\n", R, R - incomplete - missing, incomplete + 0, missing + 0 > "/dev/stderr"
+    }' "$TESTDIR/published" <(sort -k3,3n "$TESTDIR/events") 2>&1 >"$TESTDIR/delays" | tee "$TESTDIR/propagation"
+# percentiles WHAT KIND: p50 p90 p99 max of the KIND lines
+percentiles() {
+    awk -v k="$2" '$1 == k { print $2 }' "$TESTDIR/delays" | sort -n | awk -v what="$1" '
+        { v[NR] = $1 }
+        function p(q) { return v[int((NR - 1) * q) + 1] }
+        END { if (NR) printf "%-34s p50 %d  p90 %d  p99 %d  max %d  (%d values)\n", what, p(.5), p(.9), p(.99), v[NR], NR }'
+}
+percentiles "time to reach all $N nodes (ms):" all
+percentiles "delay per node (ms):" node
+
+# --- an idle node ---------------------------------------------------------------------------
+echo "== idle: $IDLE s with nothing published"
+sleep 5
+ticks() { for n in "${nodes[@]}"; do awk '{ print $14 + $15 }' "/proc/${PID[$n]}/stat"; done; }
+mapfile -t c0 < <(ticks)
+s0=$(date +%s%N)
+sleep "$IDLE"
+mapfile -t c1 < <(ticks)
+s1=$(date +%s%N)
+hz=$(getconf CLK_TCK)
+ms=$(((s1 - s0) / 1000000))
+for i in "${!nodes[@]}"; do
+    echo "cpu $(awk -v t=$((c1[i] - c0[i])) -v hz="$hz" -v ms="$ms" 'BEGIN { printf "%.4f", t / hz * 100000 / ms }')"
+    echo "rss $(awk '/VmRSS/ { printf "%.2f", $2 / 1024 }' "/proc/${PID[${nodes[$i]}]}/status")"
+done >"$TESTDIR/idle"
+# summary KIND WHAT: median, max and sum of the KIND lines
+summary() {
+    awk -v k="$1" '$1 == k { print $2 }' "$TESTDIR/idle" | sort -n | awk -v what="$2" '
+        { v[NR] = $1; s += $1 }
+        END { printf "%-36s median %.3f  max %.3f  all %d nodes together %.1f\n", what, v[int((NR + 1) / 2)], v[NR], NR, s }'
+}
+summary cpu "idle CPU per node (% of a core):"
+summary rss "idle RSS per node (MB):"
+echo "== stopping $N nodes"
+for n in "${nodes[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; done
+for n in "${nodes[@]}"; do wait "${PID[$n]}" 2>/dev/null || true; unset "PID[$n]"; done
