@@ -56,12 +56,17 @@ node_stop v
 "$TESTPEER" publish "$(dir_of a)" 3000 600 >/dev/null
 node_start v
 mid_sync=0
+before=$(head_of v "$A")
 for _ in $(seq "$KILLS_PER_PHASE"); do
-    random_sleep 100 900
+    # Once v has taken some of the backlog, a random moment later (the sync is quick: waiting
+    # a random time from the start would mostly land after it).
+    for ((i = 0; i < 250 && $(head_of v "$A") <= before; i++)); do sleep 0.02; done
+    random_sleep 0 50
     h=$(head_of v "$A")
     [ "$h" -lt "$(head_of a "$A")" ] && mid_sync=$((mid_sync + 1))
     crash v
-    "$TESTPEER" publish "$(dir_of a)" 200 600 >/dev/null # more backlog for the next round
+    before=$(head_of v "$A")
+    "$TESTPEER" publish "$(dir_of a)" 500 600 >/dev/null # more backlog for the next round
 done
 [ "$mid_sync" -gt 0 ] || fail "no kill landed in the middle of the sync"
 wait_for 120 "v catching up with a" sh -c "[ \$(sqlite3 -readonly $(dir_of v)/ekonet.db \
