@@ -34,7 +34,7 @@
 #define SERVE_PAUSE_MS  1000              /* a peer whose queue is full is served again after */
 #define PEER_SNDHWM     64                /* messages queued to one peer */
 #define PEER_VIOLATIONS 16                /* in a minute: the peer is cut off */
-#define PEER_HELLOS     10                /* sessions a member may open in a minute */
+#define PEER_HELLOS     30                /* sessions a member may open in a minute */
 #define PEER_CUT_MS     600000            /* how long a peer is cut off */
 
 struct node;

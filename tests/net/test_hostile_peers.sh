@@ -147,14 +147,14 @@ ok "a peer that never reads: its pages pause at a full queue (counted), the Want
 
 # --- reconnect storm ---------------------------------------------------------------------------
 r0=$(limit_count reconnects)
-attack x6 storm 40
+attack x6 storm 60
 expect_contains "the storm" "byes" "$OUT"
 expect_contains "the node refuses reconnects" "too many reconnects" "$OUT"
 counted "reconnects over the limit not counted" "ekonet_peer_limits_total{limit=\"reconnects\"}" $((r0 + 16))
 refused=$(echo "$OUT" | sed -n 's/.*refused \([0-9]*\).*/\1/p')
 [ "$refused" -ge 1 ] || fail "the storm's key was not cut off at the handshake: $OUT"
 healthy "after storm"
-ok "40 sessions in a row: 10 a minute accepted, then refused and counted, then cut off at the handshake"
+ok "60 sessions in a row: 30 a minute accepted, then refused and counted, then cut off at the handshake"
 
 # --- entries replayed from another network --------------------------------------------------
 w0=$(metric a 'ekonet_entries_refused_total{reason="wrong_network"}')

@@ -41,6 +41,7 @@ wait $WATCH || fail "ekonet watch exited with $?"
 expect_eq "watched kind" entries "$(json .kind <"$TESTDIR/watch.json")"
 expect_eq "watched member" "Umeå" "$(json .member_name <"$TESTDIR/watch.json")"
 expect_eq "watched id" "$ID" "$(json .id <"$TESTDIR/watch.json")"
+wait_for 20 "e sees it reached everyone" sh -c "[ \"\$($EKONET --dir $TESTDIR/e reach $ID --json | jq .reached)\" = 5 ]"
 expect_eq "reach text" "reached 5/5 members: entry ${ID:0:12}, seq 1 of Umeå" "$(ek e reach "${ID:0:10}")"
 ok "ekonet watch shows the entry arrive; reach counts it on all five members"
 
