@@ -144,7 +144,7 @@ void api_network_status(struct call *c)
             s->outbox = b->outbox;
             s->relay = b->relay;
         }
-        s->reachable = m->status == MEMBER_ADMITTED && (s->self || beacon_reachable(n, seen, now));
+        s->reachable = m->status == MEMBER_ADMITTED && beacon_member_reachable(n, m->key, now);
         if (m->status == MEMBER_ADMITTED) {
             out->admitted++;
             out->reachable += s->reachable;

@@ -44,6 +44,11 @@ int beacon_reachable(const struct node *n, const struct beacon_seen *b, uint64_t
            (b->time_ms >= now_ms || now_ms - b->time_ms <= window + BEACON_SKEW_MS);
 }
 
+int beacon_member_reachable(const struct node *n, const uint8_t key[KEY_SIZE], uint64_t now_ms)
+{
+    return memcmp(key, n->key.pub, KEY_SIZE) == 0 || beacon_reachable(n, find(n, key), now_ms);
+}
+
 /* Remembers a beacon in memory; the new entry or NULL when out of memory. */
 static struct beacon_seen *remember(struct node *n, const uint8_t key[KEY_SIZE], uint64_t time_ms,
                                     uint64_t received_ms, uint32_t interval_s)

@@ -63,6 +63,9 @@ const struct beacon_seen *beacon_of(const struct node *n, const uint8_t key[KEY_
 /* True if b arrived within two of its member's beacon periods (this node itself: always). */
 int beacon_reachable(const struct node *n, const struct beacon_seen *b, uint64_t now_ms);
 
+/* Whether member key is reachable now: this node always, any other by its latest beacon. */
+int beacon_member_reachable(const struct node *n, const uint8_t key[KEY_SIZE], uint64_t now_ms);
+
 /* Members were revoked: their beacons go. */
 void beacon_roster_changed(struct node *n);
 

@@ -236,7 +236,7 @@ static void render_beacons(struct exposition *x, const struct node *n)
         if (m->status != MEMBER_ADMITTED) continue;
         int self = memcmp(m->key, n->key.pub, KEY_SIZE) == 0;
         const struct beacon_seen *b = beacon_of(n, m->key);
-        reachable += self || beacon_reachable(n, b, now);
+        reachable += beacon_member_reachable(n, m->key, now);
         if (!self && !b) continue;
         char l[512] = "";
         metric_label(l, sizeof l, "code", m->code);
