@@ -416,23 +416,70 @@ static void dial_waiting(struct node *n, uint64_t now)
     }
 }
 
+/*
+ * Every new node starts at the seeds, so they would end up holding a session with every
+ * member. A node that knows enough other members to fill its outbound sessions, has live
+ * sessions with half as many members besides the seeds and has a member it could dial closes
+ * one session it dialled to a seed (one per pass) once it has lasted SEED_PERIODS beacon
+ * periods; its place goes to a member picked at random.
+ */
+#define SEED_PERIODS 4
+
+static int dialable(struct node *n, const uint8_t key[KEY_SIZE], uint64_t now)
+{
+    return !session_find(n, key) && !backing_off(n, key, now) && node_admits(n, key) &&
+           !peer_cut_off(n, key);
+}
+
+static void leave_seed(struct node *n, uint64_t now, unsigned outbound)
+{
+    if (n->ntargets - n->nseeds < n->cfg->outbound || outbound < n->cfg->outbound) return;
+    uint64_t age = (uint64_t)n->cfg->beacon_interval * 1000 * SEED_PERIODS;
+    struct session *seed = NULL;
+    for (struct session *s = n->sessions; s && !seed; s = s->next) {
+        if (!s->outbound || s->state != SESSION_LIVE || now - s->opened_ms < age) continue;
+        for (size_t i = 0; i < n->nseeds && !seed; i++)
+            if (memcmp(n->targets[i].key, s->key, KEY_SIZE) == 0) seed = s;
+    }
+    if (!seed) return;
+    /* not alone without it: as many live sessions besides the seeds as half its outbound */
+    unsigned others = 0;
+    for (struct session *s = n->sessions; s; s = s->next) {
+        int is_seed = 0;
+        for (size_t i = 0; i < n->nseeds; i++)
+            is_seed |= memcmp(n->targets[i].key, s->key, KEY_SIZE) == 0;
+        others += s->state == SESSION_LIVE && !is_seed;
+    }
+    if (2 * others < n->cfg->outbound) return;
+    for (size_t i = n->nseeds; i < n->ntargets; i++)
+        if (dialable(n, n->targets[i].key, now)) { /* a member to dial instead */
+            session_close(n, seed, "leaving the seed to new members");
+            return;
+        }
+}
+
 void session_maintain(struct node *n)
 {
     unsigned all, live, outbound;
     uint64_t now = node_now_ms();
     if (n->targets_stamp != n->feeds.profiles + n->feeds.redactions) retarget(n);
     session_counts(n, &all, &live, &outbound);
-    /* Seeds first, in order; then members, starting at a random place. */
+    leave_seed(n, now, outbound);
+    session_counts(n, &all, &live, &outbound);
+    /* Seeds first, in order, then members from a random place; once enough members are
+       known to fill the outbound sessions, members first and seeds last. */
     size_t nm = n->ntargets - n->nseeds;
+    int members_first = nm >= n->cfg->outbound;
     uint32_t r = nm ? randombytes_uniform((uint32_t)nm) : 0;
     for (size_t k = 0; k < n->ntargets && outbound < n->cfg->outbound && all < n->cfg->max_sessions;
          k++) {
-        /* nm == 0 means every target is a seed */
-        size_t i = k < n->nseeds || nm == 0 ? k : n->nseeds + (r + (k - n->nseeds)) % nm;
+        size_t i;
+        if (members_first)
+            i = k < nm ? n->nseeds + (r + k) % nm : k - nm;
+        else /* nm == 0 means every target is a seed */
+            i = k < n->nseeds || nm == 0 ? k : n->nseeds + (r + (k - n->nseeds)) % nm;
         const struct dial_target *t = &n->targets[i];
-        if (session_find(n, t->key) || backing_off(n, t->key, now) || !node_admits(n, t->key) ||
-            peer_cut_off(n, t->key))
-            continue;
+        if (!dialable(n, t->key, now)) continue;
         if (session_dial(n, t->key, t->endpoint)) {
             outbound++;
             all++;

@@ -470,29 +470,21 @@ static void batch_free(struct batch *b)
     free(b);
 }
 
-/* Stores a verified batch and does what follows: refusals noted, pushes, the want moved on. */
-static void finish_batch(struct node *n, struct batch *b)
+/* What follows a stored batch: refusals noted, pushes, the want moved on. accepted < 0: the
+   store failed (a full disk, say) and nothing of the batch was kept. */
+static void batch_stored(struct node *n, struct batch *b, int accepted, const struct errbuf *why)
 {
     struct session *s = b->s;
-    uint64_t changes = n->feeds.roster_changes, redactions = n->feeds.redactions;
-    for (size_t i = 0; i < n->nbatches; i++)
-        if (n->batches[i] == b) n->batches[i] = n->batches[--n->nbatches];
+    if (accepted < 0) {
+        /* The want is asked again in STORE_RETRY_MS rather than waiting for its timeout. */
+        for (int i = 0; s && b->answer && i < s->nwants; i++)
+            if (memcmp(s->wants[i].author, b->author, KEY_SIZE) == 0)
+                s->wants[i].progress_ms = node_now_ms() - WANT_TIMEOUT_MS + STORE_RETRY_MS;
+        batch_free(b);
+        return;
+    }
     if (b->count) {
-        struct errbuf why = {""}, err = {""};
-        store_set_durable(n->store, 0); /* a peer would send these again */
-        int accepted = feed_accept(&n->feeds, b->v, b->count, b->status, &why, &err);
-        store_set_durable(n->store, 1);
-        if (accepted < 0) {
-            /* The store failed (a full disk, say): nothing of the batch was kept. The want is
-               asked again in STORE_RETRY_MS rather than waiting for its timeout. */
-            node_error(n, "%s", err.msg);
-            for (int i = 0; s && b->answer && i < s->nwants; i++)
-                if (memcmp(s->wants[i].author, b->author, KEY_SIZE) == 0)
-                    s->wants[i].progress_ms = node_now_ms() - WANT_TIMEOUT_MS + STORE_RETRY_MS;
-            batch_free(b);
-            return;
-        }
-        if (s) note_refusals(n, s, b->v, b->status, b->count, &why);
+        if (s) note_refusals(n, s, b->v, b->status, b->count, why);
         sync_accepted(n, b->v, b->status, b->count, s);
     }
     /* The answer to one of our wants moves it on, or ends it. */
@@ -506,19 +498,60 @@ static void finish_batch(struct node *n, struct batch *b)
         break;
     }
     batch_free(b);
-    if (n->feeds.redactions != redactions) redact_purge(n->store); /* no copy left in the files */
     if (s) schedule_wants(n, s);
-    /* Board acts in the batch: act on the new roster (it may close sessions). */
+}
+
+/*
+ * Stores verified batches, several in one transaction (each in a savepoint of its own, so one
+ * that fails leaves the others): when the store is what is slow, the checker has several
+ * ready and they share one commit, which writes each changed page once.
+ */
+static void finish_batches(struct node *n, struct batch **v, size_t k)
+{
+    uint64_t changes = n->feeds.roster_changes, redactions = n->feeds.redactions;
+    int accepted[CHECKER_QUEUE];
+    struct errbuf why[CHECKER_QUEUE], err = {""};
+    store_set_durable(n->store, 0); /* a peer would send these again */
+    int group = k > 1 && store_begin(n->store, &err) == 0;
+    for (size_t j = 0; j < k; j++) {
+        struct errbuf e = {""};
+        why[j].msg[0] = '\0';
+        accepted[j] = v[j]->count
+                          ? feed_accept(&n->feeds, v[j]->v, v[j]->count, v[j]->status, &why[j], &e)
+                          : 0;
+        if (accepted[j] < 0 && !err.msg[0]) err = e;
+    }
+    if (group && store_commit(n->store, &err) < 0) {
+        for (size_t j = 0; j < k; j++) accepted[j] = -1; /* none of them was kept */
+        if (n->feeds.roster_changes != changes) roster_reload(n->feeds.roster, n->store);
+    }
+    store_set_durable(n->store, 1);
+    if (err.msg[0]) node_error(n, "%s", err.msg);
+    for (size_t j = 0; j < k; j++) {
+        /* the later ones stay listed, so a session closed meanwhile is taken out of them */
+        for (size_t i = 0; i < n->nbatches; i++)
+            if (n->batches[i] == v[j]) n->batches[i] = n->batches[--n->nbatches];
+        batch_stored(n, v[j], accepted[j], &why[j]);
+    }
+    if (n->feeds.redactions != redactions) redact_purge(n->store); /* no copy left in the files */
+    /* Board acts in the batches: act on the new roster (it may close sessions). */
     if (n->feeds.roster_changes != changes) {
         node_roster_changed(n);
         sync_roster_changed(n);
     }
 }
 
+static void finish_batch(struct node *n, struct batch *b)
+{
+    finish_batches(n, &b, 1);
+}
+
 void sync_checked(struct node *n)
 {
-    struct batch *b;
-    while ((b = checker_pop(n->checker))) finish_batch(n, b);
+    struct batch *v[CHECKER_QUEUE];
+    size_t k = 0;
+    while (k < CHECKER_QUEUE && (v[k] = checker_pop(n->checker))) k++;
+    if (k) finish_batches(n, v, k);
 }
 
 static void on_entries(struct node *n, struct session *s, const Ekonet__Entries *m)
@@ -574,12 +607,15 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
     b->count = k;
     /* Keep the order: when the queue is full, the oldest batch is stored first. */
     while (checker_submit(n->checker, b->v, b->count, b) < 0) {
-        struct batch *old = checker_wait(n->checker);
-        if (!old) { /* out of memory in the checker: store it here */
+        struct batch *old[CHECKER_QUEUE];
+        size_t ready = 0;
+        if (!(old[ready] = checker_wait(n->checker))) { /* out of memory in the checker */
             finish_batch(n, b);
             return;
         }
-        finish_batch(n, old);
+        while (++ready < CHECKER_QUEUE && (old[ready] = checker_pop(n->checker))) {
+        }
+        finish_batches(n, old, ready);
     }
     n->batches[n->nbatches++] = b;
 }

@@ -9,17 +9,22 @@
 #include "ekonet/reports.h"
 #include "ekonet/store.h"
 
+/* A report's row has the number of its entry: finding it by id goes through entries' index of
+   ids (a second index of the same random ids would double what each insert writes). */
+#define ROW_OF(id) "(SELECT n FROM entries WHERE id=" id ")"
+
 static const char SQL_INSERT[] =
     "INSERT OR IGNORE INTO reports(n, id, author, seq, ts, kind, title, summary, body, topics,"
     " supersedes, versions) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-    " 1 + coalesce((SELECT versions FROM reports WHERE id=?11 AND author=?3), 0))";
+    " 1 + coalesce((SELECT versions FROM reports WHERE n=" ROW_OF("?11") " AND author=?3), 0))";
 static const char SQL_FTS_INSERT[] =
     "INSERT INTO reports_fts(rowid, title, summary, body, topics) VALUES(?1, ?2, ?3, ?4, ?5)";
 static const char SQL_TOPIC[] = "INSERT OR IGNORE INTO report_topics(topic, n) VALUES(?1, ?2)";
 static const char SQL_INDICATOR[] =
     "INSERT OR IGNORE INTO report_indicators(code, n) VALUES(?1, ?2)";
 static const char SQL_SUPERSEDED[] =
-    "SELECT n FROM reports WHERE id=?1 AND author=?2 AND superseded_by IS NULL AND retracted=0";
+    "SELECT n FROM reports WHERE n=" ROW_OF("?1") " AND author=?2 AND superseded_by IS NULL"
+                                                  " AND retracted=0";
 static const char SQL_SUPERSEDE[] = "UPDATE reports SET superseded_by=?1 WHERE n=?2";
 
 static int step(sqlite3_stmt *st)
@@ -162,15 +167,19 @@ int reports_project(struct store *s, const struct entry *e, int64_t n)
 
 /* Every version of a report: the chain of supersedes back from, and forward to, id. */
 #define VERSIONS                                                                                   \
-    "WITH RECURSIVE back(id) AS (SELECT ?1 UNION SELECT r.supersedes FROM reports r JOIN back"     \
-    "  ON r.id = back.id WHERE r.supersedes IS NOT NULL AND r.author=?2),"                         \
-    " fwd(id) AS (SELECT id FROM back UNION SELECT r.superseded_by FROM reports r JOIN fwd"        \
-    "  ON r.id = fwd.id WHERE r.superseded_by IS NOT NULL)"
+    "WITH RECURSIVE back(id) AS (SELECT ?1 UNION SELECT r.supersedes FROM back JOIN reports r"     \
+    "  ON r.n = " ROW_OF("back.id") " WHERE r.supersedes IS NOT NULL AND r.author=?2),"            \
+                                    " fwd(id) AS (SELECT id FROM back UNION SELECT "               \
+                                    "r.superseded_by FROM fwd JOIN reports r"                      \
+                                    "  ON r.n = " ROW_OF(                                          \
+                                        "fwd.id") " WHERE r.superseded_by IS NOT NULL),"           \
+                                                  " rows(n) AS (SELECT e.n FROM fwd JOIN entries " \
+                                                  "e ON e.id = fwd.id)"
 static const char SQL_VISIBLE_VERSION[] =
-    VERSIONS " SELECT n FROM reports WHERE author=?2 AND id IN (SELECT id FROM fwd)"
+    VERSIONS " SELECT n FROM reports WHERE n IN (SELECT n FROM rows) AND +author=?2"
              " AND superseded_by IS NULL AND retracted=0";
 static const char SQL_RETRACT[] =
-    VERSIONS " UPDATE reports SET retracted=1 WHERE author=?2 AND id IN (SELECT id FROM fwd)";
+    VERSIONS " UPDATE reports SET retracted=1 WHERE n IN (SELECT n FROM rows) AND +author=?2";
 
 int reports_retract(struct store *s, const uint8_t author[KEY_SIZE], const uint8_t target[ID_SIZE])
 {
@@ -189,7 +198,7 @@ int reports_retract(struct store *s, const uint8_t author[KEY_SIZE], const uint8
 }
 
 static const char SQL_FORGET_ROW[] =
-    "SELECT n, superseded_by IS NULL AND retracted=0 FROM reports WHERE id=?1";
+    "SELECT n, superseded_by IS NULL AND retracted=0 FROM reports WHERE n=" ROW_OF("?1");
 
 int reports_forget(struct store *s, const uint8_t id[ID_SIZE])
 {
@@ -410,8 +419,8 @@ out:
 
 static const char SQL_GET[] =
     "SELECT r.id, r.author, r.seq, r.ts, r.kind, r.title, r.summary, r.topics, r.versions,"
-    " e.content, length(e.header), r.retracted FROM reports r JOIN entries e ON e.n=r.n"
-    " WHERE r.id=?1";
+    " e.content, length(e.header), r.retracted FROM entries e JOIN reports r ON r.n=e.n"
+    " WHERE e.id=?1";
 
 int reports_get(struct store *s, const uint8_t id[ID_SIZE],
                 void (*fn)(void *ctx, const struct report_row *r), void *ctx,
@@ -441,10 +450,11 @@ int reports_get(struct store *s, const uint8_t id[ID_SIZE],
 }
 
 static const char SQL_NEWEST[] =
-    "WITH RECURSIVE fwd(id) AS (SELECT ?1 UNION SELECT r.superseded_by FROM reports r JOIN fwd"
-    " ON r.id = fwd.id WHERE r.superseded_by IS NOT NULL)"
-    " SELECT r.id, r.author, r.retracted FROM reports r WHERE r.id IN (SELECT id FROM fwd)"
-    " AND r.superseded_by IS NULL";
+    "WITH RECURSIVE fwd(id) AS (SELECT ?1 UNION SELECT r.superseded_by FROM fwd JOIN reports r"
+    " ON r.n = " ROW_OF(
+        "fwd.id") " WHERE r.superseded_by IS NOT NULL)"
+                  " SELECT r.id, r.author, r.retracted FROM fwd JOIN entries e ON e.id = fwd.id"
+                  " JOIN reports r ON r.n = e.n WHERE r.superseded_by IS NULL";
 
 int reports_newest(struct store *s, const uint8_t id[ID_SIZE], uint8_t newest[ID_SIZE],
                    uint8_t author[KEY_SIZE], int *retracted)

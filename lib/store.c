@@ -7,6 +7,7 @@
  * Prepared statements are cached by the address of their SQL text (store_stmt), which keeps
  * call sites readable and the hot path (head lookups, inserts) free of re-preparation.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,27 @@
 
 #define STMT_CACHE 512 /* slots, a power of two; at most 3/4 used */
 
+/* The WAL is copied back into the database by a helper thread once it holds this much. The WAL
+   starts again from its beginning only when a writer begins after a complete copy, which a busy
+   writer may keep missing: at WAL_BEHIND times this size it waits for the copy, and then does. */
+#define WAL_CHECKPOINT_BYTES (16 << 20)
+#define WAL_BEHIND           4
+
+/*
+ * The checkpointer: a thread with a connection of its own that copies the WAL into the database
+ * (a PASSIVE checkpoint: it never blocks the writer), so the copying and its fsyncs happen
+ * beside the node's work instead of inside one of its commits.
+ */
+struct checkpointer {
+    pthread_t thread;
+    sqlite3 *db;
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+    uint64_t asked, finished; /* pass numbers: asked by the writer, finished by the thread */
+    int stop;
+    int frames; /* WAL_CHECKPOINT_BYTES in pages */
+};
+
 struct store {
     sqlite3 *db;
     char *path;
@@ -28,6 +50,8 @@ struct store {
     } cache[STMT_CACHE];
     int ncache;
     int durable; /* synchronous=FULL */
+    int depth;   /* store_begin nesting: 1 = a transaction, more = savepoints inside it */
+    struct checkpointer *ckpt;
 };
 
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
@@ -200,6 +224,99 @@ static int migrate(struct store *s, struct errbuf *err)
     return 0;
 }
 
+static void *checkpoint_main(void *arg)
+{
+    struct checkpointer *c = arg;
+    pthread_mutex_lock(&c->mu);
+    while (!c->stop) {
+        if (c->finished == c->asked) {
+            pthread_cond_wait(&c->wake, &c->mu);
+            continue;
+        }
+        uint64_t pass = c->asked;
+        pthread_mutex_unlock(&c->mu);
+        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&c->mu);
+        c->finished = pass;
+        pthread_cond_broadcast(&c->done);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+/* After every commit: the WAL holds `frames` pages. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    struct checkpointer *c = arg;
+    (void)db;
+    (void)name;
+    if (frames < c->frames) return SQLITE_OK;
+    pthread_mutex_lock(&c->mu);
+    uint64_t pass = ++c->asked;
+    pthread_cond_signal(&c->wake);
+    while (frames >= WAL_BEHIND * c->frames && c->finished < pass && !c->stop)
+        pthread_cond_wait(&c->done, &c->mu);
+    pthread_mutex_unlock(&c->mu);
+    return SQLITE_OK;
+}
+
+static void checkpointer_stop(struct store *s)
+{
+    struct checkpointer *c = s->ckpt;
+    if (!c) return;
+    pthread_mutex_lock(&c->mu);
+    c->stop = 1;
+    pthread_cond_broadcast(&c->wake);
+    pthread_cond_broadcast(&c->done);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    sqlite3_wal_hook(s->db, NULL, NULL);
+    sqlite3_close(c->db);
+    pthread_cond_destroy(&c->wake);
+    pthread_cond_destroy(&c->done);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+    s->ckpt = NULL;
+}
+
+/* Without the thread (it could not start), SQLite checkpoints inside commits, as by default. */
+static void checkpointer_start(struct store *s)
+{
+    sqlite3_stmt *st;
+    int page = 4096;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+            page = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    int frames = WAL_CHECKPOINT_BYTES / page;
+    sqlite3_wal_autocheckpoint(s->db, frames);
+    struct checkpointer *c = calloc(1, sizeof *c);
+    if (!c) return;
+    c->frames = frames;
+    /* it reads the database once, to see that it is in WAL mode */
+    if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(c->db);
+        free(c);
+        return;
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->wake, NULL);
+    pthread_cond_init(&c->done, NULL);
+    if (pthread_create(&c->thread, NULL, checkpoint_main, c) != 0) {
+        sqlite3_close(c->db);
+        pthread_cond_destroy(&c->wake);
+        pthread_cond_destroy(&c->done);
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+        return;
+    }
+    s->ckpt = c;
+    sqlite3_wal_hook(s->db, wal_hook, c); /* replaces the automatic checkpoint */
+}
+
 struct store *store_open(const char *path, struct errbuf *err)
 {
     struct store *s = calloc(1, sizeof *s);
@@ -219,13 +336,17 @@ struct store *store_open(const char *path, struct errbuf *err)
     sqlite3_extended_result_codes(s->db, 1);
     s->durable = 1;
     if (exec(s,
+             /* New databases use 16 KB pages: a commit writes fewer, larger WAL frames (each
+                two system calls). An existing database keeps its own. */
+             "PRAGMA page_size=16384;"
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=8192;"
+             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192;"
              /* erased content (redactions) is overwritten, not left in free pages */
              "PRAGMA secure_delete=ON;",
              err) < 0)
         goto fail;
     if (migrate(s, err) < 0 || project_setup(s, err) < 0) goto fail;
+    checkpointer_start(s);
     return s;
 fail:
     store_destroy(&s);
@@ -261,6 +382,7 @@ void store_destroy(struct store **ps)
 {
     if (!ps || !*ps) return;
     struct store *s = *ps;
+    checkpointer_stop(s);
     for (int i = 0; i < STMT_CACHE; i++) sqlite3_finalize(s->cache[i].stmt);
     if (s->db) sqlite3_close(s->db);
     free(s->path);
@@ -268,21 +390,49 @@ void store_destroy(struct store **ps)
     *ps = NULL;
 }
 
+/* Inside a transaction, a begin opens a savepoint: the inner part can be rolled back alone. */
 int store_begin(struct store *s, struct errbuf *err)
 {
-    return exec(s, "BEGIN IMMEDIATE", err);
+    if (s->depth > 0 && sqlite3_get_autocommit(s->db)) s->depth = 0; /* SQLite rolled it back */
+    if (exec(s, s->depth ? "SAVEPOINT inner" : "BEGIN IMMEDIATE", err) < 0) return -1;
+    s->depth++;
+    return 0;
 }
 
 int store_commit(struct store *s, struct errbuf *err)
 {
+    if (sqlite3_get_autocommit(s->db)) { /* an error inside made SQLite roll it all back */
+        s->depth = 0;
+        errbuf_set(err, "database %s: %s", s->path, disk_errmsg(s->db));
+        return -1;
+    }
+    if (s->depth > 1) {
+        if (exec(s, "RELEASE inner", err) < 0) {
+            store_rollback(s);
+            return -1;
+        }
+        s->depth--;
+        return 0;
+    }
+    s->depth = 0;
     if (exec(s, "COMMIT", err) == 0) return 0;
-    store_rollback(s);
+    if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return -1;
 }
 
 void store_rollback(struct store *s)
 {
-    if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (s->depth > 1 && !sqlite3_get_autocommit(s->db)) {
+        sqlite3_exec(s->db, "ROLLBACK TO inner; RELEASE inner", NULL, NULL, NULL);
+        s->depth--;
+        return;
+    }
+    if (sqlite3_get_autocommit(s->db)) { /* nothing open (SQLite may have ended it) */
+        s->depth = 0;
+        return;
+    }
+    s->depth = 0;
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int store_checkpoint(struct store *s)

@@ -13,7 +13,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define PROJECT_VERSION 5
+#define PROJECT_VERSION 6
 
 struct store;
 

@@ -26,7 +26,7 @@ struct store;
 #define REPORTS_SCHEMA                                                                             \
     "CREATE TABLE IF NOT EXISTS reports("                                                          \
     "  n INTEGER PRIMARY KEY,"                                                                     \
-    "  id BLOB NOT NULL UNIQUE,"                                                                   \
+    "  id BLOB NOT NULL," /* the entry's: found through entries(id), n is the entry's n */         \
     "  author BLOB NOT NULL,"                                                                      \
     "  seq INTEGER NOT NULL,"                                                                      \
     "  ts INTEGER NOT NULL,"                                                                       \

@@ -45,7 +45,9 @@ sqlite3 *store_db(struct store *s);
 /* A cached prepared statement for sql (a string literal: it is cached by address), reset. */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);
 
-/* Transactions. store_commit fills err on failure (disk full, ...) and rolls back. */
+/* Transactions. store_commit fills err on failure (disk full, ...) and rolls back. A begin
+   inside a transaction opens a savepoint: its commit releases it, its rollback undoes only what
+   came after it; the outermost commit makes it all durable at once. */
 int store_begin(struct store *s, struct errbuf *err);
 int store_commit(struct store *s, struct errbuf *err);
 void store_rollback(struct store *s);

@@ -21,7 +21,7 @@
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
 
-#define BATCH 1000
+#define BATCH 8192 /* at most; EKONET_FILL_BATCH, default 1,000 */
 
 /*
  * The vocabulary: small words that every text has, and some 2,800 Swedish compounds built
@@ -122,8 +122,10 @@ int main(int argc, char **argv)
     struct feeds f = {.store = s, .max_content = cfg.max_content, .roster = r->joined ? r : NULL};
     memcpy(f.network, cfg.network, ID_SIZE);
     char *body = malloc((size_t)bytes + 64), title[160], summary[400], *topics[2];
-    struct entry *v[BATCH];
-    int status[BATCH];
+    static struct entry *v[BATCH];
+    static int status[BATCH];
+    int batch = getenv("EKONET_FILL_BATCH") ? atoi(getenv("EKONET_FILL_BATCH")) : 1000;
+    if (batch < 1 || batch > BATCH) batch = 1000;
     struct feed_head h;
     store_head(s, k.pub, &h);
     uint64_t seq = h.seq;
@@ -131,7 +133,7 @@ int main(int argc, char **argv)
     memcpy(prev, h.id, ID_SIZE);
     for (long done = 0; done < count;) {
         int n = 0;
-        for (; n < BATCH && done + n < count; n++) {
+        for (; n < batch && done + n < count; n++) {
             Ekonet__Report rep = EKONET__REPORT__INIT;
             prose(title, 60 + next() % 60);
             title[strcspn(title, ".")] = '\0';

@@ -87,9 +87,11 @@ for i in "${!nodes[@]}"; do
 done
 echo >&2
 echo "set up in $(($(date +%s) - t0)) s"
-sessions=$(for n in "${nodes[@]}"; do ek "$n" status --json | jq .sessions_live; done |
-    sort -n | awk '{ v[NR] = $1; s += $1 } END { printf "min %d, median %d, max %d, mean %.1f", v[1], v[int((NR + 1) / 2)], v[NR], s / NR }')
-echo "live sessions per node: $sessions"
+sessions() {
+    for n in "${nodes[@]}"; do ek "$n" status --json | jq .sessions_live; done |
+        sort -n | awk '{ v[NR] = $1; s += $1 } END { printf "min %d, median %d, max %d, mean %.1f", v[1], v[int((NR + 1) / 2)], v[NR], s / NR }'
+}
+echo "live sessions per node: $(sessions)"
 
 # --- propagation ----------------------------------------------------------------------------
 echo "== $REPORTS reports, each published at a random node"
@@ -169,6 +171,8 @@ summary() {
 }
 summary cpu "idle CPU per node (% of a core):"
 summary rss "idle RSS per node (MB):"
+# Seeds hand their sessions on once the nodes that dialled them know enough members.
+echo "live sessions per node, $(($(date +%s) - t0)) s after the start: $(sessions)"
 echo "== stopping $N nodes"
 for n in "${nodes[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; done
 for n in "${nodes[@]}"; do wait "${PID[$n]}" 2>/dev/null || true; unset "PID[$n]"; done

@@ -38,8 +38,9 @@ expect_eq "--topic" "Solceller på förskolor" "$(ek c report list --topic energ
 expect_eq "--indicator" "Matavfall i Malmö och Västerås" "$(ek c report list --indicator GN.7 --json | json '.reports[].title')"
 expect_eq "--member by code" "Tidningen skrev om vår cykelsatsning" "$(ek c report list --member 0180 --json | json '.reports[].title')"
 expect_eq "--kind media" "Tidningen skrev om vår cykelsatsning" "$(ek c report search 'cykel*' --kind media --json | json '.reports[].title')"
-expect_eq "--since tomorrow" 0 "$(ek c report list --since "$(date -d tomorrow +%F)" --json | json .total)"
-expect_eq "--until tomorrow" 3 "$(ek c report list --until "$(date -d tomorrow +%F)" --json | json .total)"
+# Two days ahead: the CLI reads dates in Swedish time, which near midnight is already tomorrow.
+expect_eq "--since the day after tomorrow" 0 "$(ek c report list --since "$(date -d "+2 days" +%F)" --json | json .total)"
+expect_eq "--until the day after tomorrow" 3 "$(ek c report list --until "$(date -d "+2 days" +%F)" --json | json .total)"
 ok "list and search filter by member, topic, indicator, kind and date"
 
 # --- edit ---------------------------------------------------------------------------------------

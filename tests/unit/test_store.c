@@ -135,6 +135,42 @@ static int accept(struct fixture *f, struct entry *const *v, size_t n, int *stat
     return rc;
 }
 
+static uint64_t head_seq(struct fixture *f, const uint8_t *author)
+{
+    struct feed_head h;
+    assert_int_equal(store_head(f->store, author, &h), 0);
+    return h.seq;
+}
+
+/* Batches stored together (the node does so when several are verified at once) share one
+   transaction; each is a savepoint of its own, so one that fails leaves the others. */
+static void batches_share_a_commit_and_fail_alone(void **state)
+{
+    struct fixture *f = *state;
+    struct entry **v = other_feed(f, 6);
+    int status[3];
+    struct errbuf why = {""}, err = {""};
+    assert_int_equal(store_begin(f->store, &err), 0);
+    assert_int_equal(accept(f, v, 3, status), 3);
+    struct entry *gap[2] = {v[3], v[5]}; /* all or nothing: the gap refuses both */
+    assert_int_equal(feed_accept_all(&f->feeds, gap, 2, status, &why, &err), 0);
+    assert_int_equal(status[1], ENTRY_GAP);
+    assert_int_equal(head_seq(f, f->other.pub), 3);
+    assert_int_equal(store_commit(f->store, &err), 0);
+    assert_int_equal(head_seq(f, f->other.pub), 3);
+    /* the outer rollback undoes a batch that was committed inside it */
+    assert_int_equal(store_begin(f->store, &err), 0);
+    assert_int_equal(accept(f, v + 3, 1, status), 1);
+    store_rollback(f->store);
+    assert_int_equal(head_seq(f, f->other.pub), 3);
+    /* and the store is usable as before */
+    assert_int_equal(accept(f, v + 3, 3, status), 3);
+    store_destroy(&f->store);
+    open_store(f);
+    assert_int_equal(head_seq(f, f->other.pub), 6);
+    free_feed(v, 6);
+}
+
 static void a_new_store_has_the_current_schema(void **state)
 {
     struct fixture *f = *state;
@@ -401,6 +437,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_new_store_has_the_current_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(published_entries_survive_reopening, setup, teardown),
         cmocka_unit_test_setup_teardown(a_batch_from_a_peer_is_accepted_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(batches_share_a_commit_and_fail_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(duplicates_gaps_and_forks_are_told_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(a_bad_entry_in_a_batch_is_refused_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_content_is_refused_with_the_field_named, setup,
