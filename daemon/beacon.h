@@ -16,7 +16,7 @@ struct session;
 
 #define BEACONS_PER_MESSAGE 64
 #define BEACON_MIN_GAP_MS   1000 /* a member's beacons closer than this are ignored */
-#define BEACON_FLUSH_MS     2000 /* new beacons are passed on together, this often */
+#define BEACON_FLUSH_MS     5000 /* new beacons are passed on together, this often */
 #define BEACON_HAVE_MAX     8    /* sessions remembered per fresh beacon as holding it */
 
 /* A beacon kept since the last flush, to pass on to the sessions that have not sent it. */

@@ -205,9 +205,9 @@ static int open_router(struct node *n, struct errbuf *err)
         zmq_setsockopt(n->router, ZMQ_CURVE_SECRETKEY, n->key.curve_sec, KEY_SIZE) < 0 ||
         zmq_setsockopt(n->router, ZMQ_ZAP_DOMAIN, ZAP_DOMAIN, strlen(ZAP_DOMAIN)) < 0 ||
         zmq_setsockopt(n->router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
-        setopt_int(n->router, ZMQ_HEARTBEAT_IVL, 5000) < 0 ||
-        setopt_int(n->router, ZMQ_HEARTBEAT_TIMEOUT, 15000) < 0 ||
-        setopt_int(n->router, ZMQ_HEARTBEAT_TTL, 15000) < 0 ||
+        setopt_int(n->router, ZMQ_HEARTBEAT_IVL, PEER_HEARTBEAT_MS) < 0 ||
+        setopt_int(n->router, ZMQ_HEARTBEAT_TIMEOUT, PEER_DEAD_MS) < 0 ||
+        setopt_int(n->router, ZMQ_HEARTBEAT_TTL, PEER_DEAD_MS) < 0 ||
         setopt_int(n->router, ZMQ_ROUTER_MANDATORY, 1) < 0 ||
         setopt_int(n->router, ZMQ_SNDHWM, PEER_SNDHWM) < 0 ||
         setopt_int(n->router, ZMQ_RCVHWM, 10000) < 0)

@@ -91,8 +91,8 @@ struct session *session_dial(struct node *n, const uint8_t key[KEY_SIZE], const 
         setopt_int(s->sock, ZMQ_IMMEDIATE, 1) < 0 ||
         setopt_int(s->sock, ZMQ_SNDHWM, PEER_SNDHWM) < 0 ||
         setopt_int(s->sock, ZMQ_RCVHWM, 10000) < 0 ||
-        setopt_int(s->sock, ZMQ_HEARTBEAT_IVL, 5000) < 0 ||
-        setopt_int(s->sock, ZMQ_HEARTBEAT_TIMEOUT, 15000) < 0 ||
+        setopt_int(s->sock, ZMQ_HEARTBEAT_IVL, PEER_HEARTBEAT_MS) < 0 ||
+        setopt_int(s->sock, ZMQ_HEARTBEAT_TIMEOUT, PEER_DEAD_MS) < 0 ||
         setopt_int(s->sock, ZMQ_RECONNECT_IVL, 1000) < 0 ||
         setopt_int(s->sock, ZMQ_RECONNECT_IVL_MAX, 30000) < 0 ||
         zmq_socket_monitor(s->sock, mon,
