@@ -43,7 +43,7 @@ wait_for 30 "b has a's first 100" has_head b "$A" 100
 before=$(head_of b "$B")
 dd if=/dev/zero of="$(dir_of b)/filler" bs=64k 2>/dev/null || true
 set +e
-for i in $(seq 20); do # the write-ahead log may still hold room for a few
+for i in $(seq 500); do # the write-ahead log may still hold room for some (16 KB pages)
     out=$(publish "Full $i"); rc=$?
     [ $rc -eq 0 ] || break
 done
