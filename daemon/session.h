@@ -22,7 +22,7 @@
 #define BATCH_ENTRIES      512 /* entries per Entries message */
 #define BATCH_BYTES        (1024 * 1024)
 #define HELLO_TIMEOUT_MS   20000 /* handshake done, Hello awaited */
-#define CONNECT_TIMEOUT_MS 60000 /* a dialled node that never answers */
+#define CONNECT_TIMEOUT_MS 15000 /* a dialled node that never answers: the slot goes to another */
 #define WANT_TIMEOUT_MS    60000 /* a want with no progress */
 #define STORE_RETRY_MS     3000  /* a want whose entries the store could not keep */
 /* Every node sends each peer a Digest at least every 5 minutes, so a session silent for 15
