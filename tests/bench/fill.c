@@ -124,7 +124,8 @@ int main(int argc, char **argv)
     char *body = malloc((size_t)bytes + 64), title[160], summary[400], *topics[2];
     static struct entry *v[BATCH];
     static int status[BATCH];
-    int batch = getenv("EKONET_FILL_BATCH") ? atoi(getenv("EKONET_FILL_BATCH")) : 1000;
+    const char *env = getenv("EKONET_FILL_BATCH");
+    long batch = env ? strtol(env, NULL, 10) : 1000;
     if (batch < 1 || batch > BATCH) batch = 1000;
     struct feed_head h;
     store_head(s, k.pub, &h);
