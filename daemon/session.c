@@ -431,26 +431,28 @@ static int dialable(struct node *n, const uint8_t key[KEY_SIZE], uint64_t now)
            !peer_cut_off(n, key);
 }
 
+static int is_seed(const struct node *n, const uint8_t key[KEY_SIZE])
+{
+    for (size_t i = 0; i < n->nseeds; i++)
+        if (memcmp(n->targets[i].key, key, KEY_SIZE) == 0) return 1;
+    return 0;
+}
+
 static void leave_seed(struct node *n, uint64_t now, unsigned outbound)
 {
     if (n->ntargets - n->nseeds < n->cfg->outbound || outbound < n->cfg->outbound) return;
     uint64_t age = (uint64_t)n->cfg->beacon_interval * 1000 * SEED_PERIODS;
     struct session *seed = NULL;
-    for (struct session *s = n->sessions; s && !seed; s = s->next) {
-        if (!s->outbound || s->state != SESSION_LIVE || now - s->opened_ms < age) continue;
-        for (size_t i = 0; i < n->nseeds && !seed; i++)
-            if (memcmp(n->targets[i].key, s->key, KEY_SIZE) == 0) seed = s;
-    }
-    if (!seed) return;
-    /* not alone without it: as many live sessions besides the seeds as half its outbound */
-    unsigned others = 0;
+    unsigned others = 0; /* live sessions besides the seeds */
     for (struct session *s = n->sessions; s; s = s->next) {
-        int is_seed = 0;
-        for (size_t i = 0; i < n->nseeds; i++)
-            is_seed |= memcmp(n->targets[i].key, s->key, KEY_SIZE) == 0;
-        others += s->state == SESSION_LIVE && !is_seed;
+        if (s->state != SESSION_LIVE) continue;
+        if (!is_seed(n, s->key))
+            others++;
+        else if (!seed && s->outbound && now - s->opened_ms >= age)
+            seed = s;
     }
-    if (2 * others < n->cfg->outbound) return;
+    /* not alone without it: as many other live sessions as half its outbound */
+    if (!seed || 2 * others < n->cfg->outbound) return;
     for (size_t i = n->nseeds; i < n->ntargets; i++)
         if (dialable(n, n->targets[i].key, now)) { /* a member to dial instead */
             session_close(n, seed, "leaving the seed to new members");

@@ -546,11 +546,17 @@ static void finish_batch(struct node *n, struct batch *b)
     finish_batches(n, &b, 1);
 }
 
+/* Adds to v[0..k) the batches the checker has done, in order; the new count. */
+static size_t checked_batches(struct node *n, struct batch **v, size_t k)
+{
+    while (k < CHECKER_QUEUE && (v[k] = checker_pop(n->checker))) k++;
+    return k;
+}
+
 void sync_checked(struct node *n)
 {
     struct batch *v[CHECKER_QUEUE];
-    size_t k = 0;
-    while (k < CHECKER_QUEUE && (v[k] = checker_pop(n->checker))) k++;
+    size_t k = checked_batches(n, v, 0);
     if (k) finish_batches(n, v, k);
 }
 
@@ -608,14 +614,11 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
     /* Keep the order: when the queue is full, the oldest batch is stored first. */
     while (checker_submit(n->checker, b->v, b->count, b) < 0) {
         struct batch *old[CHECKER_QUEUE];
-        size_t ready = 0;
-        if (!(old[ready] = checker_wait(n->checker))) { /* out of memory in the checker */
+        if (!(old[0] = checker_wait(n->checker))) { /* out of memory in the checker */
             finish_batch(n, b);
             return;
         }
-        while (++ready < CHECKER_QUEUE && (old[ready] = checker_pop(n->checker))) {
-        }
-        finish_batches(n, old, ready);
+        finish_batches(n, old, checked_batches(n, old, 1));
     }
     n->batches[n->nbatches++] = b;
 }

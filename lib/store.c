@@ -190,14 +190,20 @@ static int exec(struct store *s, const char *sql, struct errbuf *err)
     return 0;
 }
 
-static int user_version(struct store *s)
+/* The value of an integer PRAGMA ("PRAGMA user_version"), -1 if it cannot be read. */
+static int pragma_int(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st;
     int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
     if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+static int user_version(struct store *s)
+{
+    return pragma_int(s->db, "PRAGMA user_version");
 }
 
 static int migrate(struct store *s, struct errbuf *err)
@@ -260,6 +266,15 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
     return SQLITE_OK;
 }
 
+static void checkpointer_free(struct checkpointer *c)
+{
+    sqlite3_close(c->db);
+    pthread_cond_destroy(&c->wake);
+    pthread_cond_destroy(&c->done);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
 static void checkpointer_stop(struct store *s)
 {
     struct checkpointer *c = s->ckpt;
@@ -271,46 +286,28 @@ static void checkpointer_stop(struct store *s)
     pthread_mutex_unlock(&c->mu);
     pthread_join(c->thread, NULL);
     sqlite3_wal_hook(s->db, NULL, NULL);
-    sqlite3_close(c->db);
-    pthread_cond_destroy(&c->wake);
-    pthread_cond_destroy(&c->done);
-    pthread_mutex_destroy(&c->mu);
-    free(c);
+    checkpointer_free(c);
     s->ckpt = NULL;
 }
 
 /* Without the thread (it could not start), SQLite checkpoints inside commits, as by default. */
 static void checkpointer_start(struct store *s)
 {
-    sqlite3_stmt *st;
-    int page = 4096;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
-            page = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
-    int frames = WAL_CHECKPOINT_BYTES / page;
+    int page = pragma_int(s->db, "PRAGMA page_size");
+    int frames = WAL_CHECKPOINT_BYTES / (page > 0 ? page : 4096);
     sqlite3_wal_autocheckpoint(s->db, frames);
     struct checkpointer *c = calloc(1, sizeof *c);
     if (!c) return;
     c->frames = frames;
-    /* it reads the database once, to see that it is in WAL mode */
-    if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-            SQLITE_OK ||
-        sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
-        sqlite3_close(c->db);
-        free(c);
-        return;
-    }
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->wake, NULL);
     pthread_cond_init(&c->done, NULL);
-    if (pthread_create(&c->thread, NULL, checkpoint_main, c) != 0) {
-        sqlite3_close(c->db);
-        pthread_cond_destroy(&c->wake);
-        pthread_cond_destroy(&c->done);
-        pthread_mutex_destroy(&c->mu);
-        free(c);
+    /* it reads the database once, to see that it is in WAL mode */
+    if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
+        pthread_create(&c->thread, NULL, checkpoint_main, c) != 0) {
+        checkpointer_free(c);
         return;
     }
     s->ckpt = c;
