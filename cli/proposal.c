@@ -153,6 +153,16 @@ struct entry *proposal_read(const char *path, struct errbuf *err)
         (!board_kind(e->kind) && e->kind != EKONET__ENTRY_KIND__KIND_REDACT)) {
         errbuf_set(err, "%s is not a board act", path);
         entry_destroy(&e);
+        goto out;
+    }
+    /* Checked as the daemon checks it, so that describing it can trust its fields. */
+    struct errbuf why = {""};
+    int bad = e->kind == EKONET__ENTRY_KIND__KIND_REDACT
+                  ? content_check(e->kind, e->content, e->content_len, &why)
+                  : board_content_check(e->kind, e->content, e->content_len, &why);
+    if (bad != ENTRY_OK) {
+        errbuf_set(err, "%s is not a valid board act: %s", path, why.msg);
+        entry_destroy(&e);
     }
 out:
     if (m) ekonet__entry__free_unpacked(m, NULL);

@@ -166,5 +166,30 @@ expect_eq "other network exit" 1 "$rc"
 expect_contains "other network" "belongs to another network" "$out"
 ok "a stale proposal, a board act of another network and a second network's bundle are refused"
 
+# A charter with a name of control bytes and a board key 8 bytes long, not 32 (found by the
+# fuzzer): refused when read, before anything describes it.
+cat > "$TESTDIR/short-key.ekp" <<'PROPOSAL'
+# a board act
+-----BEGIN EKONET PROPOSAL-----
+CpUBCiBeXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXhIgXl5eXl5eXl5e
+Xl5eXl5eXl5eXl5eXl5eXl5eXl5eXl4YAiIgXl5eXl5eXl5eXl5eXl5eXl5eXl5e
+Xl5eXl5eXl5eXl4ogNDqtrczMAE6INMIIk3jtcz2NxhD1TfgP+Vgtx5XeCrZOuTR
+Edl01K3HQC4SZAogIVL40Zt5HSRFMkLhXy6rbLfP+ntqXtMAl5YOBpiB2xISQLeF
+eG7+BiUCGBmcyV13uNZO+WTTNb/95gyH0Y9nlanyHoVE8Due2yFtTpktV1E9kMKD
+aN4MB/zqbj0v0CMGagAaLgog25lf4lFp0UHKubu6krqgH58uHs599MsqwFGQ83/M
+H50SCHV0dHLDpGRlGAw=
+-----END EKONET PROPOSAL-----
+PROPOSAL
+for args in "show" "sign --key $TESTDIR/board/b1.key --yes"; do
+    set +e
+    # shellcheck disable=SC2086
+    out=$("$EKONET" board $args "$TESTDIR/short-key.ekp" 2>&1)
+    rc=$?
+    set -e
+    expect_eq "malformed proposal: board ${args%% *} exit" 1 "$rc"
+    expect_contains "malformed proposal: board ${args%% *}" "is not a valid board act: " "$out"
+done
+ok "a proposal whose content does not validate is refused by show and sign with the reason"
+
 node_stop a
 node_stop x
