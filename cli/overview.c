@@ -15,14 +15,17 @@ static const char usage_network[] =
     "Every member of the network as its beacons (signed status, sent every minute or so)\n"
     "tell this node: when the last one came, its version, the head of its own feed, how many\n"
     "entries it lacks that this node holds (lag), whether it is reachable (a beacon within two\n"
-    "of its periods) and whether this node has a session with it; then a summary line.\n";
+    "of its periods) and whether this node has a session with it; then a summary line.\n"
+    "A lag of \"-\" (null in JSON) is not known yet: the member's latest beacon was made\n"
+    "before the last board act this node holds; its next beacon tells.\n";
 
 static const char usage_reach[] =
     "usage: ekonet reach ID [--json]\n"
     "\n"
     "How many admitted members hold the entry ID (an id or 8+ hex digits of it), as their\n"
-    "latest beacons say: \"reached 287/300 members\". Members that have sent no beacon yet are\n"
-    "counted apart.\n";
+    "latest beacons say: \"reached 287/300 members\". Members that have sent no beacon yet, or\n"
+    "whose latest beacon was made before the last board act this node holds, are counted\n"
+    "apart as unknown.\n";
 
 static uint64_t now_ms(void)
 {
@@ -52,7 +55,10 @@ static cJSON *member_json(const Ekonet__MemberStatus *m)
         cJSON_AddStringToObject(o, "started", out_time_iso(iso, sizeof iso, m->started_ms));
         cJSON_AddNumberToObject(o, "sessions", m->sessions);
         cJSON_AddNumberToObject(o, "entries", (double)m->entries);
-        cJSON_AddNumberToObject(o, "lag", (double)m->lag);
+        if (m->has_lag)
+            cJSON_AddNumberToObject(o, "lag", (double)m->lag);
+        else
+            cJSON_AddNullToObject(o, "lag");
         cJSON_AddNumberToObject(o, "outbox", (double)m->outbox);
         cJSON_AddNumberToObject(o, "relay", (double)m->relay);
     } else {
@@ -172,7 +178,7 @@ int cmd_reach(struct cli *c, int argc, char **argv)
     } else {
         char sid[16], who[16];
         printf("reached %u/%u members", r->reached, r->members);
-        if (r->unknown) printf(" (%u not heard from yet)", r->unknown);
+        if (r->unknown) printf(" (%u not known yet)", r->unknown);
         printf(": entry %s, seq %llu of %s\n", out_short_id(sid, r->id.data),
                (unsigned long long)r->seq,
                r->author_name ? r->author_name : out_short_id(who, r->author.data));

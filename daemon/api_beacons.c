@@ -63,30 +63,19 @@ static const Ekonet__BeaconBody *kept_of(const struct kept *k, const uint8_t key
     return NULL;
 }
 
-/* The beacon's head of author's feed (0 when it lists none). */
-static uint64_t head_in(const Ekonet__BeaconBody *b, const uint8_t author[KEY_SIZE])
+/* Entries this node holds that the beacon's node lacks: 1 with *lag, or 0 when its heads
+   cannot be read against this node's roster. */
+static int lag_of(const struct node *n, const Ekonet__BeaconBody *b, uint64_t *lag)
 {
-    for (size_t i = 0; i < b->n_heads; i++)
-        if (memcmp(b->heads[i]->author.data, author, KEY_SIZE) == 0) return b->heads[i]->seq;
-    return 0;
-}
-
-/* Entries this node holds that the beacon's node lacks. */
-static uint64_t lag_of(const struct node *n, const Ekonet__BeaconBody *b)
-{
-    struct frontier *theirs = frontier_new();
-    if (!theirs) return 0;
-    for (size_t i = 0; i < b->n_heads; i++)
-        frontier_set(theirs, b->heads[i]->author.data, b->heads[i]->seq);
-    uint64_t lag = 0, seq;
+    uint64_t seq, have;
     uint8_t author[KEY_SIZE];
     size_t pos = 0;
+    *lag = 0;
     while (frontier_next(n->ours, &pos, author, &seq)) {
-        uint64_t have = frontier_get(theirs, author);
-        if (seq > have) lag += seq - have;
+        if (!beacon_head(b, n->roster, author, &have)) return 0;
+        if (seq > have) *lag += seq - have;
     }
-    frontier_destroy(&theirs);
-    return lag;
+    return 1;
 }
 
 static int by_name(const void *a, const void *b)
@@ -132,7 +121,7 @@ void api_network_status(struct call *c)
         const struct beacon_seen *seen = beacon_of(n, m->key);
         if (b && seen) {
             s->has_beacon_ms = s->has_received_ms = s->has_interval_s = s->has_started_ms = 1;
-            s->has_sessions = s->has_entries = s->has_lag = s->has_outbox = s->has_relay = 1;
+            s->has_sessions = s->has_entries = s->has_outbox = s->has_relay = 1;
             s->beacon_ms = b->time_ms;
             s->received_ms = seen->received_ms;
             s->interval_s = b->interval_s;
@@ -140,7 +129,7 @@ void api_network_status(struct call *c)
             s->started_ms = b->started_ms;
             s->sessions = b->sessions;
             s->entries = b->entries;
-            s->lag = s->self ? 0 : lag_of(n, b);
+            s->has_lag = s->self || lag_of(n, b, &s->lag);
             s->outbox = b->outbox;
             s->relay = b->relay;
         }
@@ -194,9 +183,11 @@ void api_reach(struct call *c, const Ekonet__ReachRequest *req)
         if (m->status != MEMBER_ADMITTED) continue;
         out->members++;
         const Ekonet__BeaconBody *b = kept_of(&k, m->key);
-        if (memcmp(m->key, n->key.pub, KEY_SIZE) == 0 || (b && head_in(b, e->author) >= e->seq))
+        uint64_t head = 0;
+        int known = b && beacon_head(b, r, e->author, &head);
+        if (memcmp(m->key, n->key.pub, KEY_SIZE) == 0 || head >= e->seq)
             out->reached++;
-        else if (!b)
+        else if (!known)
             out->unknown++;
         else
             missing[out->n_missing++] = api_bin(&c->arena, m->key, KEY_SIZE);

@@ -234,21 +234,11 @@ static void send_own(struct node *n, uint64_t now)
     store_counts(n->store, &entries, &feeds);
     if (contacts_counts(n->store, &cc) < 0) memset(&cc, 0, sizeof cc);
     session_counts(n, &all, &live, &outbound);
-    size_t nheads = frontier_count(n->ours), k = 0, pos = 0;
-    if (nheads > BEACON_HEADS_MAX) nheads = BEACON_HEADS_MAX;
-    Ekonet__FeedHead *heads = calloc(nheads + 1, sizeof *heads);
-    Ekonet__FeedHead **hp = calloc(nheads + 1, sizeof *hp);
-    uint8_t(*authors)[KEY_SIZE] = calloc(nheads + 1, KEY_SIZE);
-    if (!heads || !hp || !authors) goto out;
-    uint64_t seq;
-    while (k < nheads && frontier_next(n->ours, &pos, authors[k], &seq)) {
-        ekonet__feed_head__init(&heads[k]);
-        heads[k].author = (ProtobufCBinaryData){KEY_SIZE, authors[k]};
-        heads[k].seq = seq;
-        hp[k] = &heads[k];
-        k++;
-    }
+    uint64_t *heads = calloc(n->roster->nmembers + 1, sizeof *heads);
+    if (!heads) return;
     Ekonet__BeaconBody b = EKONET__BEACON_BODY__INIT;
+    b.member_heads = heads;
+    beacon_set_heads(&b, n->roster, n->ours);
     b.network = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)n->cfg->network};
     b.node = (ProtobufCBinaryData){KEY_SIZE, n->key.pub};
     b.time_ms = now > n->beacon_last_ms ? now : n->beacon_last_ms + 1;
@@ -257,8 +247,6 @@ static void send_own(struct node *n, uint64_t now)
     b.started_ms = n->started_ms;
     b.sessions = live;
     b.entries = entries;
-    b.heads = hp;
-    b.n_heads = k;
     b.outbox = cc.own_held;
     b.relay = cc.held;
     uint8_t *raw = NULL;
@@ -270,9 +258,6 @@ static void send_own(struct node *n, uint64_t now)
         pass_on(n, NULL, n->key.pub, b.time_ms, raw, len);
     }
     free(raw);
-out:
-    free(authors);
-    free(hp);
     free(heads);
 }
 

@@ -7,6 +7,8 @@
 
 #include "ekonet/beacon.h"
 #include "ekonet/envelope.h"
+#include "ekonet/frontier.h"
+#include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "ekonet/text.h"
 
@@ -33,9 +35,28 @@ static int valid_body(const Ekonet__BeaconBody *b)
     if (b->network.len != ID_SIZE || b->node.len != KEY_SIZE) return 0;
     if (b->interval_s < 1 || b->interval_s > BEACON_INTERVAL_MAX) return 0;
     if (!text_valid_line(b->agent, 64)) return 0;
-    if (b->n_heads > BEACON_HEADS_MAX) return 0;
-    for (size_t i = 0; i < b->n_heads; i++)
-        if (b->heads[i]->author.len != KEY_SIZE) return 0;
+    return b->n_member_heads <= BEACON_HEADS_MAX;
+}
+
+void beacon_set_heads(Ekonet__BeaconBody *body, const struct roster *r, const struct frontier *ours)
+{
+    body->board_seq = r->board_seq;
+    body->n_member_heads = r->nmembers <= BEACON_HEADS_MAX ? r->nmembers : 0;
+    for (size_t i = 0; i < body->n_member_heads; i++)
+        body->member_heads[i] = frontier_get(ours, r->members[i].key);
+}
+
+int beacon_head(const Ekonet__BeaconBody *b, const struct roster *r, const uint8_t author[KEY_SIZE],
+                uint64_t *seq)
+{
+    /* The same board head means the same members: the i-th head is the i-th member's. */
+    if (b->board_seq != r->board_seq || b->n_member_heads != r->nmembers) return 0;
+    if (memcmp(author, r->network, ID_SIZE) == 0) {
+        *seq = b->board_seq;
+        return 1;
+    }
+    const struct member *m = roster_member(r, author);
+    *seq = m ? b->member_heads[m - r->members] : 0;
     return 1;
 }
 

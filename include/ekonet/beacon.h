@@ -1,6 +1,7 @@
 /*
  * beacon: a node's signed status, gossiped to every member about once a minute
- * (docs/PROTOCOL.md section 9). It says what the node holds (the head of every feed), how it is
+ * (docs/PROTOCOL.md section 9). It says what the node holds (the head of every feed, a varint
+ * per member in the order of the roster it knows), how it is
  * doing, and by arriving at all that it is reachable.
  *
  *   Beacon { bytes body; bytes sig; }   sig = Ed25519 by body.node over "ekonet-beacon-v1" || body
@@ -16,7 +17,7 @@
 
 #define BEACON_DOMAIN       "ekonet-beacon-v1"
 #define BEACON_HEADS_MAX    10000
-#define BEACON_MAX          (BEACON_HEADS_MAX * 40 + 1024)
+#define BEACON_MAX          (BEACON_HEADS_MAX * 10 + 1024) /* a head is at most a 10-byte varint */
 #define BEACON_INTERVAL_MAX 3600
 #define BEACON_SKEW_MS      (10 * 60000ull) /* how far ahead of the receiver's clock time_ms may be */
 
@@ -33,6 +34,24 @@ int beacon_open(const uint8_t *raw, size_t len, const uint8_t network[ID_SIZE], 
                 Ekonet__BeaconBody **out);
 
 struct store;
+struct roster;
+struct frontier;
+
+/*
+ * The heads a beacon carries: the board feed's, then each member's in the roster's order (by
+ * node id). body->member_heads must have room for r->nmembers; none are set when there are
+ * more than BEACON_HEADS_MAX members.
+ */
+void beacon_set_heads(Ekonet__BeaconBody *body, const struct roster *r,
+                      const struct frontier *ours);
+
+/*
+ * The beacon's head of author's feed, read against roster r: 1 with *seq (0 when the beacon's
+ * node holds none of it), or 0 when it cannot be read because the beacon was made against
+ * another roster (another board head): until the member's next beacon, its heads are unknown.
+ */
+int beacon_head(const Ekonet__BeaconBody *b, const struct roster *r, const uint8_t author[KEY_SIZE],
+                uint64_t *seq);
 
 /*
  * Who made a beacon and when, read without checking anything else (not even the signature):

@@ -92,6 +92,11 @@ sessions() {
         sort -n | awk '{ v[NR] = $1; s += $1 } END { printf "min %d, median %d, max %d, mean %.1f", v[1], v[int((NR + 1) / 2)], v[NR], s / NR }'
 }
 echo "live sessions per node: $(sessions)"
+# total NAME: a metric summed over every node and every label.
+total() {
+    for n in "${nodes[@]}"; do curl -s --max-time 5 "http://127.0.0.1:${MPORT[$n]}/metrics"; done |
+        awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2 } END { printf "%.0f", s }'
+}
 
 # --- propagation ----------------------------------------------------------------------------
 echo "== $REPORTS reports, each published at a random node"
@@ -147,16 +152,19 @@ percentiles() {
 }
 percentiles "time to reach all $N nodes (ms):" all
 percentiles "delay per node (ms):" node
+echo "pushes lost to full peer queues, all nodes: $(total ekonet_send_drops_total) messages"
 
 # --- an idle node ---------------------------------------------------------------------------
 echo "== idle: $IDLE s with nothing published"
 sleep 5
 ticks() { for n in "${nodes[@]}"; do awk '{ print $14 + $15 }' "/proc/${PID[$n]}/stat"; done; }
+b0=$(total ekonet_sent_bytes_total) m0=$(total ekonet_beacons_sent_total)
 mapfile -t c0 < <(ticks)
 s0=$(date +%s%N)
 sleep "$IDLE"
 mapfile -t c1 < <(ticks)
 s1=$(date +%s%N)
+b1=$(total ekonet_sent_bytes_total) m1=$(total ekonet_beacons_sent_total)
 hz=$(getconf CLK_TCK)
 ms=$(((s1 - s0) / 1000000))
 for i in "${!nodes[@]}"; do
@@ -171,6 +179,9 @@ summary() {
 }
 summary cpu "idle CPU per node (% of a core):"
 summary rss "idle RSS per node (MB):"
+awk -v b=$((b1 - b0)) -v m=$((m1 - m0)) -v n="$N" -v ms="$ms" 'BEGIN {
+    printf "idle traffic per node: %.1f KB/s sent, %.1f beacon copies/s, %.0f bytes sent per copy\n",
+        b / n / ms, m / n / ms * 1000, m ? b / m : 0 }'
 # Seeds hand their sessions on once the nodes that dialled them know enough members.
 echo "live sessions per node, $(($(date +%s) - t0)) s after the start: $(sessions)"
 echo "== stopping $N nodes"

@@ -313,12 +313,7 @@ static void seeds_envelope(ProtobufCBinaryData *env, ProtobufCBinaryData *acks)
 
 static void seeds_beacon(ProtobufCBinaryData *out)
 {
-    Ekonet__FeedHead h1 = EKONET__FEED_HEAD__INIT, h2 = EKONET__FEED_HEAD__INIT;
-    Ekonet__FeedHead *heads[] = {&h1, &h2};
-    h1.author = (ProtobufCBinaryData){KEY_SIZE, me.pub};
-    h1.seq = 42;
-    h2.author = (ProtobufCBinaryData){KEY_SIZE, network};
-    h2.seq = 7;
+    uint64_t heads[] = {42, 0};
     for (int i = 0; i < 2; i++) {
         const struct node_key *k = i ? &other : &me;
         Ekonet__BeaconBody b = EKONET__BEACON_BODY__INIT;
@@ -330,8 +325,9 @@ static void seeds_beacon(ProtobufCBinaryData *out)
         b.started_ms = FUZZ_NOW_MS - 86400000;
         b.sessions = 3;
         b.entries = 1234;
-        b.n_heads = i ? 0 : 2;
-        b.heads = heads;
+        b.board_seq = 7;
+        b.n_member_heads = i ? 0 : 2;
+        b.member_heads = heads;
         b.outbox = 1;
         b.relay = 2;
         uint8_t *raw;
