@@ -27,6 +27,8 @@
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_DOMAIN   "ekonet"
 
+#define MONITOR_EVERY_MS 1000
+
 uint64_t node_now_ms(void)
 {
     struct timespec ts;
@@ -329,10 +331,18 @@ int node_has_session(const struct node *n, const struct session *s)
     return 0;
 }
 
-/* The poll set: the signal pipe, ZAP, the API, the ROUTER, then each outbound session's socket
-   and monitor. */
+/*
+ * The poll set: the signal pipe, ZAP, the API, the ROUTER, then each outbound session's socket
+ * and monitor. zmq_poll costs four system calls per ZeroMQ socket on every wake-up, so the
+ * monitors of live sessions (their only event left is a disconnection, which libzmq mends by
+ * itself) are polled at most once every MONITOR_EVERY_MS; a session still dialling has its
+ * monitor polled every time, for the handshake.
+ */
 static int build_items(struct node *n, size_t *count)
 {
+    uint64_t now = node_now_ms();
+    int monitors = now - n->monitors_ms >= MONITOR_EVERY_MS;
+    if (monitors) n->monitors_ms = now;
     size_t need = 5 + 2 * n->nsessions;
     if (need > n->items_cap) {
         zmq_pollitem_t *items = realloc(n->items, need * sizeof *items);
@@ -353,8 +363,10 @@ static int build_items(struct node *n, size_t *count)
     size_t k = 5;
     for (struct session *s = n->sessions; s; s = s->next) {
         if (!s->outbound) continue;
-        n->items[k] = (zmq_pollitem_t){s->monitor, 0, ZMQ_POLLIN, 0};
-        n->item_sessions[k++] = s;
+        if (monitors || s->state != SESSION_LIVE) {
+            n->items[k] = (zmq_pollitem_t){s->monitor, 0, ZMQ_POLLIN, 0};
+            n->item_sessions[k++] = s;
+        }
         n->items[k] = (zmq_pollitem_t){s->sock, 0, ZMQ_POLLIN, 0};
         n->item_sessions[k++] = s;
     }

@@ -122,6 +122,7 @@ struct node {
     zmq_pollitem_t *items; /* poll set, grown as sessions are added */
     struct session **item_sessions;
     size_t items_cap;
+    uint64_t monitors_ms;         /* when the live sessions' monitors were last polled */
     struct courier_stats courier; /* contact envelopes (courier.c) */
     struct metrics *metrics;      /* the Prometheus endpoint, NULL when off (metrics.c) */
     struct beacon_seen *beacons;  /* the latest beacon of each member (beacon.c) */

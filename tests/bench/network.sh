@@ -94,8 +94,22 @@ sessions() {
 echo "live sessions per node: $(sessions)"
 # total NAME: a metric summed over every node and every label.
 total() {
-    for n in "${nodes[@]}"; do curl -s --max-time 5 "http://127.0.0.1:${MPORT[$n]}/metrics"; done |
+    for n in "${nodes[@]}"; do echo "http://127.0.0.1:${MPORT[$n]}/metrics"; done |
+        xargs -P 8 -n 1 curl -s --max-time 5 |
         awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2 } END { printf "%.0f", s }'
+}
+# counters: bytes sent, beacon copies sent and sessions opened, summed over every node, and
+# the time (ms) halfway through reading them.
+counters() {
+    local start
+    start=$(date +%s%3N)
+    for n in "${nodes[@]}"; do echo "http://127.0.0.1:${MPORT[$n]}/metrics"; done |
+        xargs -P 8 -n 1 curl -s --max-time 5 | awk '
+            $1 == "ekonet_sent_bytes_total" { b += $2 }
+            $1 == "ekonet_beacons_sent_total" { m += $2 }
+            $1 == "ekonet_sessions_opened_total" { o += $2 }
+            END { printf "%.0f %.0f %.0f", b, m, o }'
+    echo " $(((start + $(date +%s%3N)) / 2))"
 }
 
 # --- propagation ----------------------------------------------------------------------------
@@ -158,13 +172,13 @@ echo "pushes lost to full peer queues, all nodes: $(total ekonet_send_drops_tota
 echo "== idle: $IDLE s with nothing published"
 sleep 5
 ticks() { for n in "${nodes[@]}"; do awk '{ print $14 + $15 }' "/proc/${PID[$n]}/stat"; done; }
-b0=$(total ekonet_sent_bytes_total) m0=$(total ekonet_beacons_sent_total)
+read -r b0 m0 o0 w0 < <(counters)
 mapfile -t c0 < <(ticks)
 s0=$(date +%s%N)
 sleep "$IDLE"
 mapfile -t c1 < <(ticks)
 s1=$(date +%s%N)
-b1=$(total ekonet_sent_bytes_total) m1=$(total ekonet_beacons_sent_total)
+read -r b1 m1 o1 w1 < <(counters)
 hz=$(getconf CLK_TCK)
 ms=$(((s1 - s0) / 1000000))
 for i in "${!nodes[@]}"; do
@@ -179,9 +193,10 @@ summary() {
 }
 summary cpu "idle CPU per node (% of a core):"
 summary rss "idle RSS per node (MB):"
-awk -v b=$((b1 - b0)) -v m=$((m1 - m0)) -v n="$N" -v ms="$ms" 'BEGIN {
+awk -v b=$((b1 - b0)) -v m=$((m1 - m0)) -v n="$N" -v ms=$((w1 - w0)) 'BEGIN {
     printf "idle traffic per node: %.1f KB/s sent, %.1f beacon copies/s, %.0f bytes sent per copy\n",
         b / n / ms, m / n / ms * 1000, m ? b / m : 0 }'
+echo "sessions opened meanwhile, all nodes: $((o1 - o0))"
 # Seeds hand their sessions on once the nodes that dialled them know enough members.
 echo "live sessions per node, $(($(date +%s) - t0)) s after the start: $(sessions)"
 echo "== stopping $N nodes"
