@@ -69,4 +69,10 @@ int beacon_member_reachable(const struct node *n, const uint8_t key[KEY_SIZE], u
 /* Members were revoked: their beacons go. */
 void beacon_roster_changed(struct node *n);
 
+/*
+ * The board feed moved on (a board act): the next beacon goes out within BEACON_FLUSH_MS of
+ * the last one, since members read a beacon's heads only against the same board head.
+ */
+void beacon_board_moved(struct node *n);
+
 #endif

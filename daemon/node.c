@@ -129,6 +129,7 @@ void node_roster_changed(struct node *n)
 {
     if (!n->roster || n->feeds.roster_changes == n->roster_seen) return;
     n->roster_seen = n->feeds.roster_changes;
+    beacon_board_moved(n);
     if (n->roster->nrevoked > n->revoked_seen) {
         cut_revoked(n);
         courier_roster_changed(n);

@@ -74,12 +74,26 @@ wait_for 20 "e back and caught up" sh -c "[ \"\$($EKONET --dir $TESTDIR/a reach 
 expect_eq "reachable again" 5 "$(reachable a)"
 ok "an entry made while a member is away reaches 4/5, and 5/5 once it is back"
 
+# --- heads after a board act ----------------------------------------------------------------------
+# A beacon's heads are read against the roster it was made with (the same board head). b now
+# beacons every ten minutes; f's admission moves the board on, and b's next beacon comes within
+# seconds all the same, so a can read b's lag again.
+node_stop b
+tune b beacon_interval 600
+node_start b
+b_lag_known() { [ "$(ek a network --json | jq -r '.members[] | select(.code == "2409") | .lag')" = 0 ]; }
+wait_for 20 "a reads b's lag" b_lag_known
+node_init f 0114 # Upplands Väsby
+network_join a f
+expect_eq "admitted after the act" 6 "$(ek a network --json | json .admitted)"
+wait_for 20 "a reads b's lag after the act" b_lag_known
+tune b beacon_interval $INTERVAL # from b's next start
+ok "after a board act a member's beacon comes within seconds, and its lag is known again"
+
 # --- seeds -----------------------------------------------------------------------------------
 # A node knows every member's endpoint from the board feed, so it dials members first and its
 # seed last. One that had to take its seed (the others were down) leaves it, four beacon periods
 # later, once it can dial members instead: seeds keep room for newcomers.
-node_init f 0114 # Upplands Väsby
-network_join a f
 tune f beacon_interval $INTERVAL
 tune f outbound 2
 outbound_of() { ek f peers --json | jq '[.[] | select(.direction == "out" and .state == "live")] | length'; }
