@@ -157,10 +157,7 @@ struct entry *proposal_read(const char *path, struct errbuf *err)
     }
     /* Checked as the daemon checks it, so that describing it can trust its fields. */
     struct errbuf why = {""};
-    int bad = e->kind == EKONET__ENTRY_KIND__KIND_REDACT
-                  ? content_check(e->kind, e->content, e->content_len, &why)
-                  : board_content_check(e->kind, e->content, e->content_len, &why);
-    if (bad != ENTRY_OK) {
+    if (content_check(e->kind, e->content, e->content_len, &why) != ENTRY_OK) {
         errbuf_set(err, "%s is not a valid board act: %s", path, why.msg);
         entry_destroy(&e);
     }

@@ -71,10 +71,9 @@ static int lag_of(const struct node *n, const Ekonet__BeaconBody *b, uint64_t *l
     uint8_t author[KEY_SIZE];
     size_t pos = 0;
     *lag = 0;
-    while (frontier_next(n->ours, &pos, author, &seq)) {
-        if (!beacon_head(b, n->roster, author, &have)) return 0;
-        if (seq > have) *lag += seq - have;
-    }
+    if (!beacon_heads_readable(b, n->roster)) return 0;
+    while (frontier_next(n->ours, &pos, author, &seq))
+        if (beacon_head(b, n->roster, author, &have) && seq > have) *lag += seq - have;
     return 1;
 }
 

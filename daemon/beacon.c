@@ -357,15 +357,11 @@ void beacon_receive(struct node *n, struct session *s, const Ekonet__Beacons *m)
         pass_on(n, s, from[k], made[k], m->beacons[pass[k]].data, m->beacons[pass[k]].len);
 }
 
-void beacon_board_moved(struct node *n)
-{
-    uint64_t soon = n->beacon_last_ms + BEACON_FLUSH_MS;
-    if (soon < n->beacon_next_ms) n->beacon_next_ms = soon;
-}
-
 void beacon_roster_changed(struct node *n)
 {
     if (!n->roster) return;
+    uint64_t soon = n->beacon_last_ms + BEACON_FLUSH_MS;
+    if (soon < n->beacon_next_ms) n->beacon_next_ms = soon;
     for (size_t i = 0; i < n->nbeacons;) {
         const struct member *m = roster_member(n->roster, n->beacons[i].key);
         if (m && m->status == MEMBER_ADMITTED) {

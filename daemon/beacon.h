@@ -66,13 +66,11 @@ int beacon_reachable(const struct node *n, const struct beacon_seen *b, uint64_t
 /* Whether member key is reachable now: this node always, any other by its latest beacon. */
 int beacon_member_reachable(const struct node *n, const uint8_t key[KEY_SIZE], uint64_t now_ms);
 
-/* Members were revoked: their beacons go. */
-void beacon_roster_changed(struct node *n);
-
 /*
- * The board feed moved on (a board act): the next beacon goes out within BEACON_FLUSH_MS of
- * the last one, since members read a beacon's heads only against the same board head.
+ * The board feed moved on (a board act): beacons of members no longer admitted go, and this
+ * node's next beacon goes out within BEACON_FLUSH_MS of its last one, since members read a
+ * beacon's heads only against the same board head.
  */
-void beacon_board_moved(struct node *n);
+void beacon_roster_changed(struct node *n);
 
 #endif

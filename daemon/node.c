@@ -129,11 +129,10 @@ void node_roster_changed(struct node *n)
 {
     if (!n->roster || n->feeds.roster_changes == n->roster_seen) return;
     n->roster_seen = n->feeds.roster_changes;
-    beacon_board_moved(n);
+    beacon_roster_changed(n);
     if (n->roster->nrevoked > n->revoked_seen) {
         cut_revoked(n);
         courier_roster_changed(n);
-        beacon_roster_changed(n);
     }
     n->revoked_seen = n->roster->nrevoked;
     char q[96];
@@ -339,9 +338,8 @@ int node_has_session(const struct node *n, const struct session *s)
  * itself) are polled at most once every MONITOR_EVERY_MS; a session still dialling has its
  * monitor polled every time, for the handshake.
  */
-static int build_items(struct node *n, size_t *count)
+static int build_items(struct node *n, uint64_t now, size_t *count)
 {
-    uint64_t now = node_now_ms();
     int monitors = now - n->monitors_ms >= MONITOR_EVERY_MS;
     if (monitors) n->monitors_ms = now;
     size_t need = 5 + 2 * n->nsessions;
@@ -405,11 +403,11 @@ int node_run(struct node *n)
             metrics_tick(n);
         }
         size_t count;
-        if (build_items(n, &count) < 0) {
+        uint64_t now2 = node_now_ms(), wait = next_tick > now2 ? next_tick - now2 : 0;
+        if (build_items(n, now2, &count) < 0) {
             node_error(n, "out of memory");
             return -1;
         }
-        uint64_t now2 = node_now_ms(), wait = next_tick > now2 ? next_tick - now2 : 0;
         int rc = zmq_poll(n->items, (int)count, serving ? 0 : (long)(wait > 1000 ? 1000 : wait));
         if (rc < 0 && zmq_errno() == EINTR) continue;
         if (rc < 0) {

@@ -46,11 +46,16 @@ void beacon_set_heads(Ekonet__BeaconBody *body, const struct roster *r, const st
         body->member_heads[i] = frontier_get(ours, r->members[i].key);
 }
 
+int beacon_heads_readable(const Ekonet__BeaconBody *b, const struct roster *r)
+{
+    /* The same board head means the same members: the i-th head is the i-th member's. */
+    return b->board_seq == r->board_seq && b->n_member_heads == r->nmembers;
+}
+
 int beacon_head(const Ekonet__BeaconBody *b, const struct roster *r, const uint8_t author[KEY_SIZE],
                 uint64_t *seq)
 {
-    /* The same board head means the same members: the i-th head is the i-th member's. */
-    if (b->board_seq != r->board_seq || b->n_member_heads != r->nmembers) return 0;
+    if (!beacon_heads_readable(b, r)) return 0;
     if (memcmp(author, r->network, ID_SIZE) == 0) {
         *seq = b->board_seq;
         return 1;

@@ -46,9 +46,15 @@ void beacon_set_heads(Ekonet__BeaconBody *body, const struct roster *r,
                       const struct frontier *ours);
 
 /*
+ * Whether the beacon's heads can be read against roster r: not when the beacon was made
+ * against another roster (another board head); until the member's next beacon, its heads are
+ * unknown.
+ */
+int beacon_heads_readable(const Ekonet__BeaconBody *b, const struct roster *r);
+
+/*
  * The beacon's head of author's feed, read against roster r: 1 with *seq (0 when the beacon's
- * node holds none of it), or 0 when it cannot be read because the beacon was made against
- * another roster (another board head): until the member's next beacon, its heads are unknown.
+ * node holds none of it), or 0 when its heads are not readable against r.
  */
 int beacon_head(const Ekonet__BeaconBody *b, const struct roster *r, const uint8_t author[KEY_SIZE],
                 uint64_t *seq);

@@ -92,25 +92,19 @@ sessions() {
         sort -n | awk '{ v[NR] = $1; s += $1 } END { printf "min %d, median %d, max %d, mean %.1f", v[1], v[int((NR + 1) / 2)], v[NR], s / NR }'
 }
 echo "live sessions per node: $(sessions)"
-# total NAME: a metric summed over every node and every label.
-total() {
-    for n in "${nodes[@]}"; do echo "http://127.0.0.1:${MPORT[$n]}/metrics"; done |
-        xargs -P 8 -n 1 curl -s --max-time 5 |
-        awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2 } END { printf "%.0f", s }'
-}
-# counters: bytes sent, beacon copies sent and sessions opened, summed over every node, and
-# the time (ms) halfway through reading them.
-counters() {
+# totals NAME...: each metric summed over every node and every label, then the time (ms)
+# halfway through reading them.
+totals() {
     local start
     start=$(date +%s%3N)
     for n in "${nodes[@]}"; do echo "http://127.0.0.1:${MPORT[$n]}/metrics"; done |
-        xargs -P 8 -n 1 curl -s --max-time 5 | awk '
-            $1 == "ekonet_sent_bytes_total" { b += $2 }
-            $1 == "ekonet_beacons_sent_total" { m += $2 }
-            $1 == "ekonet_sessions_opened_total" { o += $2 }
-            END { printf "%.0f %.0f %.0f", b, m, o }'
-    echo " $(((start + $(date +%s%3N)) / 2))"
+        xargs -P 8 -n 1 curl -s --max-time 5 | awk -v names="$*" '
+            BEGIN { k = split(names, m, " ") }
+            { for (i = 1; i <= k; i++) if ($1 == m[i] || index($1, m[i] "{") == 1) s[i] += $2 }
+            END { for (i = 1; i <= k; i++) printf "%.0f ", s[i] }'
+    echo "$(((start + $(date +%s%3N)) / 2))"
 }
+traffic=(ekonet_sent_bytes_total ekonet_beacons_sent_total ekonet_sessions_opened_total)
 
 # --- propagation ----------------------------------------------------------------------------
 echo "== $REPORTS reports, each published at a random node"
@@ -166,19 +160,20 @@ percentiles() {
 }
 percentiles "time to reach all $N nodes (ms):" all
 percentiles "delay per node (ms):" node
-echo "pushes lost to full peer queues, all nodes: $(total ekonet_send_drops_total) messages"
+read -r drops _ < <(totals ekonet_send_drops_total)
+echo "pushes lost to full peer queues, all nodes: $drops messages"
 
 # --- an idle node ---------------------------------------------------------------------------
 echo "== idle: $IDLE s with nothing published"
 sleep 5
 ticks() { for n in "${nodes[@]}"; do awk '{ print $14 + $15 }' "/proc/${PID[$n]}/stat"; done; }
-read -r b0 m0 o0 w0 < <(counters)
+read -r b0 m0 o0 w0 < <(totals "${traffic[@]}")
 mapfile -t c0 < <(ticks)
 s0=$(date +%s%N)
 sleep "$IDLE"
 mapfile -t c1 < <(ticks)
 s1=$(date +%s%N)
-read -r b1 m1 o1 w1 < <(counters)
+read -r b1 m1 o1 w1 < <(totals "${traffic[@]}")
 hz=$(getconf CLK_TCK)
 ms=$(((s1 - s0) / 1000000))
 for i in "${!nodes[@]}"; do
