@@ -11,8 +11,10 @@ static const char usage[] =
     "usage: ekonet peers [--json]\n"
     "\n"
     "The node's sessions: which member, its endpoint, who dialled (out: this node), the\n"
-    "state (connecting, hello, live), how many entries this node still lacks that the peer\n"
-    "holds, and when the peer was last heard from.\n";
+    "state (connecting, hello, live), how new entries go to the peer (PUSH: eager, sent at\n"
+    "once; lazy, announced every few seconds and fetched by the peer if it still lacks them,\n"
+    "because it is reached another way), how many entries this node still lacks that the\n"
+    "peer holds, and when the peer was last heard from.\n";
 
 static uint64_t now_ms(void)
 {
@@ -48,6 +50,7 @@ int cmd_peers(struct cli *c, int argc, char **argv)
             cJSON_AddStringToObject(o, "endpoint", p->endpoint);
             cJSON_AddStringToObject(o, "direction", p->direction);
             cJSON_AddStringToObject(o, "state", p->state);
+            cJSON_AddStringToObject(o, "push", p->lazy ? "lazy" : "eager");
             cJSON_AddNumberToObject(o, "behind", (double)p->behind);
             cJSON_AddStringToObject(o, "last_seen", out_time_iso(iso, sizeof iso, p->last_seen_ms));
             cJSON_AddStringToObject(o, "since", out_time_iso(iso, sizeof iso, p->since_ms));
@@ -62,8 +65,8 @@ int cmd_peers(struct cli *c, int argc, char **argv)
             "No sessions. The node dials its seeds and members; see ekonet status and the log.\n");
     } else {
         char head[160];
-        snprintf(head, sizeof head, "%-20s  %-12s  %-3s  %-10s  %8s  %9s  %s", "MEMBER", "NODE",
-                 "DIR", "STATE", "BEHIND", "LAST SEEN", "ENDPOINT");
+        snprintf(head, sizeof head, "%-20s  %-12s  %-3s  %-10s  %-5s  %8s  %9s  %s", "MEMBER",
+                 "NODE", "DIR", "STATE", "PUSH", "BEHIND", "LAST SEEN", "ENDPOINT");
         out_bold(c, head);
         putchar('\n');
         for (size_t i = 0; i < l->n_peers; i++) {
@@ -71,10 +74,10 @@ int cmd_peers(struct cli *c, int argc, char **argv)
             char sid[16], ago[32];
             out_cell(p->name ? p->name : "?", 20, 1);
             uint64_t seen = now > p->last_seen_ms ? (now - p->last_seen_ms) / 1000 : 0;
-            printf("  %-12s  %-3s  %-10s  %8llu  %9s  %s\n",
+            printf("  %-12s  %-3s  %-10s  %-5s  %8llu  %9s  %s\n",
                    p->node_id.len == KEY_SIZE ? out_short_id(sid, p->node_id.data) : "?",
-                   p->direction, p->state, (unsigned long long)p->behind,
-                   out_duration(ago, sizeof ago, seen), p->endpoint);
+                   p->direction, p->state, p->lazy ? "lazy" : "eager",
+                   (unsigned long long)p->behind, out_duration(ago, sizeof ago, seen), p->endpoint);
         }
     }
     ekonet__api_reply__free_unpacked(reply, NULL);

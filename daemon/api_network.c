@@ -264,6 +264,8 @@ void api_peer_list(struct call *c)
         p->entries_in = s->entries_in;
         p->entries_out = s->entries_out;
         p->refused = s->refused;
+        p->has_lazy = 1;
+        p->lazy = s->lazy != 0;
         r->peers[r->n_peers++] = p;
     }
     c->reply.result_case = EKONET__API_REPLY__RESULT_PEER_LIST;

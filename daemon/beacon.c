@@ -4,7 +4,9 @@
  * beacons are gathered and passed on together every BEACON_FLUSH_MS, one message per session,
  * and not to the sessions that sent the same beacon meanwhile: with 300 members a node wakes
  * for a few beacon messages a second, not for every copy of every beacon. A copy of a beacon
- * already kept is recognised before its signature is checked.
+ * already kept is recognised before its signature is checked. New beacons are kept in memory at
+ * once and stored at the flush, all in one transaction: a node does not commit for every
+ * message, and a crash loses at most a flush's worth, which their members replace.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,8 @@
 #include "node.h"
 #include "session.h"
 #include "watch.h"
+
+static void keep_fresh(struct node *n);
 
 static struct beacon_seen *find(const struct node *n, const uint8_t key[KEY_SIZE])
 {
@@ -93,6 +97,7 @@ int beacon_start(struct node *n)
 
 void beacon_stop(struct node *n)
 {
+    keep_fresh(n);
     for (size_t i = 0; i < n->nfresh; i++) free(n->fresh[i].raw);
     free(n->fresh);
     n->fresh = NULL;
@@ -174,16 +179,17 @@ static void fresh_holder(struct node *n, const uint8_t member[KEY_SIZE], uint64_
     if (f && f->time_ms == time_ms && f->nhave < BEACON_HAVE_MAX) f->have[f->nhave++] = from;
 }
 
-/* Gathers raw (a beacon of member, just kept) to pass on at the next flush. */
-static void pass_on(struct node *n, const struct session *from, const uint8_t member[KEY_SIZE],
-                    uint64_t time_ms, const uint8_t *raw, size_t len)
+/* Gathers raw (a beacon of member, newer than the one kept) to store and pass on at the next
+   flush. 0, or -1 when out of memory. */
+static int pass_on(struct node *n, const struct session *from, const uint8_t member[KEY_SIZE],
+                   uint64_t time_ms, uint64_t received_ms, const uint8_t *raw, size_t len)
 {
     struct beacon_fresh *f = fresh_of(n, member);
     if (!f) {
         if (n->nfresh == n->capfresh) {
             size_t cap = n->capfresh ? 2 * n->capfresh : 16;
             struct beacon_fresh *v = realloc(n->fresh, cap * sizeof *v);
-            if (!v) return; /* the beacon still reaches peers when their sessions start */
+            if (!v) return -1;
             n->fresh = v;
             n->capfresh = cap;
         }
@@ -194,20 +200,40 @@ static void pass_on(struct node *n, const struct session *from, const uint8_t me
     uint8_t *copy = malloc(len ? len : 1);
     if (!copy) {
         *f = n->fresh[--n->nfresh];
-        return;
+        return -1;
     }
     memcpy(copy, raw, len);
     free(f->raw);
     f->raw = copy;
     f->len = len;
     f->time_ms = time_ms;
+    f->received_ms = received_ms;
     f->nhave = 0;
     if (from) f->have[f->nhave++] = from;
+    return 0;
 }
 
-/* Sends each live session the fresh beacons it has not sent, and forgets them. */
+/* Stores the fresh beacons, all in one transaction (one commit per flush, not per message). */
+static void keep_fresh(struct node *n)
+{
+    struct errbuf err;
+    if (n->nfresh == 0) return;
+    store_set_durable(n->store, 0); /* a beacon lost in a crash is replaced soon */
+    if (store_begin(n->store, &err) == 0) {
+        for (size_t i = 0; i < n->nfresh; i++) {
+            const struct beacon_fresh *f = &n->fresh[i];
+            if (beacon_keep(n->store, f->member, f->time_ms, f->received_ms, f->raw, f->len) < 0)
+                break;
+        }
+        if (store_commit(n->store, &err) < 0) node_error(n, "cannot keep beacons: %s", err.msg);
+    }
+    store_set_durable(n->store, 1);
+}
+
+/* Stores the fresh beacons, sends each live session those it has not sent, forgets them. */
 static void flush_fresh(struct node *n)
 {
+    keep_fresh(n);
     for (struct session *s = n->sessions; s && n->nfresh; s = s->next) {
         if (s->state != SESSION_LIVE) continue;
         struct batch b = {0};
@@ -255,7 +281,7 @@ static void send_own(struct node *n, uint64_t now)
         beacon_keep(n->store, n->key.pub, b.time_ms, now, raw, len) >= 0) {
         n->beacon_last_ms = b.time_ms;
         remember(n, n->key.pub, b.time_ms, now, b.interval_s);
-        pass_on(n, NULL, n->key.pub, b.time_ms, raw, len);
+        pass_on(n, NULL, n->key.pub, b.time_ms, now, raw, len);
     }
     free(raw);
     free(heads);
@@ -301,11 +327,6 @@ void beacon_receive(struct node *n, struct session *s, const Ekonet__Beacons *m)
         return;
     }
     uint64_t now = node_now_ms();
-    struct errbuf err;
-    int open = 0;
-    size_t npass = 0, pass[BEACONS_PER_MESSAGE];
-    uint8_t from[BEACONS_PER_MESSAGE][KEY_SIZE];
-    uint64_t made[BEACONS_PER_MESSAGE];
     for (size_t i = 0; i < m->n_beacons; i++) {
         Ekonet__BeaconBody *b = NULL;
         const ProtobufCBinaryData *raw = &m->beacons[i];
@@ -319,14 +340,6 @@ void beacon_receive(struct node *n, struct session *s, const Ekonet__Beacons *m)
                 continue;
             }
         }
-        if (!open) {                        /* the first beacon to keep opens the transaction */
-            store_set_durable(n->store, 0); /* a beacon lost in a crash is replaced soon */
-            if (store_begin(n->store, &err) < 0) {
-                store_set_durable(n->store, 1);
-                return;
-            }
-            open = 1;
-        }
         int st = beacon_open(raw->data, raw->len, n->cfg->network, now, &b);
         const struct member *who = st == ENV_OK ? roster_member(n->roster, b->node.data) : NULL;
         if (st == ENV_OK && (!who || who->status != MEMBER_ADMITTED)) st = ENV_NOT_MEMBER;
@@ -339,22 +352,13 @@ void beacon_receive(struct node *n, struct session *s, const Ekonet__Beacons *m)
                 (seen &&
                  (b->time_ms <= seen->time_ms || now - seen->received_ms < BEACON_MIN_GAP_MS))) {
                 n->beacon_stats.ignored++;
-            } else if (beacon_keep(n->store, b->node.data, b->time_ms, now, raw->data, raw->len) >
-                       0) {
+            } else if (pass_on(n, s, b->node.data, b->time_ms, now, raw->data, raw->len) == 0) {
                 n->beacon_stats.received++;
                 remember(n, b->node.data, b->time_ms, now, b->interval_s);
-                memcpy(from[npass], b->node.data, KEY_SIZE);
-                made[npass] = b->time_ms;
-                pass[npass++] = i;
             }
         }
         if (b) ekonet__beacon_body__free_unpacked(b, NULL);
     }
-    if (!open) return;
-    if (store_commit(n->store, &err) < 0) npass = 0;
-    store_set_durable(n->store, 1);
-    for (size_t k = 0; k < npass; k++)
-        pass_on(n, s, from[k], made[k], m->beacons[pass[k]].data, m->beacons[pass[k]].len);
 }
 
 void beacon_roster_changed(struct node *n)

@@ -19,10 +19,11 @@ struct session;
 #define BEACON_FLUSH_MS     5000 /* new beacons are passed on together, this often */
 #define BEACON_HAVE_MAX     8    /* sessions remembered per fresh beacon as holding it */
 
-/* A beacon kept since the last flush, to pass on to the sessions that have not sent it. */
+/* A beacon received (or made) since the last flush, to store and to pass on to the sessions
+   that have not sent it. */
 struct beacon_fresh {
     uint8_t member[KEY_SIZE];
-    uint64_t time_ms;
+    uint64_t time_ms, received_ms;
     uint8_t *raw;
     size_t len;
     const struct session *have[BEACON_HAVE_MAX]; /* compared, never dereferenced */

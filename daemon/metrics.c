@@ -100,11 +100,11 @@ static void render_node(struct exposition *x, const struct node *n)
 static void render_sessions(struct exposition *x, const struct node *n)
 {
     static const char *const states[] = {"connecting", "hello", "live"};
-    uint64_t count[3][2] = {{0}}, behind = 0;
+    uint64_t count[3][2] = {{0}}, behind = 0, lazy = 0;
     for (const struct session *s = n->sessions; s; s = s->next) {
         if (s->state >= SESSION_CONNECTING && s->state <= SESSION_LIVE)
             count[s->state][s->outbound ? 1 : 0]++;
-        if (s->state == SESSION_LIVE) behind += sync_behind(n, s);
+        if (s->state == SESSION_LIVE) behind += sync_behind(n, s), lazy += s->lazy != 0;
     }
     metric_family(
         x, "ekonet_sessions", "gauge",
@@ -116,6 +116,9 @@ static void render_sessions(struct exposition *x, const struct node *n)
             metric_label(l, sizeof l, "direction", out ? "out" : "in");
             metric_value(x, "ekonet_sessions", l, (double)count[st][out]);
         }
+    single(x, "ekonet_sessions_lazy", "gauge",
+           "Live sessions this node announces new entries to (Have) instead of pushing them.",
+           (double)lazy);
     single(x, "ekonet_sync_behind_entries", "gauge",
            "Entries live peers hold that this node lacks, as their frontiers say, summed over the "
            "sessions (an entry two peers hold counts twice).",
@@ -167,6 +170,18 @@ static void render_traffic(struct exposition *x, const struct node *n)
            (double)s->bytes_out);
     single(x, "ekonet_send_drops_total", "counter",
            "Messages to peers dropped because the peer's queue was full.", (double)s->send_drops);
+    metric_family(x, "ekonet_push_mode_changes_total", "counter",
+                  "Sessions this node asked to push to it (eager: a Have showed entries no push "
+                  "brought) or only to announce (lazy: a push brought nothing new).");
+    char to[32] = "";
+    metric_label(to, sizeof to, "to", "eager");
+    metric_value(x, "ekonet_push_mode_changes_total", to, (double)s->grafted);
+    to[0] = '\0';
+    metric_label(to, sizeof to, "to", "lazy");
+    metric_value(x, "ekonet_push_mode_changes_total", to, (double)s->pruned);
+    single(x, "ekonet_haves_sent_total", "counter",
+           "Have messages sent: new heads announced to sessions that are not pushed to.",
+           (double)s->haves_sent);
     metric_family(x, "ekonet_peer_limits_total", "counter",
                   "Times a peer ran into a per-peer limit, by limit (docs/PROTOCOL.md 7.7).");
     for (int i = 0; i < PEER_LIMIT_COUNT; i++) {

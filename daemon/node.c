@@ -309,6 +309,7 @@ void node_destroy(struct node **pn)
     beacon_stop(n);
     frontier_destroy(&n->ours);
     frontier_destroy(&n->forked);
+    frontier_destroy(&n->grown);
     checker_destroy(&n->checker);
     free(n->items);
     free(n->item_sessions);

@@ -53,6 +53,8 @@ struct node_stats {
     uint64_t send_drops; /* messages a peer's full queue would not take */
     uint64_t sessions_opened;
     uint64_t forks;
+    uint64_t pruned, grafted; /* sessions this node asked to make lazy, eager (sync.c) */
+    uint64_t haves_sent;      /* Have messages sent to lazy sessions */
     uint64_t peer_limits[PEER_LIMIT_COUNT]; /* a peer ran into a limit, by limit (session.c) */
     uint64_t peers_cut;                     /* peers cut off for repeated violations */
 };
@@ -112,6 +114,8 @@ struct node {
     size_t nsessions;
     struct frontier *ours;   /* this node's heads */
     struct frontier *forked; /* author -> seq of a proven fork */
+    struct frontier *grown;  /* feeds grown since the last Have round, to their new heads */
+    uint64_t announce_ms;    /* when the next Have round is due */
     struct dial_target targets[NODE_TARGETS_MAX];
     size_t ntargets, nseeds; /* targets[0..nseeds) are the configured seeds */
     uint64_t targets_stamp;  /* feeds.profiles + feeds.redactions when targets were listed */

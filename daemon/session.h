@@ -25,6 +25,8 @@
 #define CONNECT_TIMEOUT_MS 15000 /* a dialled node that never answers: the slot goes to another */
 #define WANT_TIMEOUT_MS    60000 /* a want with no progress */
 #define STORE_RETRY_MS     3000  /* a want whose entries the store could not keep */
+#define HAVE_MAX           4096  /* heads per Have message */
+#define ANNOUNCE_MS        5000  /* lazy sessions are told of new heads this often, at most */
 /* Every node sends each peer a Digest at least every 5 minutes, so a session silent for 15
    is gone (ZMTP heartbeats notice a dead connection sooner; this catches a hung peer). */
 #define DIGEST_INTERVAL_MAX_MS 300000
@@ -66,6 +68,8 @@ struct session {
     size_t rid_len;
     enum session_state state;
     int have_frontier; /* the peer's Frontier arrived: pushes are guided by it */
+    int lazy;          /* new entries are announced to the peer in Have, not pushed (sync.c) */
+    int heard;         /* a Have of the peer showed heads this node lacks */
     int gone;          /* inbound: the connection behind the routing id is closed */
     struct frontier *theirs;
     struct frontier *stuck;  /* author -> until (ms): the peer served a refused entry of it */

@@ -38,7 +38,9 @@ static void load_head(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq, u
 
 int sync_start(struct node *n)
 {
-    if (!(n->ours = frontier_new()) || !(n->forked = frontier_new())) return -1;
+    if (!(n->ours = frontier_new()) || !(n->forked = frontier_new()) ||
+        !(n->grown = frontier_new()))
+        return -1;
     return store_feeds(n->store, load_head, n);
 }
 
@@ -63,32 +65,120 @@ static void send_hello(struct node *n, struct session *s)
     session_send(n, s, &m);
 }
 
-static void send_frontier(struct node *n, struct session *s)
+/* Sends heads (keys[i], seqs[i]) as one Frontier, or as Have messages of at most HAVE_MAX. */
+static void send_heads(struct node *n, struct session *s, int have, uint8_t (*keys)[KEY_SIZE],
+                       const uint64_t *seqs, size_t count)
 {
-    size_t count = frontier_count(n->ours), i = 0, pos = 0;
     Ekonet__FeedHead *heads = calloc(count + 1, sizeof *heads);
     Ekonet__FeedHead **ptrs = calloc(count + 1, sizeof *ptrs);
-    uint8_t(*keys)[KEY_SIZE] = calloc(count + 1, KEY_SIZE);
-    if (heads && ptrs && keys) {
-        uint64_t seq;
-        while (i < count && frontier_next(n->ours, &pos, keys[i], &seq)) {
-            ekonet__feed_head__init(&heads[i]);
-            heads[i].author = (ProtobufCBinaryData){KEY_SIZE, keys[i]};
-            heads[i].seq = seq;
-            ptrs[i] = &heads[i];
-            i++;
-        }
+    if (!heads || !ptrs) goto done;
+    for (size_t i = 0; i < count; i++) {
+        ekonet__feed_head__init(&heads[i]);
+        heads[i].author = (ProtobufCBinaryData){KEY_SIZE, keys[i]};
+        heads[i].seq = seqs[i];
+        ptrs[i] = &heads[i];
+    }
+    size_t i = 0;
+    do { /* a Frontier may be empty */
+        size_t k = have && count - i > HAVE_MAX ? HAVE_MAX : count - i;
         Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
         Ekonet__Frontier f = EKONET__FRONTIER__INIT;
-        f.n_heads = i;
-        f.heads = ptrs;
-        m.body_case = EKONET__PEER_MESSAGE__BODY_FRONTIER;
-        m.frontier = &f;
+        Ekonet__Have h = EKONET__HAVE__INIT;
+        if (have) {
+            h.n_heads = k;
+            h.heads = ptrs + i;
+            m.body_case = EKONET__PEER_MESSAGE__BODY_HAVE;
+            m.have = &h;
+            n->stats.haves_sent++;
+        } else {
+            f.n_heads = k;
+            f.heads = ptrs;
+            m.body_case = EKONET__PEER_MESSAGE__BODY_FRONTIER;
+            m.frontier = &f;
+        }
         session_send(n, s, &m);
-    }
+        i += k;
+    } while (i < count);
+done:
     free(heads);
     free(ptrs);
+}
+
+/* Copies a frontier's heads into new arrays; their count, or -1 when out of memory. */
+static long heads_of(const struct frontier *f, uint8_t (**keys)[KEY_SIZE], uint64_t **seqs)
+{
+    size_t count = frontier_count(f), i = 0, pos = 0;
+    *keys = calloc(count + 1, KEY_SIZE);
+    *seqs = calloc(count + 1, sizeof **seqs);
+    if (!*keys || !*seqs) return -1;
+    while (i < count && frontier_next(f, &pos, (*keys)[i], &(*seqs)[i])) i++;
+    return (long)i;
+}
+
+static void send_frontier(struct node *n, struct session *s)
+{
+    uint8_t(*keys)[KEY_SIZE];
+    uint64_t *seqs;
+    long count = heads_of(n->ours, &keys, &seqs);
+    if (count >= 0) send_heads(n, s, 0, keys, seqs, (size_t)count);
     free(keys);
+    free(seqs);
+}
+
+/* Live sessions new entries are pushed over. */
+static unsigned eager_sessions(const struct node *n)
+{
+    unsigned k = 0;
+    for (const struct session *s = n->sessions; s; s = s->next)
+        k += s->state == SESSION_LIVE && !s->lazy;
+    return k;
+}
+
+/* Asks the peer to push new entries to this node (eager), or only to announce them (lazy). */
+static void send_push_mode(struct node *n, struct session *s, int eager)
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__PushMode pm = EKONET__PUSH_MODE__INIT;
+    pm.eager = eager;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_PUSH_MODE;
+    m.push_mode = &pm;
+    s->lazy = !eager;
+    if (eager)
+        n->stats.grafted++;
+    else
+        n->stats.pruned++;
+    session_send(n, s, &m);
+}
+
+/*
+ * Lazy push: each live lazy session is told the new heads of the feeds grown since the last
+ * round that it may lack, as far as this node knows its frontier. Due every ANNOUNCE_MS (a
+ * quarter of the digest interval when that is shorter).
+ */
+static void announce_heads(struct node *n)
+{
+    if (frontier_count(n->grown) == 0) return;
+    uint8_t(*keys)[KEY_SIZE], (*pick)[KEY_SIZE] = NULL;
+    uint64_t *seqs, *picked = NULL;
+    long count = heads_of(n->grown, &keys, &seqs);
+    if (count >= 0 && (pick = calloc((size_t)count + 1, KEY_SIZE)) &&
+        (picked = calloc((size_t)count + 1, sizeof *picked))) {
+        for (struct session *s = n->sessions; s; s = s->next) {
+            if (s->state != SESSION_LIVE || !s->lazy || !s->have_frontier) continue;
+            size_t k = 0;
+            for (long i = 0; i < count; i++) {
+                if (frontier_get(s->theirs, keys[i]) >= seqs[i]) continue;
+                memcpy(pick[k], keys[i], KEY_SIZE);
+                picked[k++] = seqs[i];
+            }
+            if (k) send_heads(n, s, 1, pick, picked, k);
+        }
+    }
+    frontier_clear(n->grown);
+    free(keys);
+    free(seqs);
+    free(pick);
+    free(picked);
 }
 
 static void send_digest(struct node *n, struct session *s)
@@ -169,6 +259,7 @@ static int acceptable(const struct node *n, const uint8_t author[KEY_SIZE], uint
 static int try_want(struct node *n, struct session *s, const uint8_t author[KEY_SIZE])
 {
     uint64_t until, theirs = frontier_get(s->theirs, author), ours = frontier_get(n->ours, author);
+    if (theirs <= ours) return 0; /* the common case, decided before looking at every session */
     const struct session *f = fetching(n, author, &until);
     if (f && f != s) return 0;
     uint64_t from = f && until > ours ? until + 1 : ours + 1;
@@ -455,7 +546,8 @@ struct batch {
     struct entry **v;
     size_t count;
     int *status;
-    int answer; /* an answer to a want: author, from, n, done below */
+    size_t pushed; /* entries pushed (not an answer) */
+    int answer;    /* an answer to a want: author, from, n, done below */
     uint8_t author[KEY_SIZE];
     uint64_t from;
     size_t n;
@@ -487,6 +579,14 @@ static void batch_stored(struct node *n, struct batch *b, int accepted, const st
         if (s) note_refusals(n, s, b->v, b->status, b->count, why);
         sync_accepted(n, b->v, b->status, b->count, s);
     }
+    /* A push of nothing but entries held already: this node is reached another way, so the
+       peer need only announce them from now on (lazy push, docs/PROTOCOL.md 7.5). A few
+       sessions stay eager all the same (push_eager): entries then come by the fastest of a few
+       ways, not along one path of a tree that is as slow as its slowest node. */
+    size_t held = 0;
+    while (held < b->count && b->status[held] == ENTRY_DUPLICATE) held++;
+    if (s && b->pushed && held == b->count && !s->lazy && eager_sessions(n) > n->cfg->push_eager)
+        send_push_mode(n, s, 0);
     /* The answer to one of our wants moves it on, or ends it. */
     for (int i = 0; s && b->answer && i < s->nwants; i++) {
         struct want *w = &s->wants[i];
@@ -602,14 +702,17 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
         b->count++;
     }
     s->entries_in += b->count;
+    if (!b->answer) b->pushed = b->count;
     if (malformed) peer_violation(n, s->key, LIMIT_MALFORMED); /* one per batch */
     /* Entries this node holds already need no verifying: in a mesh most pushes are such. */
     size_t k = 0;
     for (size_t i = 0; i < b->count; i++)
-        if (store_has_id(n->store, b->v[i]->id) == 0)
+        if (store_has_id(n->store, b->v[i]->id) == 0) {
             b->v[k++] = b->v[i];
-        else
+        } else {
+            n->feeds.refused[ENTRY_DUPLICATE]++; /* as feed_accept would count it */
             entry_destroy(&b->v[i]);
+        }
     b->count = k;
     /* Keep the order: when the queue is full, the oldest batch is stored first. */
     while (checker_submit(n->checker, b->v, b->count, b) < 0) {
@@ -621,6 +724,23 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
         finish_batches(n, old, checked_batches(n, old, 1));
     }
     n->batches[n->nbatches++] = b;
+}
+
+/* A lazy peer's new heads: known from now on; what this node lacks of them is asked for at the
+   next tick, when the session also turns eager (sync_tick), unless a push brought it first. */
+static void on_have(struct node *n, struct session *s, const Ekonet__Have *h)
+{
+    if (h->n_heads > HAVE_MAX) {
+        s->refused++;
+        peer_violation(n, s->key, LIMIT_FRONTIER);
+        return;
+    }
+    for (size_t i = 0; i < h->n_heads; i++) {
+        const Ekonet__FeedHead *f = h->heads[i];
+        if (!valid_key(&f->author)) continue;
+        frontier_raise(s->theirs, f->author.data, f->seq);
+        s->heard |= f->seq > frontier_get(n->ours, f->author.data);
+    }
 }
 
 static void on_digest(struct node *n, struct session *s, const Ekonet__Digest *d)
@@ -678,6 +798,12 @@ static int dispatch(struct node *n, struct session *s, const Ekonet__PeerMessage
         break;
     case EKONET__PEER_MESSAGE__BODY_BEACONS:
         beacon_receive(n, s, m->beacons);
+        break;
+    case EKONET__PEER_MESSAGE__BODY_HAVE:
+        on_have(n, s, m->have);
+        break;
+    case EKONET__PEER_MESSAGE__BODY_PUSH_MODE:
+        s->lazy = !m->push_mode->eager;
         break;
     default:
         s->refused++; /* a newer peer's message: ignored */
@@ -789,6 +915,7 @@ void sync_session_up(struct node *n, struct session *s)
 {
     frontier_clear(s->theirs);
     s->have_frontier = 0;
+    s->lazy = s->heard = 0;
     s->nwants = 0;
     s->state = SESSION_HELLO;
     s->state_ms = node_now_ms();
@@ -857,11 +984,15 @@ void sync_accepted(struct node *n, struct entry *const *v, const int *status, si
     size_t nenc = 0;
     if (!enc || !out) goto done;
     for (size_t i = 0; i < count; i++)
-        if (status[i] == ENTRY_OK) frontier_set(n->ours, v[i]->author, v[i]->seq), nenc++;
+        if (status[i] == ENTRY_OK) {
+            frontier_set(n->ours, v[i]->author, v[i]->seq);
+            frontier_set(n->grown, v[i]->author, v[i]->seq); /* for lazy sessions */
+            nenc++;
+        }
     if (nenc == 0) goto done;
-    /* Push: every live session whose frontier shows it behind gets the entries at once. */
+    /* Push: every live eager session whose frontier shows it behind gets the entries at once. */
     for (struct session *s = n->sessions; s; s = s->next) {
-        if (s == from || s->state != SESSION_LIVE || !s->have_frontier) continue;
+        if (s == from || s->state != SESSION_LIVE || !s->have_frontier || s->lazy) continue;
         size_t k = 0;
         for (size_t i = 0; i < count; i++) {
             if (status[i] != ENTRY_OK) continue;
@@ -905,6 +1036,10 @@ int sync_tick(struct node *n)
     session_maintain(n);
     courier_tick(n);
     beacon_tick(n);
+    if (now >= n->announce_ms) {
+        n->announce_ms = now + (interval / 4 < ANNOUNCE_MS ? interval / 4 : ANNOUNCE_MS);
+        announce_heads(n);
+    }
     struct session *next;
     for (struct session *s = n->sessions; s; s = next) {
         next = s->next;
@@ -929,6 +1064,10 @@ int sync_tick(struct node *n)
             continue;
         }
         if (now - s->last_digest_ms >= interval) send_digest(n, s);
+        /* A Have showed entries that no push brought since: the way pushes reach this node
+           is broken, so this peer pushes again (a graft); the wants below fetch the rest. */
+        if (s->heard && s->lazy && sync_behind(n, s)) send_push_mode(n, s, 1);
+        s->heard = 0;
         for (int i = s->nwants - 1; i >= 0; i--)
             if (now - s->wants[i].progress_ms > WANT_TIMEOUT_MS) drop_want(s, i);
         schedule_wants(n, s);

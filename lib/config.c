@@ -191,9 +191,10 @@ static int handler(void *user, const char *section, const char *name, const char
                         : strcmp(name, "max_sessions") == 0    ? &c->max_sessions
                         : strcmp(name, "digest_interval") == 0 ? &c->digest_interval
                         : strcmp(name, "beacon_interval") == 0 ? &c->beacon_interval
+                        : strcmp(name, "push_eager") == 0      ? &c->push_eager
                                                                : NULL;
         if (dst) {
-            unsigned long min = dst == &c->outbound ? 0 : 1;
+            unsigned long min = dst == &c->outbound || dst == &c->push_eager ? 0 : 1;
             unsigned long max = dst == &c->digest_interval   ? 300
                                 : dst == &c->beacon_interval ? 3600
                                                              : 100000;
@@ -266,6 +267,7 @@ static void defaults(struct config *c)
     c->max_api_request = DEFAULT_MAX_API;
     c->max_peer_message = DEFAULT_MAX_PEER;
     c->outbound = 8;
+    c->push_eager = 4;
     c->max_sessions = 128;
     c->dial_members = 1;
     c->digest_interval = 30;
@@ -393,6 +395,9 @@ int config_write_default(const char *path, const char *name, const char *code, c
         "digest_interval = 30\n"
         "# Seconds between this node's beacons (its signed status, gossiped to every member).\n"
         "beacon_interval = 60\n"
+        "# New entries are pushed at once over a tree of sessions and announced over the rest;\n"
+        "# this node keeps at least this many sessions eager (pushed to), for speed.\n"
+        "push_eager = 4\n"
         "\n"
         "[limits]\n"
         "# Largest entry content accepted from anyone, in bytes (K and M suffixes allowed).\n"

@@ -6,7 +6,8 @@
  *   [node]     name, code, data_dir, listen, advertise, log_level
  *   [network]  id, seed (repeatable: NODE_ID@ENDPOINT to dial first),
  *              allow (repeatable: node ids admitted by a node that has not joined a network)
- *   [peers]    outbound, max_sessions, dial_members, digest_interval, beacon_interval
+ *   [peers]    outbound, max_sessions, dial_members, digest_interval, beacon_interval,
+ *              push_eager
  *   [limits]   max_content, max_api_request, max_peer_message, relay_store, relay_per_member
  *   [metrics]  listen (IP:PORT of the Prometheus endpoint, or off)
  */
@@ -53,6 +54,7 @@ struct config {
     int dial_members;          /* dial members' advertised endpoints, not only seeds */
     unsigned digest_interval;  /* seconds between frontier digests to each peer (default 30) */
     unsigned beacon_interval;  /* seconds between this node's beacons (default 60) */
+    unsigned push_eager;       /* sessions kept eager at least, when pruning (default 4) */
     size_t relay_store;        /* bytes of other members' envelopes held (default 64M) */
     unsigned relay_per_member; /* envelopes held from one sender (default 1000) */
     char *metrics_listen;      /* IP:PORT serving /metrics and /healthz; NULL when off */

@@ -105,6 +105,9 @@ totals() {
     echo "$(((start + $(date +%s%3N)) / 2))"
 }
 traffic=(ekonet_sent_bytes_total ekonet_beacons_sent_total ekonet_sessions_opened_total)
+pushing=(ekonet_entries_duplicate_total ekonet_haves_sent_total ekonet_peer_messages_total
+    'ekonet_push_mode_changes_total{to="eager"}' 'ekonet_push_mode_changes_total{to="lazy"}')
+read -r d0 h0 p0 g0 l0 _ < <(totals "${pushing[@]}")
 
 # --- propagation ----------------------------------------------------------------------------
 echo "== $REPORTS reports, each published at a random node"
@@ -162,6 +165,14 @@ percentiles "time to reach all $N nodes (ms):" all
 percentiles "delay per node (ms):" node
 read -r drops _ < <(totals ekonet_send_drops_total)
 echo "pushes lost to full peer queues, all nodes: $drops messages"
+read -r d1 h1 p1 g1 l1 _ < <(totals "${pushing[@]}")
+read -r lazy _ < <(totals ekonet_sessions_lazy)
+awk -v r="$REPORTS" -v n="$N" -v d=$((d1 - d0)) -v h=$((h1 - h0)) -v p=$((p1 - p0)) \
+    -v g=$((g1 - g0)) -v l=$((l1 - l0)) -v lazy="$lazy" -v ends="$(sessions | awk '{ print $NF }')" 'BEGIN {
+    printf "per report: %.2f copies per node (%.1f duplicates in all), %.0f Have messages, %.1f grafts, %.1f prunes\n",
+        1 + d / r / (n - 1), d / r, h / r, g / r, l / r
+    printf "peer messages, all nodes, while the reports spread: %d; lazy sessions now: %.0f%%\n",
+        p, lazy * 100 / (ends * n) }'
 
 # --- an idle node ---------------------------------------------------------------------------
 echo "== idle: $IDLE s with nothing published"

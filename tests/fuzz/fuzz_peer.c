@@ -1,8 +1,8 @@
 /*
  * One frame from a peer: a PeerMessage, bounded by the default max_peer_message, unpacked and
  * then, for its body, the decoding and checks the node runs before it touches its store: the
- * Hello's version and network, the Frontier's heads, the Digest, every entry of an Entries
- * message (decoded, checked, its content checked), both entries of a ForkProof, and every
+ * Hello's version and network, the heads of a Frontier or a Have, the Digest, every entry of an
+ * Entries message (decoded, checked, its content checked), both entries of a ForkProof, and every
  * envelope, ack and beacon carried. The daemon's limits per message are the same as here.
  */
 #include "ekonet/beacon.h"
@@ -15,6 +15,7 @@
 #include "wire.pb-c.h"
 
 #define FUZZ_FRONTIER_MAX 100000
+#define FUZZ_HAVE_MAX     4096
 #define FUZZ_ENTRIES_MAX  1024
 #define FUZZ_PARCELS_MAX  512
 
@@ -58,14 +59,14 @@ static void fork_proof(const Ekonet__ForkProof *p)
     entry_destroy(&b);
 }
 
-static void frontier(const Ekonet__Frontier *f)
+/* The heads of a Frontier or a Have, raised into a peer's frontier as the daemon does. */
+static void heads(Ekonet__FeedHead *const *v, size_t count, size_t max)
 {
-    if (f->n_heads > FUZZ_FRONTIER_MAX) return;
+    if (count > max) return;
     struct frontier *theirs = frontier_new();
     if (!theirs) abort();
-    for (size_t i = 0; i < f->n_heads; i++)
-        if (f->heads[i]->author.len == KEY_SIZE)
-            frontier_raise(theirs, f->heads[i]->author.data, f->heads[i]->seq);
+    for (size_t i = 0; i < count; i++)
+        if (v[i]->author.len == KEY_SIZE) frontier_raise(theirs, v[i]->author.data, v[i]->seq);
     size_t pos = 0, n = 0;
     uint8_t author[KEY_SIZE];
     uint64_t seq;
@@ -121,7 +122,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                memcmp(m->hello->network.data, network, ID_SIZE) == 0);
         break;
     case EKONET__PEER_MESSAGE__BODY_FRONTIER:
-        frontier(m->frontier);
+        heads(m->frontier->heads, m->frontier->n_heads, FUZZ_FRONTIER_MAX);
+        break;
+    case EKONET__PEER_MESSAGE__BODY_HAVE:
+        heads(m->have->heads, m->have->n_heads, FUZZ_HAVE_MAX);
+        break;
+    case EKONET__PEER_MESSAGE__BODY_PUSH_MODE:
+        (void)m->push_mode->eager;
         break;
     case EKONET__PEER_MESSAGE__BODY_DIGEST:
         frontier_digest(ours, digest);

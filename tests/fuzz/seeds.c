@@ -370,6 +370,16 @@ static void seeds_peer(ProtobufCBinaryData *env, ProtobufCBinaryData *acks,
     m.body_case = EKONET__PEER_MESSAGE__BODY_FRONTIER;
     m.frontier = &f;
     put_peer("frontier", &m);
+    Ekonet__Have have = EKONET__HAVE__INIT;
+    have.n_heads = 2;
+    have.heads = heads;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_HAVE;
+    m.have = &have;
+    put_peer("have", &m);
+    Ekonet__PushMode pm = EKONET__PUSH_MODE__INIT;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_PUSH_MODE;
+    m.push_mode = &pm;
+    put_peer("push-mode", &m);
 
     Ekonet__Want w = EKONET__WANT__INIT;
     w.author = (ProtobufCBinaryData){KEY_SIZE, me.pub};

@@ -33,6 +33,12 @@
  *         replay N NET   N batches of entries signed for network NET instead of NETWORK_ID
  *       and prints what the node did: "entries E in M messages", "bye: REASON", "disconnected",
  *       "handshakes ok A refused R byes B" (one summary line)
+ *   ekonet-testpeer lazy ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID SECONDS
+ *       speaks the peer protocol as KEYFILE's member, holding seq 1-3 of its own feed, and asks
+ *       the node for lazy push (PushMode eager = false). Prints a line as each thing happens:
+ *       "ready" (the node has taken that in), "push N" (N entries pushed), "have" (a Have),
+ *       "eager" or "lazy" (a PushMode), "want FROM" (a want of its feed, answered). Answers the
+ *       node's first Have with a Have of its own feed. Stops after SECONDS.
  *   ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS
  *       stays connected for SECONDS, sending a message every 100 ms, and prints each change:
  *       "handshake ok", "disconnected", "handshake refused" (one line each, flushed)
@@ -58,6 +64,7 @@ static int usage(void)
             "usage: ekonet-testpeer api DIR garbage|frames|oversize N|empty\n"
             "       ekonet-testpeer handshake ENDPOINT SERVER_NODE_ID KEYFILE|random\n"
             "       ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS\n"
+            "       ekonet-testpeer lazy ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID SECONDS\n"
             "       ekonet-testpeer attack ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID "
             "garbage|oversize|batch|want|slowread|storm|replay [N] [ARG]\n"
             "       ekonet-testpeer envelope ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID HEX "
@@ -227,6 +234,14 @@ static struct entry *make_entry(const struct node_key *k, const uint8_t net[ID_S
     return e;
 }
 
+/* Seq 1, 2 and 3 of k's feed. */
+static void make_feed(const struct node_key *k, const uint8_t net[ID_SIZE], struct entry *feed[3])
+{
+    feed[0] = make_entry(k, net, 1, NULL, "Ett");
+    feed[1] = make_entry(k, net, 2, feed[0]->id, "Två");
+    feed[2] = make_entry(k, net, 3, feed[1]->id, "Tre");
+}
+
 static void send_msg(void *s, Ekonet__PeerMessage *m)
 {
     size_t len = ekonet__peer_message__get_packed_size(m);
@@ -257,16 +272,23 @@ static void send_batch(void *s, struct entry **v, size_t n, const uint8_t *autho
     free(bins);
 }
 
+/* The KEYFILE (argv[2]) and NETWORK_ID (argv[3]) of a command that speaks as a member. */
+static int member_args(char **argv, struct node_key *k, uint8_t net[ID_SIZE])
+{
+    struct errbuf err;
+    if (key_load(k, argv[2], &err) < 0 || hex_decode(net, ID_SIZE, argv[3]) < 0) {
+        fprintf(stderr, "bad key file or network id\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int inject(int argc, char **argv)
 {
     if (argc < 5) return usage();
     struct node_key k;
-    struct errbuf err;
     uint8_t net[ID_SIZE];
-    if (key_load(&k, argv[2], &err) < 0 || hex_decode(net, ID_SIZE, argv[3]) < 0) {
-        fprintf(stderr, "bad key file or network id\n");
-        return 2;
-    }
+    if (member_args(argv, &k, net) < 0) return 2;
     const char *mode = argv[4];
     void *ctx = zmq_ctx_new(), *mon = NULL;
     void *s = client(ctx, argv[1], argv[2], &mon);
@@ -280,9 +302,7 @@ static int inject(int argc, char **argv)
         }
     /* the feed: seq 1..3, and another seq 2 for the fork */
     struct entry *feed[4];
-    feed[0] = make_entry(&k, net, 1, NULL, "Ett");
-    feed[1] = make_entry(&k, net, 2, feed[0]->id, "Två");
-    feed[2] = make_entry(&k, net, 3, feed[1]->id, "Tre");
+    make_feed(&k, net, feed);
     feed[3] = make_entry(&k, net, 2, feed[0]->id, "Två, en annan");
     Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
     Ekonet__Hello h = EKONET__HELLO__INIT;
@@ -751,6 +771,112 @@ static int attack(int argc, char **argv)
     return 0;
 }
 
+static void send_lazy_setup(void *s)
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Frontier f = EKONET__FRONTIER__INIT;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_FRONTIER;
+    m.frontier = &f;
+    send_msg(s, &m);
+    Ekonet__PushMode pm = EKONET__PUSH_MODE__INIT; /* eager = false */
+    m.body_case = EKONET__PEER_MESSAGE__BODY_PUSH_MODE;
+    m.push_mode = &pm;
+    send_msg(s, &m);
+    /* A digest that differs from the node's: its Frontier in answer shows all the above read. */
+    uint8_t zero[16] = {0};
+    Ekonet__Digest d = EKONET__DIGEST__INIT;
+    d.digest = (ProtobufCBinaryData){sizeof zero, zero};
+    m.body_case = EKONET__PEER_MESSAGE__BODY_DIGEST;
+    m.digest = &d;
+    send_msg(s, &m);
+}
+
+static void send_have(void *s, const uint8_t author[KEY_SIZE], uint64_t seq)
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Have h = EKONET__HAVE__INIT;
+    Ekonet__FeedHead head = EKONET__FEED_HEAD__INIT, *heads[1] = {&head};
+    head.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
+    head.seq = seq;
+    h.n_heads = 1;
+    h.heads = heads;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_HAVE;
+    m.have = &h;
+    send_msg(s, &m);
+}
+
+static int lazy(int argc, char **argv)
+{
+    if (argc < 5) return usage();
+    struct node_key k;
+    uint8_t net[ID_SIZE];
+    if (member_args(argv, &k, net) < 0) return 2;
+    double seconds = atof(argv[4]);
+    void *ctx = zmq_ctx_new(), *mon = NULL;
+    void *s = client(ctx, argv[1], argv[2], &mon);
+    if (!s) return 2;
+    zmq_connect(s, argv[0]);
+    if (await_handshake(mon) != 1) {
+        printf("handshake refused\n");
+        return 1;
+    }
+    struct entry *feed[3];
+    make_feed(&k, net, feed);
+    send_hello(s, net);
+    send_lazy_setup(s);
+    int frontiers = 0, announced = 0, wait = 100;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &wait, sizeof wait);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (elapsed(&t0) < seconds) {
+        zmq_msg_t in;
+        zmq_msg_init(&in);
+        Ekonet__PeerMessage *r =
+            zmq_msg_recv(&in, s, 0) < 0
+                ? NULL
+                : ekonet__peer_message__unpack(NULL, zmq_msg_size(&in), zmq_msg_data(&in));
+        zmq_msg_close(&in);
+        if (!r) continue;
+        switch (r->body_case) {
+        case EKONET__PEER_MESSAGE__BODY_FRONTIER:
+            if (++frontiers == 2) printf("ready\n");
+            break;
+        case EKONET__PEER_MESSAGE__BODY_ENTRIES:
+            if (!r->entries->has_author) printf("push %zu\n", r->entries->n_entries);
+            break;
+        case EKONET__PEER_MESSAGE__BODY_HAVE:
+            printf("have\n");
+            if (!announced++) send_have(s, k.pub, 3);
+            break;
+        case EKONET__PEER_MESSAGE__BODY_PUSH_MODE:
+            printf("%s\n", r->push_mode->eager ? "eager" : "lazy");
+            break;
+        case EKONET__PEER_MESSAGE__BODY_WANT:
+            if (r->want->author.len == KEY_SIZE &&
+                memcmp(r->want->author.data, k.pub, KEY_SIZE) == 0 && r->want->from >= 1 &&
+                r->want->from <= 3) {
+                uint64_t from = r->want->from;
+                size_t n = (size_t)(4 - from);
+                if (n > r->want->limit) n = r->want->limit;
+                send_batch(s, &feed[from - 1], n, k.pub, from);
+                printf("want %llu\n", (unsigned long long)from);
+            }
+            break;
+        default:
+            break;
+        }
+        fflush(stdout);
+        ekonet__peer_message__free_unpacked(r, NULL);
+    }
+    for (int i = 0; i < 3; i++) entry_destroy(&feed[i]);
+    key_wipe(&k);
+    zmq_socket_monitor(s, NULL, 0);
+    zmq_close(mon);
+    zmq_close(s);
+    zmq_ctx_term(ctx);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage();
@@ -763,5 +889,6 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "inject") == 0) return inject(argc - 2, argv + 2);
     if (strcmp(argv[1], "envelope") == 0) return envelope(argc - 2, argv + 2);
     if (strcmp(argv[1], "attack") == 0) return attack(argc - 2, argv + 2);
+    if (strcmp(argv[1], "lazy") == 0) return lazy(argc - 2, argv + 2);
     return usage();
 }

@@ -227,6 +227,27 @@ static void all_settings(void **state)
     config_free(&c);
 }
 
+/* [peers]: the defaults, a tree of eager sessions (push_eager = 0), and what is refused. */
+static void peer_settings(void **state)
+{
+    struct fixture *f = *state;
+    struct config c;
+    expect_loads(f, BASE, &c);
+    assert_int_equal(c.outbound, 8);
+    assert_int_equal(c.digest_interval, 30);
+    assert_int_equal(c.beacon_interval, 60);
+    assert_int_equal(c.push_eager, 4);
+    config_free(&c);
+    expect_loads(f, BASE "[peers]\npush_eager = 0\noutbound = 3\n", &c);
+    assert_int_equal(c.push_eager, 0);
+    assert_int_equal(c.outbound, 3);
+    config_free(&c);
+    expect_error_at(f, BASE "[peers]\npush_eager = -1\n", 7,
+                    "push_eager must be a whole number from 0 up to 100000, not \"-1\"");
+    expect_error_at(f, BASE "[peers]\ndigest_interval = 301\n", 7,
+                    "digest_interval must be a whole number from 1 up to 300, not \"301\"");
+}
+
 static void missing_file(void **state)
 {
     struct fixture *f = *state;
@@ -551,6 +572,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(write_default_refuses_overwrite, setup, teardown),
         cmocka_unit_test_setup_teardown(minimal_file_has_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(all_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(peer_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_setting, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_section, setup, teardown),
