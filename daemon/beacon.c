@@ -208,6 +208,8 @@ static int pass_on(struct node *n, const struct session *from, const uint8_t mem
     f->len = len;
     f->time_ms = time_ms;
     f->received_ms = received_ms;
+    f->round = n->beacon_round + 1;
+    f->kept = 0;
     f->nhave = 0;
     if (from) f->have[f->nhave++] = from;
     return 0;
@@ -221,24 +223,33 @@ static void keep_fresh(struct node *n)
     store_set_durable(n->store, 0); /* a beacon lost in a crash is replaced soon */
     if (store_begin(n->store, &err) == 0) {
         for (size_t i = 0; i < n->nfresh; i++) {
-            const struct beacon_fresh *f = &n->fresh[i];
+            struct beacon_fresh *f = &n->fresh[i];
+            if (f->kept) continue;
             if (beacon_keep(n->store, f->member, f->time_ms, f->received_ms, f->raw, f->len) < 0)
                 break;
+            f->kept = 1;
         }
         if (store_commit(n->store, &err) < 0) node_error(n, "cannot keep beacons: %s", err.msg);
     }
     store_set_durable(n->store, 1);
 }
 
-/* Stores the fresh beacons, sends each live session those it has not sent, forgets them. */
+/*
+ * Stores the fresh beacons and sends each live session those it has not sent: an eager session
+ * (sync.c) the beacons of this flush, a lazy one those of the last BEACON_LAZY_ROUNDS flushes
+ * at every BEACON_LAZY_ROUNDS-th: beacons spread over the few sessions that new entries take,
+ * and the many others only make sure, a third as often.
+ */
 static void flush_fresh(struct node *n)
 {
     keep_fresh(n);
+    int lazy_round = ++n->beacon_round % BEACON_LAZY_ROUNDS == 0;
     for (struct session *s = n->sessions; s && n->nfresh; s = s->next) {
-        if (s->state != SESSION_LIVE) continue;
+        if (s->state != SESSION_LIVE || (s->lazy && !lazy_round)) continue;
         struct batch b = {0};
         for (size_t i = 0; i < n->nfresh; i++) {
             const struct beacon_fresh *f = &n->fresh[i];
+            if (!s->lazy && f->round != n->beacon_round) continue; /* sent already */
             size_t h = 0;
             while (h < f->nhave && f->have[h] != s) h++;
             if (h == f->nhave && memcmp(f->member, s->key, KEY_SIZE) != 0)
@@ -246,6 +257,7 @@ static void flush_fresh(struct node *n)
         }
         flush(n, s, &b);
     }
+    if (!lazy_round) return;
     for (size_t i = 0; i < n->nfresh; i++) free(n->fresh[i].raw);
     n->nfresh = 0;
 }

@@ -18,12 +18,15 @@ struct session;
 #define BEACON_MIN_GAP_MS   1000 /* a member's beacons closer than this are ignored */
 #define BEACON_FLUSH_MS     5000 /* new beacons are passed on together, this often */
 #define BEACON_HAVE_MAX     8    /* sessions remembered per fresh beacon as holding it */
+#define BEACON_LAZY_ROUNDS  3    /* lazy sessions get the beacons of this many flushes at once */
 
-/* A beacon received (or made) since the last flush, to store and to pass on to the sessions
-   that have not sent it. */
+/* A beacon received (or made) since the last lazy flush, to store and to pass on to the
+   sessions that have not sent it. */
 struct beacon_fresh {
     uint8_t member[KEY_SIZE];
     uint64_t time_ms, received_ms;
+    unsigned round; /* the flush it goes out with to eager sessions */
+    int kept;       /* stored */
     uint8_t *raw;
     size_t len;
     const struct session *have[BEACON_HAVE_MAX]; /* compared, never dereferenced */

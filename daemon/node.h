@@ -133,10 +133,11 @@ struct node {
     size_t nbeacons, capbeacons;
     struct beacon_stats beacon_stats;
     uint64_t beacon_next_ms, beacon_last_ms;
-    struct beacon_fresh *fresh; /* beacons to pass on at the next flush (beacon.c) */
+    struct beacon_fresh *fresh; /* beacons to pass on at the next flushes (beacon.c) */
     size_t nfresh, capfresh;
     uint64_t beacon_flush_ms;
-    void *events; /* the event stream's PUB socket (watch.c) */
+    unsigned beacon_round; /* flushes so far */
+    void *events;          /* the event stream's PUB socket (watch.c) */
     char events_path[128];
     uint64_t courier_purge_ms;
     char last_errors[NODE_LAST_ERRORS][200]; /* ring, newest at last_error_pos-1 */
