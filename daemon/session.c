@@ -286,6 +286,12 @@ void session_monitor(struct node *n, struct session *s)
             }
         } else {
             /* the peer refused our key (we are not a member there), or spoke nonsense */
+            char id[ID_HEX];
+            elog(ELOG_INFO, "dial failed", "node=%s endpoint=%s reason=%s",
+                 hex_encode(id, s->key, KEY_SIZE), s->endpoint,
+                 event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH       ? "refused"
+                 : event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ? "protocol"
+                                                                : "handshake");
             session_backoff(n, s->key);
             session_close(n, s, NULL);
             return;

@@ -1045,6 +1045,9 @@ int sync_tick(struct node *n)
         next = s->next;
         uint64_t age = now - s->state_ms;
         if (s->state == SESSION_CONNECTING && age > CONNECT_TIMEOUT_MS) {
+            char id[ID_HEX];
+            elog(ELOG_INFO, "dial failed", "node=%s endpoint=%s reason=timeout",
+                 hex_encode(id, s->key, KEY_SIZE), s->endpoint);
             session_backoff(n, s->key);
             session_close(n, s, NULL);
             continue;
