@@ -1040,10 +1040,13 @@ int sync_tick(struct node *n)
         n->announce_ms = now + (interval / 4 < ANNOUNCE_MS ? interval / 4 : ANNOUNCE_MS);
         announce_heads(n);
     }
+    /* Read again: sessions dialled above are younger than the first reading, and an age
+       computed against it would wrap round and close them at once as timed out. */
+    now = node_now_ms();
     struct session *next;
     for (struct session *s = n->sessions; s; s = next) {
         next = s->next;
-        uint64_t age = now - s->state_ms;
+        uint64_t age = now > s->state_ms ? now - s->state_ms : 0;
         if (s->state == SESSION_CONNECTING && age > CONNECT_TIMEOUT_MS) {
             char id[ID_HEX];
             elog(ELOG_INFO, "dial failed", "node=%s endpoint=%s reason=timeout",
