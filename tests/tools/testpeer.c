@@ -811,7 +811,7 @@ static int lazy(int argc, char **argv)
     struct node_key k;
     uint8_t net[ID_SIZE];
     if (member_args(argv, &k, net) < 0) return 2;
-    double seconds = atof(argv[4]);
+    double seconds = strtod(argv[4], NULL);
     void *ctx = zmq_ctx_new(), *mon = NULL;
     void *s = client(ctx, argv[1], argv[2], &mon);
     if (!s) return 2;
