@@ -293,7 +293,8 @@ static void send_own(struct node *n, uint64_t now)
         beacon_keep(n->store, n->key.pub, b.time_ms, now, raw, len) >= 0) {
         n->beacon_last_ms = b.time_ms;
         remember(n, n->key.pub, b.time_ms, now, b.interval_s);
-        pass_on(n, NULL, n->key.pub, b.time_ms, now, raw, len);
+        if (pass_on(n, NULL, n->key.pub, b.time_ms, now, raw, len) == 0)
+            fresh_of(n, n->key.pub)->kept = 1; /* stored above: not again at the flush */
     }
     free(raw);
     free(heads);
