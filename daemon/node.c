@@ -27,8 +27,6 @@
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_DOMAIN   "ekonet"
 
-#define MONITOR_EVERY_MS 1000
-
 uint64_t node_now_ms(void)
 {
     struct timespec ts;
@@ -93,6 +91,7 @@ static void cut_sessions(struct node *n)
 {
     char ep[256];
     size_t len = sizeof ep;
+    n->router_w.dirty = 1;
     if (zmq_getsockopt(n->router, ZMQ_LAST_ENDPOINT, ep, &len) < 0 ||
         zmq_unbind(n->router, ep) < 0) {
         node_error(n, "cannot close sessions: %s", zmq_strerror(zmq_errno()));
@@ -280,6 +279,11 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
         goto fail;
     }
     if (open_router(n, err) < 0 || open_api(n, err) < 0 || watch_open(n, err) < 0) goto fail;
+    if (zwatch_init(&n->zap_w, n->zap) < 0 || zwatch_init(&n->api_w, n->api) < 0 ||
+        zwatch_init(&n->router_w, n->router) < 0) {
+        errbuf_set(err, "cannot poll the sockets: %s", zmq_strerror(zmq_errno()));
+        goto fail;
+    }
     if (metrics_start(n, err) < 0) goto fail;
     if (sync_start(n) < 0 || beacon_start(n) < 0) {
         errbuf_set(err, "cannot read the feeds: %s", store_errmsg(store));
@@ -311,8 +315,9 @@ void node_destroy(struct node **pn)
     frontier_destroy(&n->forked);
     frontier_destroy(&n->grown);
     checker_destroy(&n->checker);
-    free(n->items);
-    free(n->item_sessions);
+    free(n->pfds);
+    free(n->pfd_sessions);
+    free(n->pfd_ready);
     if (n->api) zmq_close(n->api);
     if (n->router) zmq_close(n->router);
     if (n->zap) zmq_close(n->zap);
@@ -332,46 +337,105 @@ int node_has_session(const struct node *n, const struct session *s)
     return 0;
 }
 
-/*
- * The poll set: the signal pipe, ZAP, the API, the ROUTER, then each outbound session's socket
- * and monitor. zmq_poll costs four system calls per ZeroMQ socket on every wake-up, so the
- * monitors of live sessions (their only event left is a disconnection, which libzmq mends by
- * itself) are polled at most once every MONITOR_EVERY_MS; a session still dialling has its
- * monitor polled every time, for the handshake.
- */
-static int build_items(struct node *n, uint64_t now, size_t *count)
+int zwatch_init(struct zwatch *w, void *sock)
 {
-    int monitors = now - n->monitors_ms >= MONITOR_EVERY_MS;
-    if (monitors) n->monitors_ms = now;
-    size_t need = 5 + 2 * n->nsessions;
-    if (need > n->items_cap) {
-        zmq_pollitem_t *items = realloc(n->items, need * sizeof *items);
-        if (items) n->items = items;
-        struct session **ss = realloc(n->item_sessions, need * sizeof *ss);
-        if (ss) n->item_sessions = ss;
-        if (!items || !ss) return -1;
-        n->items_cap = need;
+    size_t len = sizeof w->fd;
+    w->dirty = 1;
+    return zmq_getsockopt(sock, ZMQ_FD, &w->fd, &len);
+}
+
+/* True if sock has a message waiting; w is clean afterwards (until the next use). */
+static int zwatch_readable(struct zwatch *w, void *sock)
+{
+    int events = 0;
+    size_t len = sizeof events;
+    w->dirty = 0;
+    return zmq_getsockopt(sock, ZMQ_EVENTS, &events, &len) == 0 && (events & ZMQ_POLLIN);
+}
+
+/* The poll set, in dispatch order: the signal pipe, the checker, ZAP, the API, the ROUTER,
+   then each outbound session's monitor and socket. */
+enum { PFD_SIGNAL, PFD_CHECKER, PFD_ZAP, PFD_API, PFD_ROUTER, PFD_FIXED };
+
+static int build_pollset(struct node *n, size_t *count)
+{
+    size_t need = PFD_FIXED + 2 * n->nsessions;
+    if (need > n->pfds_cap) {
+        struct pollfd *p = realloc(n->pfds, need * sizeof *p);
+        if (p) n->pfds = p;
+        struct session **ss = realloc(n->pfd_sessions, need * sizeof *ss);
+        if (ss) n->pfd_sessions = ss;
+        unsigned char *r = realloc(n->pfd_ready, need);
+        if (r) n->pfd_ready = r;
+        if (!p || !ss || !r) return -1;
+        n->pfds_cap = need;
     }
-    zmq_pollitem_t fixed[5] = {
-        {NULL, n->sigfd, ZMQ_POLLIN, 0},
-        {n->zap, 0, ZMQ_POLLIN, 0},
-        {n->api, 0, ZMQ_POLLIN, 0},
-        {n->router, 0, ZMQ_POLLIN, 0},
-        {NULL, checker_fd(n->checker), ZMQ_POLLIN, 0},
-    };
-    memcpy(n->items, fixed, sizeof fixed);
-    size_t k = 5;
+    const int fds[PFD_FIXED] = {n->sigfd, checker_fd(n->checker), n->zap_w.fd, n->api_w.fd,
+                                n->router_w.fd};
+    size_t k = 0;
+    for (; k < PFD_FIXED; k++) {
+        n->pfds[k] = (struct pollfd){fds[k], POLLIN, 0};
+        n->pfd_sessions[k] = NULL;
+    }
     for (struct session *s = n->sessions; s; s = s->next) {
         if (!s->outbound) continue;
-        if (monitors || s->state != SESSION_LIVE) {
-            n->items[k] = (zmq_pollitem_t){s->monitor, 0, ZMQ_POLLIN, 0};
-            n->item_sessions[k++] = s;
-        }
-        n->items[k] = (zmq_pollitem_t){s->sock, 0, ZMQ_POLLIN, 0};
-        n->item_sessions[k++] = s;
+        n->pfds[k] = (struct pollfd){s->monitor_w.fd, POLLIN, 0};
+        n->pfd_sessions[k++] = s;
+        n->pfds[k] = (struct pollfd){s->sock_w.fd, POLLIN, 0};
+        n->pfd_sessions[k++] = s;
     }
     *count = k;
     return 0;
+}
+
+/* The ZeroMQ socket behind poll set entry i, and its watch; NULL for a plain descriptor. */
+static void *pollset_socket(struct node *n, size_t i, struct zwatch **w)
+{
+    struct session *s = n->pfd_sessions[i];
+    switch (i) {
+    case PFD_SIGNAL:
+    case PFD_CHECKER:
+        return NULL;
+    case PFD_ZAP:
+        *w = &n->zap_w;
+        return n->zap;
+    case PFD_API:
+        *w = &n->api_w;
+        return n->api;
+    case PFD_ROUTER:
+        *w = &n->router_w;
+        return n->router;
+    default:
+        break;
+    }
+    int monitor = (i - PFD_FIXED) % 2 == 0;
+    *w = monitor ? &s->monitor_w : &s->sock_w;
+    return monitor ? s->monitor : s->sock;
+}
+
+/*
+ * Waits up to wait ms for something to do and marks what is ready. Dirty sockets are asked
+ * first, and the loop does not sleep when one of them has a message; a socket whose
+ * descriptor fired is asked after. Returns the number ready, or -1 (errno) from poll.
+ */
+static int pollset_wait(struct node *n, size_t count, int wait)
+{
+    int ready = 0;
+    struct zwatch *w = NULL;
+    for (size_t i = 0; i < count; i++) {
+        void *sock = pollset_socket(n, i, &w);
+        n->pfd_ready[i] = sock && w->dirty && zwatch_readable(w, sock);
+        ready += n->pfd_ready[i];
+    }
+    int rc = poll(n->pfds, (nfds_t)count, ready ? 0 : wait);
+    if (rc < 0) return -1;
+    for (size_t i = 0; rc > 0 && i < count; i++) {
+        if (!(n->pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) || n->pfd_ready[i]) continue;
+        void *sock = pollset_socket(n, i, &w);
+        n->pfd_ready[i] = sock ? zwatch_readable(w, sock) : 1;
+        ready += n->pfd_ready[i];
+    }
+    return ready;
 }
 
 /* Messages waiting on an outbound session's socket. */
@@ -405,34 +469,47 @@ int node_run(struct node *n)
         }
         size_t count;
         uint64_t now2 = node_now_ms(), wait = next_tick > now2 ? next_tick - now2 : 0;
-        if (build_items(n, now2, &count) < 0) {
+        if (build_pollset(n, &count) < 0) {
             node_error(n, "out of memory");
             return -1;
         }
-        int rc = zmq_poll(n->items, (int)count, serving ? 0 : (long)(wait > 1000 ? 1000 : wait));
-        if (rc < 0 && zmq_errno() == EINTR) continue;
+        int rc = pollset_wait(n, count, serving ? 0 : (int)(wait > 1000 ? 1000 : wait));
+        if (rc < 0 && errno == EINTR) continue;
         if (rc < 0) {
-            node_error(n, "poll failed: %s", zmq_strerror(zmq_errno()));
+            node_error(n, "poll failed: %s", strerror(errno));
             return -1;
         }
-        if (n->items[0].revents & ZMQ_POLLIN) {
+        if (n->pfd_ready[PFD_SIGNAL]) {
             char sig;
             if (read(n->sigfd, &sig, 1) == 1) {
                 elog(ELOG_INFO, "stopping", "signal=%d", sig);
                 return 0;
             }
         }
-        if (n->items[1].revents & ZMQ_POLLIN) zap_handle(n);
-        if (n->items[2].revents & ZMQ_POLLIN) api_handle(n);
-        if (n->items[3].revents & ZMQ_POLLIN) peer_handle(n);
-        if (n->items[4].revents & ZMQ_POLLIN) sync_checked(n);
-        for (size_t i = 5; i < count; i++) {
-            struct session *s = n->item_sessions[i];
-            if (!(n->items[i].revents & ZMQ_POLLIN) || !node_has_session(n, s)) continue;
-            if (n->items[i].socket == s->monitor)
+        /* A handler leaves its socket dirty: it may have left messages, or consumed the news. */
+        if (n->pfd_ready[PFD_ZAP]) {
+            zap_handle(n);
+            n->zap_w.dirty = 1;
+        }
+        if (n->pfd_ready[PFD_API]) {
+            api_handle(n);
+            n->api_w.dirty = 1;
+        }
+        if (n->pfd_ready[PFD_ROUTER]) {
+            peer_handle(n);
+            n->router_w.dirty = 1;
+        }
+        if (n->pfd_ready[PFD_CHECKER]) sync_checked(n);
+        for (size_t i = PFD_FIXED; i < count; i++) {
+            struct session *s = n->pfd_sessions[i];
+            if (!n->pfd_ready[i] || !node_has_session(n, s)) continue;
+            if ((i - PFD_FIXED) % 2 == 0) {
+                s->monitor_w.dirty = 1;
                 session_monitor(n, s);
-            else
+            } else {
+                s->sock_w.dirty = 1;
                 session_readable(n, s);
+            }
         }
         serving = sync_serve(n);
     }

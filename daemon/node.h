@@ -1,17 +1,20 @@
 /*
- * node: one ekonetd. One struct, one loop (node_run) that waits on every socket with
- * zmq_poll and dispatches on which is readable:
+ * node: one ekonetd. One struct, one loop (node_run) that waits on every socket with one
+ * poll(2) and dispatches on which is readable:
  *
  *   signal pipe  -> stop
  *   zap          -> zap_handle   (CURVE handshakes: who may connect)
  *   api          -> api_handle   (the CLI)
  *   router       -> peer_handle  (other members' nodes)
+ *   checker      -> sync_checked (verified batches of entries)
+ *   sessions     -> each outbound session's socket and monitor
  *
  * Signal handlers only write a byte to the pipe; the loop does the work.
  */
 #ifndef EKONETD_NODE_H
 #define EKONETD_NODE_H
 
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -88,6 +91,20 @@ struct session;
 struct frontier;
 struct metrics;
 
+/*
+ * A ZeroMQ socket in the loop's poll set. Its ZMQ_FD only tells that something changed, and
+ * any call on the socket may consume that news, so a socket used since it was last asked is
+ * dirty: the loop asks it (ZMQ_EVENTS) before sleeping. Asking costs two system calls, which
+ * zmq_poll pays for every socket twice on every wake-up.
+ */
+struct zwatch {
+    int fd;
+    int dirty;
+};
+
+/* Takes sock's ZMQ_FD into w, dirty; 0 or -1. */
+int zwatch_init(struct zwatch *w, void *sock);
+
 struct node {
     const struct config *cfg;
     struct node_key key;
@@ -123,10 +140,11 @@ struct node {
     size_t nbackoff;
     struct peer_record records[NODE_RECORDS_MAX];
     size_t nrecords;
-    zmq_pollitem_t *items; /* poll set, grown as sessions are added */
-    struct session **item_sessions;
-    size_t items_cap;
-    uint64_t monitors_ms;         /* when the live sessions' monitors were last polled */
+    struct zwatch zap_w, api_w, router_w;
+    struct pollfd *pfds; /* the poll set (node.c), grown as sessions are added */
+    struct session **pfd_sessions;
+    unsigned char *pfd_ready;
+    size_t pfds_cap;
     struct courier_stats courier; /* contact envelopes (courier.c) */
     struct metrics *metrics;      /* the Prometheus endpoint, NULL when off (metrics.c) */
     struct beacon_seen *beacons;  /* the latest beacon of each member (beacon.c) */

@@ -101,7 +101,8 @@ struct session *session_dial(struct node *n, const uint8_t key[KEY_SIZE], const 
                                ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                                ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) < 0 ||
         !(s->monitor = zmq_socket(n->zctx, ZMQ_PAIR)) || zmq_connect(s->monitor, mon) < 0 ||
-        zmq_connect(s->sock, endpoint) < 0) {
+        zmq_connect(s->sock, endpoint) < 0 || zwatch_init(&s->sock_w, s->sock) < 0 ||
+        zwatch_init(&s->monitor_w, s->monitor) < 0) {
         elog(ELOG_WARN, "cannot dial", "node=%s endpoint=%s error=\"%s\"",
              hex_encode(id, key, KEY_SIZE), endpoint, zmq_strerror(zmq_errno()));
         session_close(n, s, NULL);
@@ -175,8 +176,10 @@ int session_send(struct node *n, struct session *s, const Ekonet__PeerMessage *m
     ekonet__peer_message__pack(m, zmq_msg_data(&msg));
     int rc;
     if (s->outbound) {
+        s->sock_w.dirty = 1; /* node.h: struct zwatch */
         rc = zmq_msg_send(&msg, s->sock, ZMQ_DONTWAIT);
     } else {
+        n->router_w.dirty = 1;
         rc = zmq_send(n->router, s->rid, s->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
         if (rc >= 0) rc = zmq_msg_send(&msg, n->router, ZMQ_DONTWAIT);
     }

@@ -15,6 +15,7 @@
 
 #include "ekonet/frontier.h"
 #include "ekonet/key.h"
+#include "node.h"
 #include "wire.pb-c.h"
 
 #define WANT_WINDOW        8   /* wants in flight per session */
@@ -64,7 +65,8 @@ struct session {
     int outbound;
     char endpoint[160];   /* outbound: where we dial; inbound: the peer's address */
     void *sock, *monitor; /* outbound only */
-    uint8_t rid[256];     /* inbound only: routing id on the ROUTER */
+    struct zwatch sock_w, monitor_w;
+    uint8_t rid[256]; /* inbound only: routing id on the ROUTER */
     size_t rid_len;
     enum session_state state;
     int have_frontier; /* the peer's Frontier arrived: pushes are guided by it */
