@@ -7,8 +7,12 @@
  *   17 6368ab...e1 1796293368030
  *
  * One process with one SUB socket per node, so that watching 300 nodes costs one process, not
- * 300. Runs until SIGTERM or SIGINT; the lines are flushed as they come.
+ * 300. It waits with one poll(2) on the sockets' descriptors and asks (ZMQ_EVENTS) only the
+ * sockets whose descriptor fired or that it read since (as ekonetd's loop does): zmq_poll
+ * would make four system calls per socket, 1,200 per wake-up, and take CPU from the nodes it
+ * measures. Runs until SIGTERM or SIGINT; the lines are flushed as they come.
  */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +32,14 @@ static void on_signal(int sig)
     stop = 1;
 }
 
+/* True if sock has a message waiting (and its descriptor is reset). */
+static int readable(void *sock)
+{
+    int events = 0;
+    size_t len = sizeof events;
+    return zmq_getsockopt(sock, ZMQ_EVENTS, &events, &len) == 0 && (events & ZMQ_POLLIN);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -38,11 +50,13 @@ int main(int argc, char **argv)
     void *ctx = zmq_ctx_new();
     zmq_ctx_set(ctx, ZMQ_MAX_SOCKETS, n + 16);
     void **subs = calloc((size_t)n, sizeof *subs);
-    zmq_pollitem_t *items = calloc((size_t)n, sizeof *items);
-    if (!ctx || !subs || !items) {
+    struct pollfd *fds = calloc((size_t)n, sizeof *fds);
+    unsigned char *dirty = calloc((size_t)n, 1);
+    if (!ctx || !subs || !fds || !dirty) {
         fprintf(stderr, "ekonet-bench-watch: out of memory\n");
         free(subs);
-        free(items);
+        free(fds);
+        free(dirty);
         return 1;
     }
     for (int i = 0; i < n; i++) {
@@ -50,23 +64,35 @@ int main(int argc, char **argv)
         snprintf(endpoint, sizeof endpoint, "ipc://%s/events.sock", argv[i + 1]);
         subs[i] = zmq_socket(ctx, ZMQ_SUB);
         int hwm = 100000;
+        size_t len = sizeof fds[i].fd;
         if (!subs[i] || zmq_setsockopt(subs[i], ZMQ_RCVHWM, &hwm, sizeof hwm) < 0 ||
             zmq_setsockopt(subs[i], ZMQ_SUBSCRIBE, "", 0) < 0 ||
-            zmq_connect(subs[i], endpoint) < 0) {
+            zmq_connect(subs[i], endpoint) < 0 ||
+            zmq_getsockopt(subs[i], ZMQ_FD, &fds[i].fd, &len) < 0) {
             fprintf(stderr, "ekonet-bench-watch: %s: %s\n", endpoint, zmq_strerror(zmq_errno()));
             free(subs);
-            free(items);
+            free(fds);
+            free(dirty);
             return 1;
         }
-        items[i] = (zmq_pollitem_t){.socket = subs[i], .events = ZMQ_POLLIN};
+        fds[i].events = POLLIN;
+        dirty[i] = 1;
     }
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     fprintf(stderr, "ekonet-bench-watch: watching %d nodes\n", n);
     while (!stop) {
-        if (zmq_poll(items, n, 200) < 0) continue; /* EINTR: the loop checks stop */
+        /* dirty: 1 read since last asked, 2 has a message waiting */
+        int waiting = 0;
         for (int i = 0; i < n; i++) {
-            if (!(items[i].revents & ZMQ_POLLIN)) continue;
+            if (!dirty[i]) continue;
+            dirty[i] = readable(subs[i]) ? 2 : 0;
+            waiting |= dirty[i];
+        }
+        if (poll(fds, (nfds_t)n, waiting ? 0 : 200) < 0) continue; /* EINTR: the loop checks stop */
+        for (int i = 0; i < n; i++) {
+            if (dirty[i] != 2 && !((fds[i].revents & POLLIN) && readable(subs[i]))) continue;
+            dirty[i] = 1; /* asked again before the next sleep: reading may consume the signal */
             zmq_msg_t m;
             zmq_msg_init(&m);
             while (zmq_msg_recv(&m, subs[i], ZMQ_DONTWAIT) >= 0) {
@@ -86,6 +112,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++) zmq_close(subs[i]);
     zmq_ctx_term(ctx);
     free(subs);
-    free(items);
+    free(fds);
+    free(dirty);
     return 0;
 }
