@@ -23,11 +23,12 @@
 #include "sync.h"
 #include "watch.h"
 
-#define FRONTIER_MAX    100000
-#define STUCK_MS        60000 /* a peer that served a refused entry is not asked for that feed */
-#define ENTRIES_MAX     (2 * BATCH_ENTRIES)
-#define BATCH_BYTES_MAX (2 * BATCH_BYTES) /* an Entries message of more than one entry */
-#define SERVE_PAGES     4                 /* pages served to one session per pass */
+#define FRONTIER_MAX     100000
+#define STUCK_MS         60000 /* a peer that served a refused entry is not asked for that feed */
+#define ENTRIES_MAX      (2 * BATCH_ENTRIES)
+#define CHECK_INLINE_MAX 4 /* entries checked on the loop's thread rather than the checker's */
+#define BATCH_BYTES_MAX  (2 * BATCH_BYTES) /* an Entries message of more than one entry */
+#define SERVE_PAGES      4                 /* pages served to one session per pass */
 
 static void load_head(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq, uint64_t fork_seq)
 {
@@ -714,6 +715,13 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
             entry_destroy(&b->v[i]);
         }
     b->count = k;
+    /* A small batch with nothing ahead of it is checked here and now: handing it to the checker
+       thread and back costs two wake-ups, each a wait for a core on a busy machine, and a new
+       entry meets them at every node on its way through the network. */
+    if (b->count <= CHECK_INLINE_MAX && checker_check_now(n->checker, b->v, b->count) == 0) {
+        finish_batch(n, b);
+        return;
+    }
     /* Keep the order: when the queue is full, the oldest batch is stored first. */
     while (checker_submit(n->checker, b->v, b->count, b) < 0) {
         struct batch *old[CHECKER_QUEUE];
@@ -782,8 +790,9 @@ static int dispatch(struct node *n, struct session *s, const Ekonet__PeerMessage
         on_want(n, s, m->want);
         break;
     case EKONET__PEER_MESSAGE__BODY_ENTRIES:
+        /* Batches stored here may hold a revocation, which closes sessions: maybe this one. */
         on_entries(n, s, m->entries);
-        break;
+        return !node_has_session(n, s);
     case EKONET__PEER_MESSAGE__BODY_DIGEST:
         on_digest(n, s, m->digest);
         break;

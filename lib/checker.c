@@ -33,13 +33,18 @@ struct checker {
     size_t max_content;
 };
 
-static void check_job(const struct checker *c, struct job *j)
+static void check_entries(const struct checker *c, struct entry *const *v, size_t n)
 {
-    for (size_t i = 0; i < j->n; i++) {
-        struct entry *e = j->v[i];
+    for (size_t i = 0; i < n; i++) {
+        struct entry *e = v[i];
         if (memcmp(e->author, c->network, ID_SIZE) == 0) continue; /* board feed: feed_accept */
         e->checked = 1 + entry_check(e, c->network, c->max_content);
     }
+}
+
+static void check_job(const struct checker *c, struct job *j)
+{
+    check_entries(c, j->v, j->n);
 }
 
 static void notify(struct checker *c)
@@ -122,6 +127,16 @@ void checker_destroy(struct checker **pc)
     free(c->threads);
     free(c);
     *pc = NULL;
+}
+
+int checker_check_now(struct checker *c, struct entry *const *v, size_t n)
+{
+    pthread_mutex_lock(&c->mu);
+    size_t pending = c->pending;
+    pthread_mutex_unlock(&c->mu);
+    if (pending) return -1;
+    check_entries(c, v, n);
+    return 0;
 }
 
 int checker_submit(struct checker *c, struct entry *const *v, size_t n, void *tag)

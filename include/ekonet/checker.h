@@ -34,6 +34,12 @@ void checker_destroy(struct checker **c);
  */
 int checker_submit(struct checker *c, struct entry *const *v, size_t n, void *tag);
 
+/*
+ * Checks v[0..n) on the caller's thread, as a job would, if no job is queued or running (so
+ * that batches are still stored in order): 0, or -1 and nothing done.
+ */
+int checker_check_now(struct checker *c, struct entry *const *v, size_t n);
+
 /* A file descriptor that becomes readable when a job finishes (drain it with checker_pop). */
 int checker_fd(const struct checker *c);
 

@@ -116,6 +116,10 @@ for n in "${nodes[@]}"; do dirs+=("$(dir_of "$n")"); done
 "$WATCH" "${dirs[@]}" >"$TESTDIR/events" 2>"$TESTDIR/watch.log" &
 watcher=$!
 sleep 1
+# EKONET_PROFILE=FILE: a profile of the whole machine while the reports spread (perf record -a)
+profile_start() { [ -z "$1" ] || { perf record -a -g -F 499 -o "$1" >/dev/null 2>&1 & perf_pid=$!; }; }
+profile_stop() { [ -z "${perf_pid:-}" ] || { kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=; }; }
+profile_start "${EKONET_PROFILE:-}"
 body=$(head -c 700 /dev/urandom | base64 -w 0)
 : >"$TESTDIR/published"
 for ((r = 0; r < REPORTS; r++)); do
@@ -132,6 +136,7 @@ for ((r = 0; r < REPORTS; r++)); do
     progress "reports" $((r + 1)) "$REPORTS"
 done
 echo >&2
+profile_stop
 sleep 1
 kill -TERM "$watcher"
 wait "$watcher" || true
@@ -164,6 +169,7 @@ percentiles() {
 }
 percentiles "time to reach all $N nodes (ms):" all
 percentiles "delay per node (ms):" node
+echo "slowest reports (ms): $(awk '$1 == "all" { print $2 }' "$TESTDIR/delays" | sort -rn | head -8 | tr '\n' ' ')"
 read -r drops _ < <(totals ekonet_send_drops_total)
 echo "pushes lost to full peer queues, all nodes: $drops messages"
 read -r d1 h1 p1 g1 l1 _ < <(totals "${pushing[@]}")
@@ -182,7 +188,10 @@ ticks() { for n in "${nodes[@]}"; do awk '{ print $14 + $15 }' "/proc/${PID[$n]}
 read -r b0 m0 o0 w0 < <(totals "${traffic[@]}")
 mapfile -t c0 < <(ticks)
 s0=$(date +%s%N)
+# EKONET_PROFILE_IDLE=FILE: a profile of the whole machine while the network is idle
+profile_start "${EKONET_PROFILE_IDLE:-}"
 sleep "$IDLE"
+profile_stop
 mapfile -t c1 < <(ticks)
 s1=$(date +%s%N)
 read -r b1 m1 o1 w1 < <(totals "${traffic[@]}")

@@ -105,6 +105,16 @@ static void batches_come_back_checked_and_in_order(void **state)
     while ((t = checker_wait(c))) assert_int_equal(*t, (int)got++);
     assert_int_equal(got, 6);
     assert_int_equal(checker_pending(c), 0);
+    /* a batch with nothing ahead of it may be checked on the caller's thread; with a job
+       queued it may not (it would be stored before the job's) */
+    v[0][0]->checked = v[0][3]->checked = 0;
+    assert_int_equal(checker_submit(c, &v[0][0], 1, &tags[0]), 0);
+    assert_int_equal(checker_check_now(c, &v[0][3], 1), -1);
+    assert_int_equal(v[0][3]->checked, 0);
+    assert_ptr_equal(checker_wait(c), &tags[0]);
+    assert_int_equal(checker_check_now(c, &v[0][3], 1), 0);
+    assert_int_equal(v[0][3]->checked - 1, ENTRY_BAD_SIGNATURE);
+    assert_int_equal(checker_pending(c), 0);
     for (int b = 0; b < 6; b++) {
         for (int i = 0; i < 20; i++) {
             assert_int_equal(v[b][i]->checked - 1, i == 3 ? ENTRY_BAD_SIGNATURE : ENTRY_OK);
