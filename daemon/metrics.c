@@ -3,11 +3,12 @@
  * from libmicrohttpd's thread (see metrics.h). What the two threads share, under one mutex:
  * the latest text, when it was rendered, and the HTTP request counters.
  *
- * Rendering reads the store (counts, contacts, file size): a few indexed queries, once a
- * second. The listening socket is bound here, not by libmicrohttpd, so that a failure names
+ * Rendering reads the store (counts, contacts, file size): a few indexed queries, once per
+ * scrape. The listening socket is bound here, not by libmicrohttpd, so that a failure names
  * the address and the reason exactly.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -47,6 +48,7 @@ struct metrics {
     int wanted;           /* a scrape waits for a fresh rendering */
     pthread_cond_t fresh; /* signalled after each rendering */
     uint64_t requests[PATH_COUNT];
+    int wake[2]; /* a byte written to wake[1] asks the node's loop for a rendering */
 };
 
 static uint64_t mono_ms(void)
@@ -306,12 +308,27 @@ void metrics_tick(struct node *n)
 {
     struct metrics *m = n->metrics;
     if (!m) return;
-    uint64_t now = mono_ms();
     pthread_mutex_lock(&m->lock);
-    m->alive_ms = now;
-    int due = m->wanted || now - m->scraped_ms < METRICS_WARM_MS;
+    m->alive_ms = mono_ms();
     pthread_mutex_unlock(&m->lock);
-    if (!due) return; /* nobody is looking: no store queries at all */
+}
+
+int metrics_fd(const struct node *n)
+{
+    return n->metrics ? n->metrics->wake[0] : -1;
+}
+
+void metrics_render(struct node *n)
+{
+    struct metrics *m = n->metrics;
+    if (!m) return;
+    char buf[64];
+    while (read(m->wake[0], buf, sizeof buf) > 0) {
+    }
+    pthread_mutex_lock(&m->lock);
+    int due = m->wanted;
+    pthread_mutex_unlock(&m->lock);
+    if (!due) return;
     struct exposition x = {0};
     render(&x, n);
     size_t len;
@@ -340,6 +357,9 @@ static void wait_fresh(struct metrics *m)
     until.tv_sec += METRICS_WAIT_MS / 1000;
     uint64_t before = m->rendered_ms;
     m->wanted = 1;
+    char b = 1;
+    ssize_t w = write(m->wake[1], &b, 1); /* a full pipe has woken the loop already */
+    (void)w;
     while (m->rendered_ms == before && pthread_cond_timedwait(&m->fresh, &m->lock, &until) == 0)
         ;
 }
@@ -469,10 +489,21 @@ int metrics_start(struct node *n, struct errbuf *err)
         free(m);
         return errbuf_set(err, "cannot start the metrics server: out of memory");
     }
+    if (pipe(m->wake) < 0) {
+        pthread_mutex_destroy(&m->lock);
+        free(m);
+        return errbuf_set(err, "cannot start the metrics server: %s", strerror(errno));
+    }
+    for (int i = 0; i < 2; i++) {
+        fcntl(m->wake[i], F_SETFL, O_NONBLOCK);
+        fcntl(m->wake[i], F_SETFD, FD_CLOEXEC);
+    }
     if (pthread_condattr_init(&ca) != 0 || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
         pthread_cond_init(&m->fresh, &ca) != 0) {
         pthread_condattr_destroy(&ca);
         pthread_mutex_destroy(&m->lock);
+        close(m->wake[0]);
+        close(m->wake[1]);
         free(m);
         return errbuf_set(err, "cannot start the metrics server: out of memory");
     }
@@ -500,6 +531,8 @@ void metrics_stop(struct node *n)
     if (m->mhd) MHD_stop_daemon(m->mhd);
     pthread_cond_destroy(&m->fresh);
     pthread_mutex_destroy(&m->lock);
+    close(m->wake[0]);
+    close(m->wake[1]);
     free(m->text);
     free(m);
     n->metrics = NULL;

@@ -353,9 +353,9 @@ static int zwatch_readable(struct zwatch *w, void *sock)
     return zmq_getsockopt(sock, ZMQ_EVENTS, &events, &len) == 0 && (events & ZMQ_POLLIN);
 }
 
-/* The poll set, in dispatch order: the signal pipe, the checker, ZAP, the API, the ROUTER,
-   then each outbound session's monitor and socket. */
-enum { PFD_SIGNAL, PFD_CHECKER, PFD_ZAP, PFD_API, PFD_ROUTER, PFD_FIXED };
+/* The poll set: the signal pipe, the checker, the metrics server's wake-up pipe, ZAP, the
+   API, the ROUTER, then each outbound session's monitor and socket. */
+enum { PFD_SIGNAL, PFD_CHECKER, PFD_METRICS, PFD_ZAP, PFD_API, PFD_ROUTER, PFD_FIXED };
 
 static int build_pollset(struct node *n, size_t *count)
 {
@@ -370,8 +370,8 @@ static int build_pollset(struct node *n, size_t *count)
         if (!p || !ss || !r) return -1;
         n->pfds_cap = need;
     }
-    const int fds[PFD_FIXED] = {n->sigfd, checker_fd(n->checker), n->zap_w.fd, n->api_w.fd,
-                                n->router_w.fd};
+    const int fds[PFD_FIXED] = {n->sigfd,    checker_fd(n->checker), metrics_fd(n), n->zap_w.fd,
+                                n->api_w.fd, n->router_w.fd};
     size_t k = 0;
     for (; k < PFD_FIXED; k++) {
         n->pfds[k] = (struct pollfd){fds[k], POLLIN, 0};
@@ -395,6 +395,7 @@ static void *pollset_socket(struct node *n, size_t i, struct zwatch **w)
     switch (i) {
     case PFD_SIGNAL:
     case PFD_CHECKER:
+    case PFD_METRICS:
         return NULL;
     case PFD_ZAP:
         *w = &n->zap_w;
@@ -500,6 +501,7 @@ int node_run(struct node *n)
             n->router_w.dirty = 1;
         }
         if (n->pfd_ready[PFD_CHECKER]) sync_checked(n);
+        if (n->pfd_ready[PFD_METRICS]) metrics_render(n);
         for (size_t i = PFD_FIXED; i < count; i++) {
             struct session *s = n->pfd_sessions[i];
             if (!n->pfd_ready[i] || !node_has_session(n, s)) continue;

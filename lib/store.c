@@ -314,8 +314,17 @@ static void checkpointer_start(struct store *s)
     sqlite3_wal_hook(s->db, wal_hook, c); /* replaces the automatic checkpoint */
 }
 
+/* SQLite counts the memory it allocates under a global mutex, one lock per malloc and free
+   unless this is turned off before SQLite starts; nothing here reads those counts. */
+static void sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct store *store_open(const char *path, struct errbuf *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sqlite_setup);
     struct store *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         free(s);

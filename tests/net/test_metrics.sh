@@ -54,7 +54,7 @@ status_figures() {
     ek "$1" status --json |
         jq -r '"entries=\(.entries) feeds=\(.feeds) members=\(.members) live=\(.sessions_live)"'
 }
-# agree NODE: waits until both say the same (the node renders once a second).
+# agree NODE: waits until both say the same (a rendering is served for up to 1.5 s).
 agree() {
     local i
     for ((i = 0; i < 200; i++)); do
