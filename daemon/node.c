@@ -417,7 +417,9 @@ static void *pollset_socket(struct node *n, size_t i, struct zwatch **w)
 /*
  * Waits up to wait ms for something to do and marks what is ready. Dirty sockets are asked
  * first, and the loop does not sleep when one of them has a message; a socket whose
- * descriptor fired is asked after. Returns the number ready, or -1 (errno) from poll.
+ * descriptor fired is asked after. A ready socket is dirty again at once: its handler runs
+ * this turn and may leave messages, or consume the news. Returns the number ready, or -1
+ * (errno) from poll.
  */
 static int pollset_wait(struct node *n, size_t count, int wait)
 {
@@ -426,6 +428,7 @@ static int pollset_wait(struct node *n, size_t count, int wait)
     for (size_t i = 0; i < count; i++) {
         void *sock = pollset_socket(n, i, &w);
         n->pfd_ready[i] = sock && w->dirty && zwatch_readable(w, sock);
+        if (n->pfd_ready[i]) w->dirty = 1;
         ready += n->pfd_ready[i];
     }
     int rc = poll(n->pfds, (nfds_t)count, ready ? 0 : wait);
@@ -434,6 +437,7 @@ static int pollset_wait(struct node *n, size_t count, int wait)
         if (!(n->pfds[i].revents & (POLLIN | POLLERR | POLLHUP)) || n->pfd_ready[i]) continue;
         void *sock = pollset_socket(n, i, &w);
         n->pfd_ready[i] = sock ? zwatch_readable(w, sock) : 1;
+        if (sock && n->pfd_ready[i]) w->dirty = 1;
         ready += n->pfd_ready[i];
     }
     return ready;
@@ -487,31 +491,18 @@ int node_run(struct node *n)
                 return 0;
             }
         }
-        /* A handler leaves its socket dirty: it may have left messages, or consumed the news. */
-        if (n->pfd_ready[PFD_ZAP]) {
-            zap_handle(n);
-            n->zap_w.dirty = 1;
-        }
-        if (n->pfd_ready[PFD_API]) {
-            api_handle(n);
-            n->api_w.dirty = 1;
-        }
-        if (n->pfd_ready[PFD_ROUTER]) {
-            peer_handle(n);
-            n->router_w.dirty = 1;
-        }
+        if (n->pfd_ready[PFD_ZAP]) zap_handle(n);
+        if (n->pfd_ready[PFD_API]) api_handle(n);
+        if (n->pfd_ready[PFD_ROUTER]) peer_handle(n);
         if (n->pfd_ready[PFD_CHECKER]) sync_checked(n);
         if (n->pfd_ready[PFD_METRICS]) metrics_render(n);
         for (size_t i = PFD_FIXED; i < count; i++) {
             struct session *s = n->pfd_sessions[i];
             if (!n->pfd_ready[i] || !node_has_session(n, s)) continue;
-            if ((i - PFD_FIXED) % 2 == 0) {
-                s->monitor_w.dirty = 1;
+            if ((i - PFD_FIXED) % 2 == 0)
                 session_monitor(n, s);
-            } else {
-                s->sock_w.dirty = 1;
+            else
                 session_readable(n, s);
-            }
         }
         serving = sync_serve(n);
     }

@@ -265,6 +265,15 @@ int peer_hello(struct node *n, const uint8_t key[KEY_SIZE])
     return -1;
 }
 
+void session_dial_failed(struct node *n, struct session *s, const char *reason)
+{
+    char id[ID_HEX];
+    elog(ELOG_INFO, "dial failed", "node=%s endpoint=%s reason=%s",
+         hex_encode(id, s->key, KEY_SIZE), s->endpoint, reason);
+    session_backoff(n, s->key);
+    session_close(n, s, NULL);
+}
+
 void session_monitor(struct node *n, struct session *s)
 {
     for (;;) {
@@ -289,14 +298,10 @@ void session_monitor(struct node *n, struct session *s)
             }
         } else {
             /* the peer refused our key (we are not a member there), or spoke nonsense */
-            char id[ID_HEX];
-            elog(ELOG_INFO, "dial failed", "node=%s endpoint=%s reason=%s",
-                 hex_encode(id, s->key, KEY_SIZE), s->endpoint,
-                 event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH       ? "refused"
-                 : event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ? "protocol"
-                                                                : "handshake");
-            session_backoff(n, s->key);
-            session_close(n, s, NULL);
+            session_dial_failed(n, s,
+                                event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH       ? "refused"
+                                : event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ? "protocol"
+                                                                               : "handshake");
             return;
         }
     }

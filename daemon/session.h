@@ -102,6 +102,10 @@ struct session *session_find_rid(struct node *n, const uint8_t *rid, size_t len)
 /* Sends one message; 0, or -1 if it could not be queued (counted; the session may be gone). */
 int session_send(struct node *n, struct session *s, const Ekonet__PeerMessage *m);
 
+/* A dialled session that never came up: logged (dial failed, with reason), closed, and the
+   member held off (session_backoff). */
+void session_dial_failed(struct node *n, struct session *s, const char *reason);
+
 /* Handles the events waiting on an outbound session's monitor. */
 void session_monitor(struct node *n, struct session *s);
 

@@ -1057,11 +1057,7 @@ int sync_tick(struct node *n)
         next = s->next;
         uint64_t age = now > s->state_ms ? now - s->state_ms : 0;
         if (s->state == SESSION_CONNECTING && age > CONNECT_TIMEOUT_MS) {
-            char id[ID_HEX];
-            elog(ELOG_INFO, "dial failed", "node=%s endpoint=%s reason=timeout",
-                 hex_encode(id, s->key, KEY_SIZE), s->endpoint);
-            session_backoff(n, s->key);
-            session_close(n, s, NULL);
+            session_dial_failed(n, s, "timeout");
             continue;
         }
         if (s->state == SESSION_HELLO && age > HELLO_TIMEOUT_MS) {

@@ -42,11 +42,6 @@ static void check_entries(const struct checker *c, struct entry *const *v, size_
     }
 }
 
-static void check_job(const struct checker *c, struct job *j)
-{
-    check_entries(c, j->v, j->n);
-}
-
 static void notify(struct checker *c)
 {
     char b = 1;
@@ -69,7 +64,7 @@ static void *helper(void *arg)
         if (c->stop) break;
         j->taken = 1;
         pthread_mutex_unlock(&c->mu);
-        check_job(c, j);
+        check_entries(c, j->v, j->n);
         pthread_mutex_lock(&c->mu);
         j->done = 1;
         pthread_cond_broadcast(&c->finished);
@@ -162,7 +157,7 @@ int checker_submit(struct checker *c, struct entry *const *v, size_t n, void *ta
     if (c->nthreads == 0) {
         /* no helpers: check now, on this thread */
         j->taken = 1;
-        check_job(c, j);
+        check_entries(c, j->v, j->n);
         j->done = 1;
         notify(c);
     } else {
