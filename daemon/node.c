@@ -494,7 +494,6 @@ int node_run(struct node *n)
         if (n->pfd_ready[PFD_ZAP]) zap_handle(n);
         if (n->pfd_ready[PFD_API]) api_handle(n);
         if (n->pfd_ready[PFD_ROUTER]) peer_handle(n);
-        if (n->pfd_ready[PFD_CHECKER]) sync_checked(n);
         if (n->pfd_ready[PFD_METRICS]) metrics_render(n);
         for (size_t i = PFD_FIXED; i < count; i++) {
             struct session *s = n->pfd_sessions[i];
@@ -504,6 +503,9 @@ int node_run(struct node *n)
             else
                 session_readable(n, s);
         }
+        /* After the sockets: the batches just read go to the checker before the loop's thread
+           stores what it has verified, so that the checker has work while it does. */
+        if (n->pfd_ready[PFD_CHECKER]) sync_checked(n);
         serving = sync_serve(n);
     }
 }

@@ -110,14 +110,16 @@ struct node {
     struct node_key key;
     struct store *store;
     struct feeds feeds;
-    struct roster *roster;        /* = feeds.roster; NULL before the node joins a network */
-    uint64_t roster_seen;         /* feeds.roster_changes already acted on */
-    size_t revoked_seen;          /* revocations already acted on */
-    struct catalogue *catalogue;  /* the indicator catalogue in force */
-    char catalogue_revision[64];  /* "default" or the board's revision */
-    struct checker *checker;      /* verifies batches of entries on a helper thread */
-    void *batches[CHECKER_QUEUE]; /* batches in the checker (sync.c) */
+    struct roster *roster;            /* = feeds.roster; NULL before the node joins a network */
+    uint64_t roster_seen;             /* feeds.roster_changes already acted on */
+    size_t revoked_seen;              /* revocations already acted on */
+    struct catalogue *catalogue;      /* the indicator catalogue in force */
+    char catalogue_revision[64];      /* "default" or the board's revision */
+    struct checker *checker;          /* verifies batches of entries on a helper thread */
+    void *batches[2 * CHECKER_QUEUE]; /* batches in the checker or held (sync.c) */
     size_t nbatches;
+    void *held[CHECKER_QUEUE]; /* verified batches waiting to be stored together (sync.c) */
+    size_t nheld;
     void *zctx;
     void *zap;
     void *router;

@@ -18,7 +18,7 @@
 #include "node.h"
 #include "wire.pb-c.h"
 
-#define WANT_WINDOW        8   /* wants in flight per session */
+#define WANT_WINDOW        12  /* wants in flight per session */
 #define WANT_LIMIT         512 /* entries per want */
 #define BATCH_ENTRIES      512 /* entries per Entries message */
 #define BATCH_BYTES        (1024 * 1024)

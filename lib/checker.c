@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "ekonet/checker.h"
@@ -52,6 +53,7 @@ static void notify(struct checker *c)
 static void *helper(void *arg)
 {
     struct checker *c = arg;
+    prctl(PR_SET_NAME, "ekonet-check"); /* as top -H and /proc show it */
     pthread_mutex_lock(&c->mu);
     for (;;) {
         struct job *j = NULL;

@@ -41,13 +41,12 @@ static int record_fork(struct feeds *f, const struct entry *have, const struct e
     return 0;
 }
 
-/* The chain checks every feed shares; ENTRY_OK, a refusal, or -1 on a store error. */
-static int check_chain(struct feeds *f, const struct entry *e)
+/* The chain checks every feed shares, against the feed's stored head h; ENTRY_OK, a refusal,
+   or -1 on a store error. */
+static int check_chain(struct feeds *f, const struct entry *e, const struct feed_head *h)
 {
-    struct feed_head h;
-    if (store_head(f->store, e->author, &h) < 0) return -1;
-    if (h.fork_seq && e->seq >= h.fork_seq) return ENTRY_QUARANTINED;
-    int rc = entry_check_chain(e, h.seq, h.id);
+    if (h->fork_seq && e->seq >= h->fork_seq) return ENTRY_QUARANTINED;
+    int rc = entry_check_chain(e, h->seq, h->id);
     if (rc != ENTRY_DUPLICATE) return rc;
     struct entry *have = NULL;
     int got = store_get_seq(f->store, e->author, e->seq, &have);
@@ -139,16 +138,20 @@ static int check_target(struct feeds *f, const struct entry *e, struct errbuf *w
     return rc;
 }
 
-/* An entry whose id is stored is a duplicate: the header bytes are the ones already checked. */
-static int known(struct feeds *f, const struct entry *e)
+/* An entry whose id is stored is a duplicate: the header bytes are the ones already checked.
+   Reads the feed's head into h; an entry beyond it is not stored, and needs no look-up. */
+static int known(struct feeds *f, const struct entry *e, struct feed_head *h)
 {
+    if (store_head(f->store, e->author, h) < 0) return -1;
+    if (e->seq > h->seq) return ENTRY_OK;
     int rc = store_has_id(f->store, e->id);
     return rc < 0 ? -1 : rc ? ENTRY_DUPLICATE : ENTRY_OK;
 }
 
 static int check_board(struct feeds *f, const struct entry *e, struct errbuf *why)
 {
-    int rc = known(f, e);
+    struct feed_head h;
+    int rc = known(f, e, &h);
     if (rc != ENTRY_OK) return rc;
     if (!f->roster) {
         errbuf_set(why, "this node has not joined a network, so it has no board");
@@ -163,18 +166,19 @@ static int check_board(struct feeds *f, const struct entry *e, struct errbuf *wh
     if (rc != ENTRY_OK) return rc;
     if (!e->content) return ENTRY_CONTENT_MISSING; /* the roster needs every board act */
     if ((rc = check_board_signatures(f, e, why)) != ENTRY_OK) return rc;
-    if ((rc = check_chain(f, e)) != ENTRY_OK) return rc;
+    if ((rc = check_chain(f, e, &h)) != ENTRY_OK) return rc;
     if ((rc = content_check(e->kind, e->content, e->content_len, why)) != ENTRY_OK) return rc;
     return check_target(f, e, why);
 }
 
 static int check_member(struct feeds *f, const struct entry *e, struct errbuf *why)
 {
-    int rc = known(f, e);
+    struct feed_head h;
+    int rc = known(f, e, &h);
     if (rc != ENTRY_OK) return rc;
     rc = e->checked ? e->checked - 1 : entry_check(e, f->network, f->max_content);
     if (rc != ENTRY_OK) return rc;
-    if ((rc = check_chain(f, e)) != ENTRY_OK) return rc;
+    if ((rc = check_chain(f, e, &h)) != ENTRY_OK) return rc;
     if (f->roster && (rc = roster_may_author(f->roster, e->author, e->seq)) != ENTRY_OK) return rc;
     if (board_kind(e->kind)) {
         errbuf_set(why, "board acts belong in the board feed");
@@ -207,61 +211,88 @@ static int store_one(struct feeds *f, struct entry *e)
     return 0;
 }
 
-/* The batch: all_or_nothing rolls everything back if any entry is refused (but duplicates). */
-static int accept(struct feeds *f, struct entry *const *v, size_t n, int *status,
-                  int all_or_nothing, struct errbuf *why, struct errbuf *err)
+/* Checks and stores one batch inside the open transaction, counting the outcomes: 0, 1 when
+   all_or_nothing and an entry was refused (but as a duplicate), -1 on a store error. */
+static int accept_batch(struct feeds *f, struct feed_batch *b, int all_or_nothing,
+                        uint64_t count[ENTRY_STATUS_COUNT], struct errbuf *err)
 {
-    int accepted = 0, refused = 0;
-    uint64_t changes = f->roster_changes;
-    if (store_begin(f->store, err) < 0) return -1;
-    for (size_t i = 0; i < n; i++) {
+    int refused = 0;
+    b->accepted = 0;
+    b->why.msg[0] = '\0';
+    for (size_t i = 0; i < b->n; i++) {
         struct errbuf detail = {""};
-        int rc =
-            is_board_feed(f, v[i]) ? check_board(f, v[i], &detail) : check_member(f, v[i], &detail);
-        if (rc == ENTRY_OK && store_one(f, v[i]) < 0) rc = -1;
-        if (rc < 0) {
-            errbuf_set(err, "cannot store entries: %s", store_errmsg(f->store));
-            goto rollback;
-        }
-        status[i] = rc;
+        struct entry *e = b->v[i];
+        int rc = is_board_feed(f, e) ? check_board(f, e, &detail) : check_member(f, e, &detail);
+        if (rc == ENTRY_OK && store_one(f, e) < 0) rc = -1;
+        if (rc < 0) return errbuf_set(err, "cannot store entries: %s", store_errmsg(f->store));
+        b->status[i] = rc;
+        count[rc]++;
         if (rc == ENTRY_OK) {
-            accepted++;
-        } else if (!refused++ && why) {
+            b->accepted++;
+        } else if (!refused++) {
             if (detail.msg[0])
-                errbuf_set(why, "%s: %s", entry_status_str(rc), detail.msg);
+                errbuf_set(&b->why, "%s: %s", entry_status_str(rc), detail.msg);
             else
-                errbuf_set(why, "%s", entry_status_str(rc));
+                errbuf_set(&b->why, "%s", entry_status_str(rc));
         }
-        if (rc != ENTRY_OK && rc != ENTRY_DUPLICATE && all_or_nothing) goto rollback;
+        if (rc != ENTRY_OK && rc != ENTRY_DUPLICATE && all_or_nothing) return 1;
     }
-    if (store_commit(f->store, err) < 0) goto reload;
-    for (size_t i = 0; i < n; i++) {
-        if (status[i] == ENTRY_OK)
-            f->accepted++;
-        else
-            f->refused[status[i]]++;
+    return 0;
+}
+
+/* The batches in one transaction; all_or_nothing rolls everything back if any entry is
+   refused (but as a duplicate). */
+static int accept(struct feeds *f, struct feed_batch *b, size_t k, int all_or_nothing,
+                  struct errbuf *err)
+{
+    uint64_t changes = f->roster_changes, count[ENTRY_STATUS_COUNT] = {0};
+    int rc = 0;
+    size_t entries = 0;
+    err->msg[0] = '\0';
+    for (size_t j = 0; j < k; j++) entries += b[j].n;
+    if (!entries) return 0; /* pushes of entries held already: no transaction */
+    if (store_begin(f->store, err) < 0) return -1;
+    for (size_t j = 0; j < k && rc == 0; j++)
+        rc = accept_batch(f, &b[j], all_or_nothing, count, err);
+    if (rc != 0)
+        store_rollback(f->store);
+    else if (store_commit(f->store, err) < 0)
+        rc = -1;
+    if (rc != 0) {
+        /* The roster may have moved with entries that are no longer stored. */
+        if (f->roster && f->roster_changes != changes) roster_reload(f->roster, f->store);
+        return rc > 0 ? 0 : -1;
     }
-    return accepted;
-rollback:
-    store_rollback(f->store);
-reload:
-    /* The roster may have moved with entries that are no longer stored. */
-    if (f->roster && f->roster_changes != changes) roster_reload(f->roster, f->store);
-    return all_or_nothing && err->msg[0] == '\0' ? 0 : -1;
+    f->accepted += count[ENTRY_OK];
+    for (int s = 0; s < ENTRY_STATUS_COUNT; s++)
+        if (s != ENTRY_OK) f->refused[s] += count[s];
+    return (int)count[ENTRY_OK];
+}
+
+static int accept_one(struct feeds *f, struct entry *const *v, size_t n, int *status,
+                      int all_or_nothing, struct errbuf *why, struct errbuf *err)
+{
+    struct feed_batch b = {.v = v, .n = n, .status = status};
+    int rc = accept(f, &b, 1, all_or_nothing, err);
+    if (why && b.why.msg[0]) *why = b.why;
+    return rc;
 }
 
 int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status, struct errbuf *why,
                 struct errbuf *err)
 {
-    err->msg[0] = '\0';
-    return accept(f, v, n, status, 0, why, err);
+    return accept_one(f, v, n, status, 0, why, err);
 }
 
 int feed_accept_all(struct feeds *f, struct entry *const *v, size_t n, int *status,
                     struct errbuf *why, struct errbuf *err)
 {
-    err->msg[0] = '\0';
-    return accept(f, v, n, status, 1, why, err);
+    return accept_one(f, v, n, status, 1, why, err);
+}
+
+int feed_accept_batches(struct feeds *f, struct feed_batch *b, size_t k, struct errbuf *err)
+{
+    return accept(f, b, k, 0, err);
 }
 
 static uint64_t now_ms(void)
@@ -300,7 +331,7 @@ int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const
         entry_destroy(&e);
         return errbuf_set(err, "out of memory");
     }
-    int status;
+    int status = -1;
     int n = feed_accept(f, &e, 1, &status, why, err);
     if (n < 0 || status != ENTRY_OK) {
         entry_destroy(&e);

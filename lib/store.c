@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -233,6 +234,7 @@ static int migrate(struct store *s, struct errbuf *err)
 static void *checkpoint_main(void *arg)
 {
     struct checkpointer *c = arg;
+    prctl(PR_SET_NAME, "ekonet-wal"); /* as top -H and /proc show it */
     pthread_mutex_lock(&c->mu);
     while (!c->stop) {
         if (c->finished == c->asked) {

@@ -31,6 +31,11 @@ static int valid(const char *s, size_t max, const char *allow, size_t min)
     const unsigned char *p = (const unsigned char *)s;
     size_t n = 0;
     while (*p) {
+        if (*p >= 0x20 && *p < 0x7f) { /* printable ASCII, most of any text: one byte */
+            p++;
+            if (++n > max) return 0;
+            continue;
+        }
         size_t l = seq_len(p);
         if (l == 0) return 0;
         if (l == 1 && (*p < 0x20 || *p == 0x7f) && !strchr(allow, *p)) return 0;

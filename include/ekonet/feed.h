@@ -44,6 +44,23 @@ struct feeds {
 int feed_accept(struct feeds *f, struct entry *const *v, size_t n, int *status, struct errbuf *why,
                 struct errbuf *err);
 
+/* One of several batches accepted together (feed_accept_batches). */
+struct feed_batch {
+    struct entry *const *v;
+    size_t n;
+    int *status;       /* n outcomes */
+    struct errbuf why; /* the first refusal, "" if none */
+    int accepted;      /* entries accepted */
+};
+
+/*
+ * Like feed_accept for k batches in one transaction, without a savepoint between them: the
+ * full-text index is written once for all (it writes what it has at every savepoint), and
+ * so are the pages they share. Returns the number accepted in all of them, or -1 if the
+ * store failed (then none of them is stored).
+ */
+int feed_accept_batches(struct feeds *f, struct feed_batch *b, size_t k, struct errbuf *err);
+
 /*
  * Like feed_accept, but stores nothing unless every entry is accepted or a duplicate: returns
  * the number accepted, or 0 with why describing the first refusal (statuses after it are not

@@ -23,6 +23,11 @@
 
 struct store;
 
+/* FTS5 keeps the words of a transaction in memory up to this many bytes, and then writes
+   them as a new segment, which it merges with others later: fewer, larger segments take less
+   merging. (Its default is 1 MB; a first sync stores some 2,000 reports per commit.) */
+#define REPORTS_FTS_HASH "8388608"
+
 #define REPORTS_SCHEMA                                                                             \
     "CREATE TABLE IF NOT EXISTS reports("                                                          \
     "  n INTEGER PRIMARY KEY,"                                                                     \
@@ -47,7 +52,8 @@ struct store;
     "  PRIMARY KEY(code, n)) WITHOUT ROWID;"                                                       \
     "CREATE VIRTUAL TABLE IF NOT EXISTS reports_fts USING fts5(title, summary, body, topics,"      \
     "  content='reports', content_rowid='n', tokenize='unicode61 remove_diacritics 2');"           \
-    "INSERT INTO reports_fts(reports_fts, rank) VALUES('rank', 'bm25(10.0, 5.0, 1.0, 3.0)');"
+    "INSERT INTO reports_fts(reports_fts, rank) VALUES('rank', 'bm25(10.0, 5.0, 1.0, 3.0)');"      \
+    "INSERT INTO reports_fts(reports_fts, rank) VALUES('hashsize', " REPORTS_FTS_HASH ");"
 #define REPORTS_DROP                                                                               \
     "DROP TABLE IF EXISTS reports_fts; DROP TABLE IF EXISTS report_topics;"                        \
     "DROP TABLE IF EXISTS report_indicators; DROP TABLE IF EXISTS reports;"

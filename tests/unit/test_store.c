@@ -142,8 +142,8 @@ static uint64_t head_seq(struct fixture *f, const uint8_t *author)
     return h.seq;
 }
 
-/* Batches stored together (the node does so when several are verified at once) share one
-   transaction; each is a savepoint of its own, so one that fails leaves the others. */
+/* Transactions nest: a batch accepted inside the caller's transaction is a savepoint of its
+   own, so one that fails leaves the others. */
 static void batches_share_a_commit_and_fail_alone(void **state)
 {
     struct fixture *f = *state;
@@ -168,6 +168,54 @@ static void batches_share_a_commit_and_fail_alone(void **state)
     store_destroy(&f->store);
     open_store(f);
     assert_int_equal(head_seq(f, f->other.pub), 6);
+    free_feed(v, 6);
+}
+
+static int fts_count(struct fixture *f, const char *query)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(
+        sqlite3_prepare_v2(store_db(f->store),
+                           "SELECT count(*) FROM reports_fts WHERE reports_fts MATCH ?1", -1, &st,
+                           NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Verified batches stored together (feed_accept_batches): one transaction, each batch with
+   its own outcomes and its own first refusal, and all of them in the full-text index. */
+static void batches_accepted_together_keep_their_own_outcomes(void **state)
+{
+    struct fixture *f = *state;
+    struct entry **v = other_feed(f, 6);
+    struct entry *a[] = {v[0], v[1], v[2]}, *b[] = {v[3], v[5]}, *c[] = {v[4], v[5]};
+    int sa[3], sb[2], sc[2];
+    struct feed_batch fb[] = {{.v = a, .n = 3, .status = sa},
+                              {.v = b, .n = 2, .status = sb},
+                              {.v = c, .n = 2, .status = sc}};
+    struct errbuf err = {""};
+    assert_int_equal(feed_accept_batches(&f->feeds, fb, 3, &err), 6);
+    assert_int_equal(fb[0].accepted, 3);
+    assert_string_equal(fb[0].why.msg, "");
+    assert_int_equal(fb[1].accepted, 1);
+    assert_int_equal(sb[0], ENTRY_OK);
+    assert_int_equal(sb[1], ENTRY_GAP); /* seq 6 before 5: refused, and taken in batch c */
+    assert_non_null(strstr(fb[1].why.msg, entry_status_str(ENTRY_GAP)));
+    assert_int_equal(fb[2].accepted, 2);
+    assert_string_equal(fb[2].why.msg, "");
+    assert_int_equal(f->feeds.refused[ENTRY_GAP], 1);
+    assert_int_equal(fts_count(f, "report"), 6);
+    /* batches of nothing: nothing to do */
+    struct feed_batch none = {.v = a, .n = 0, .status = sa};
+    assert_int_equal(feed_accept_batches(&f->feeds, &none, 1, &err), 0);
+    store_destroy(&f->store);
+    open_store(f);
+    assert_int_equal(head_seq(f, f->other.pub), 6);
+    assert_int_equal(fts_count(f, "report"), 6);
     free_feed(v, 6);
 }
 
@@ -438,6 +486,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(published_entries_survive_reopening, setup, teardown),
         cmocka_unit_test_setup_teardown(a_batch_from_a_peer_is_accepted_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(batches_share_a_commit_and_fail_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(batches_accepted_together_keep_their_own_outcomes, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(duplicates_gaps_and_forks_are_told_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(a_bad_entry_in_a_batch_is_refused_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_content_is_refused_with_the_field_named, setup,
