@@ -1,10 +1,13 @@
 /*
- * ekonet-bench-watch DIR...: listens to the event streams (events.sock) of many nodes at
- * once and prints, for every "entries" event, the node's index among the arguments, the last
- * entry id of the batch and the time the node stored it (its own clock, milliseconds since
- * 1970):
+ * ekonet-bench-watch [--done FIFO] DIR...: listens to the event streams (events.sock) of many
+ * nodes at once and prints, for every "entries" event, the node's index among the arguments,
+ * the last entry id of the batch and the time the node stored it (its own clock, milliseconds
+ * since 1970):
  *
  *   17 6368ab...e1 1796293368030
+ *
+ * With --done, it also writes an id to FIFO once every node has stored it, so that the
+ * benchmark waits for that with a read rather than by looking at the events again and again.
  *
  * One process with one SUB socket per node, so that watching 300 nodes costs one process, not
  * 300. It waits with one poll(2) on the sockets' descriptors and asks (ZMQ_EVENTS) only the
@@ -12,11 +15,13 @@
  * would make four system calls per socket, 1,200 per wake-up, and take CPU from the nodes it
  * measures. Runs until SIGTERM or SIGINT; the lines are flushed as they come.
  */
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zmq.h>
 
@@ -40,13 +45,50 @@ static int readable(void *sock)
     return zmq_getsockopt(sock, ZMQ_EVENTS, &events, &len) == 0 && (events & ZMQ_POLLIN);
 }
 
+/* The ids seen lately, each with the nodes that stored it, to tell when all n have. */
+#define RECENT    64
+#define NODES_MAX 4096
+
+struct seen {
+    uint8_t id[ID_SIZE];
+    int count;
+    uint8_t node[NODES_MAX / 8];
+};
+
+/* Notes that node i stored id; true when it is the last of n nodes to do so. */
+static int everywhere(struct seen *recent, const uint8_t *id, int i, int n)
+{
+    static unsigned next;
+    struct seen *s = NULL;
+    for (int k = 0; k < RECENT && !s; k++)
+        if (memcmp(recent[k].id, id, ID_SIZE) == 0) s = &recent[k];
+    if (!s) { /* the oldest slot goes */
+        s = &recent[next++ % RECENT];
+        memset(s, 0, sizeof *s);
+        memcpy(s->id, id, ID_SIZE);
+    }
+    if (s->node[i / 8] & (1u << (i % 8))) return 0;
+    s->node[i / 8] |= (uint8_t)(1u << (i % 8));
+    return ++s->count == n;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: ekonet-bench-watch DIR...\n");
+    int done_fd = -1;
+    if (argc > 2 && strcmp(argv[1], "--done") == 0) {
+        if ((done_fd = open(argv[2], O_WRONLY)) < 0) {
+            perror(argv[2]);
+            return 1;
+        }
+        argv += 2;
+        argc -= 2;
+    }
+    if (argc < 2 || argc - 1 > NODES_MAX) {
+        fprintf(stderr, "usage: ekonet-bench-watch [--done FIFO] DIR... (at most %d)\n", NODES_MAX);
         return 2;
     }
     int n = argc - 1;
+    static struct seen recent[RECENT];
     void *ctx = zmq_ctx_new();
     zmq_ctx_set(ctx, ZMQ_MAX_SOCKETS, n + 16);
     void **subs = calloc((size_t)n, sizeof *subs);
@@ -102,6 +144,11 @@ int main(int argc, char **argv)
                     char id[ID_HEX];
                     printf("%d %s %llu\n", i, hex_encode(id, e->id.data, ID_SIZE),
                            (unsigned long long)e->time_ms);
+                    if (done_fd >= 0 && everywhere(recent, e->id.data, i, n)) {
+                        char line[ID_HEX + 1];
+                        int len = snprintf(line, sizeof line, "%s\n", id);
+                        if (write(done_fd, line, (size_t)len) != len) perror("ekonet-bench-watch");
+                    }
                 }
                 if (e) ekonet__watch_event__free_unpacked(e, NULL);
             }
@@ -111,6 +158,7 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < n; i++) zmq_close(subs[i]);
     zmq_ctx_term(ctx);
+    if (done_fd >= 0) close(done_fd);
     free(subs);
     free(fds);
     free(dirty);
