@@ -5,13 +5,14 @@
  *   Frontier       the receiver wants what it lacks: Want(author, from, limit), the board
  *                  feed first, at most WANT_WINDOW wants per session and one per feed overall
  *   Want           the holder streams Entries from its store in bounded batches, done on the last
- *   Entries        verified and stored in one transaction per batch (feed_accept), then pushed
- *                  at once to every session whose frontier shows it behind for that feed
+ *   Entries        verified, and stored in one transaction per batch, or per group of batches
+ *                  while a sync keeps the checker busy (feed_accept_batches); then pushed at
+ *                  once to every session whose frontier shows it behind for that feed
  *   Digest         every digest_interval: a receiver whose frontier digest differs sends its
  *                  Frontier, which repairs anything missed
  *   ForkProof      stored, the feed quarantined from that seq, passed on once
  *
- * The data path reads top to bottom: socket -> decode -> feed_accept -> push.
+ * The data path reads top to bottom: socket -> decode -> checker -> feed_accept_batches -> push.
  */
 #ifndef EKONETD_SYNC_H
 #define EKONETD_SYNC_H
