@@ -104,10 +104,7 @@ static int check_dir_mode(const char *dir, struct errbuf *err)
 
 static int setup_signals(void)
 {
-    if (pipe(sigpipe) < 0) return -1;
-    fcntl(sigpipe[0], F_SETFD, FD_CLOEXEC);
-    fcntl(sigpipe[1], F_SETFD, FD_CLOEXEC);
-    fcntl(sigpipe[1], F_SETFL, O_NONBLOCK);
+    if (file_wake_pipe(sigpipe) < 0) return -1;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);

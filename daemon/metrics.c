@@ -8,7 +8,6 @@
  * the address and the reason exactly.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -24,6 +23,7 @@
 #include "beacon.h"
 #include "ekonet/contacts.h"
 #include "ekonet/exposition.h"
+#include "ekonet/file.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
 #include "ekonet/roster.h"
@@ -322,9 +322,7 @@ void metrics_render(struct node *n)
 {
     struct metrics *m = n->metrics;
     if (!m) return;
-    char buf[64];
-    while (read(m->wake[0], buf, sizeof buf) > 0) {
-    }
+    file_drain(m->wake[0]);
     pthread_mutex_lock(&m->lock);
     int due = m->wanted;
     pthread_mutex_unlock(&m->lock);
@@ -357,9 +355,7 @@ static void wait_fresh(struct metrics *m)
     until.tv_sec += METRICS_WAIT_MS / 1000;
     uint64_t before = m->rendered_ms;
     m->wanted = 1;
-    char b = 1;
-    ssize_t w = write(m->wake[1], &b, 1); /* a full pipe has woken the loop already */
-    (void)w;
+    file_wake(m->wake[1]);
     while (m->rendered_ms == before && pthread_cond_timedwait(&m->fresh, &m->lock, &until) == 0)
         ;
 }
@@ -489,14 +485,10 @@ int metrics_start(struct node *n, struct errbuf *err)
         free(m);
         return errbuf_set(err, "cannot start the metrics server: out of memory");
     }
-    if (pipe(m->wake) < 0) {
+    if (file_wake_pipe(m->wake) < 0) {
         pthread_mutex_destroy(&m->lock);
         free(m);
         return errbuf_set(err, "cannot start the metrics server: %s", strerror(errno));
-    }
-    for (int i = 0; i < 2; i++) {
-        fcntl(m->wake[i], F_SETFL, O_NONBLOCK);
-        fcntl(m->wake[i], F_SETFD, FD_CLOEXEC);
     }
     if (pthread_condattr_init(&ca) != 0 || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
         pthread_cond_init(&m->fresh, &ca) != 0) {

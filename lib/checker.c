@@ -4,7 +4,6 @@
  * helper and read by the caller only after the job is marked done under the mutex.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "ekonet/checker.h"
+#include "ekonet/file.h"
 
 struct job {
     struct entry *const *v;
@@ -45,9 +45,7 @@ static void check_entries(const struct checker *c, struct entry *const *v, size_
 
 static void notify(struct checker *c)
 {
-    char b = 1;
-    ssize_t w = write(c->pipe[1], &b, 1); /* a full pipe already says "something is done" */
-    (void)w;
+    file_wake(c->pipe[1]);
 }
 
 static void *helper(void *arg)
@@ -86,11 +84,7 @@ struct checker *checker_new(int threads, const uint8_t network[ID_SIZE], size_t 
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->work, NULL);
     pthread_cond_init(&c->finished, NULL);
-    if (pipe(c->pipe) < 0) goto fail;
-    for (int i = 0; i < 2; i++) {
-        fcntl(c->pipe[i], F_SETFL, O_NONBLOCK);
-        fcntl(c->pipe[i], F_SETFD, FD_CLOEXEC);
-    }
+    if (file_wake_pipe(c->pipe) < 0) goto fail;
     if (threads > 0 && !(c->threads = calloc((size_t)threads, sizeof *c->threads))) goto fail;
     for (int i = 0; i < threads; i++) {
         if (pthread_create(&c->threads[i], NULL, helper, c) != 0) break;
@@ -188,9 +182,7 @@ static void *take_head(struct checker *c)
 
 void *checker_pop(struct checker *c)
 {
-    char buf[64];
-    while (read(c->pipe[0], buf, sizeof buf) > 0) {
-    }
+    file_drain(c->pipe[0]);
     pthread_mutex_lock(&c->mu);
     void *tag = c->head && c->head->done ? take_head(c) : NULL;
     pthread_mutex_unlock(&c->mu);

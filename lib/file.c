@@ -155,3 +155,27 @@ int file_mkdirs(const char *path, mode_t mode, struct errbuf *err)
         return errbuf_set(err, "cannot set mode of %s: %s", tmp, strerror(errno));
     return 0;
 }
+
+int file_wake_pipe(int fds[2])
+{
+    if (pipe(fds) < 0) return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFL, O_NONBLOCK);
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    }
+    return 0;
+}
+
+void file_wake(int fd)
+{
+    char b = 1;
+    ssize_t w = write(fd, &b, 1);
+    (void)w;
+}
+
+void file_drain(int fd)
+{
+    char buf[64];
+    while (read(fd, buf, sizeof buf) > 0) {
+    }
+}

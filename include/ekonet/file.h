@@ -1,6 +1,7 @@
 /*
  * file: whole-file reads with a size bound and durable writes (write, fsync, rename,
- * fsync the directory), so that what the node says is on disk is on disk.
+ * fsync the directory), so that what the node says is on disk is on disk; and the pipes that
+ * wake a poll loop from another thread or a signal handler.
  */
 #ifndef EKONET_FILE_H
 #define EKONET_FILE_H
@@ -34,5 +35,15 @@ int file_exists(const char *path);
 
 /* Joins dir and name into buf; -1 if it does not fit. */
 int file_join(char *buf, size_t size, const char *dir, const char *name);
+
+/* A pipe that wakes a poll loop: both ends non-blocking and close-on-exec. 0, or -1 (errno). */
+int file_wake_pipe(int fds[2]);
+
+/* Writes one byte to a wake-up pipe (fd: its write end); a full pipe has woken the loop
+   already. Safe in a signal handler. */
+void file_wake(int fd);
+
+/* Empties a wake-up pipe (fd: its read end). */
+void file_drain(int fd);
 
 #endif
