@@ -39,10 +39,12 @@ static int keep_one(void *ctx, const uint8_t member[KEY_SIZE], uint64_t time_ms,
     return 0;
 }
 
-/* Loads every kept beacon; 0, or -1 replied. */
+/* Loads every kept beacon, with those received since the last flush (a member shown reachable
+   by its beacon is shown with it); 0, or -1 replied. */
 static int load_kept(struct call *c, struct kept *k)
 {
     const struct roster *r = c->node->roster;
+    beacon_store_fresh(c->node);
     memset(k, 0, sizeof *k);
     k->c = c;
     k->cap = (r ? r->nmembers : 0) + 1;

@@ -25,8 +25,6 @@
 #include "session.h"
 #include "watch.h"
 
-static void keep_fresh(struct node *n);
-
 static struct beacon_seen *find(const struct node *n, const uint8_t key[KEY_SIZE])
 {
     for (size_t i = 0; i < n->nbeacons; i++)
@@ -97,7 +95,7 @@ int beacon_start(struct node *n)
 
 void beacon_stop(struct node *n)
 {
-    keep_fresh(n);
+    beacon_store_fresh(n);
     for (size_t i = 0; i < n->nfresh; i++) free(n->fresh[i].raw);
     free(n->fresh);
     n->fresh = NULL;
@@ -216,7 +214,7 @@ static int pass_on(struct node *n, const struct session *from, const uint8_t mem
 }
 
 /* Stores the fresh beacons, all in one transaction (one commit per flush, not per message). */
-static void keep_fresh(struct node *n)
+void beacon_store_fresh(struct node *n)
 {
     struct errbuf err;
     if (n->nfresh == 0) return;
@@ -242,7 +240,7 @@ static void keep_fresh(struct node *n)
  */
 static void flush_fresh(struct node *n)
 {
-    keep_fresh(n);
+    beacon_store_fresh(n);
     int lazy_round = ++n->beacon_round % BEACON_LAZY_ROUNDS == 0;
     for (struct session *s = n->sessions; s && n->nfresh; s = s->next) {
         if (s->state != SESSION_LIVE || (s->lazy && !lazy_round)) continue;

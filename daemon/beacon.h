@@ -52,6 +52,9 @@ int beacon_start(struct node *n);
 /* Frees them. */
 void beacon_stop(struct node *n);
 
+/* Stores the beacons received since the last flush now, for a reader of the store. */
+void beacon_store_fresh(struct node *n);
+
 /* A session went live: send it every kept beacon. */
 void beacon_session_live(struct node *n, struct session *s);
 
