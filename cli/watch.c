@@ -51,6 +51,7 @@ static void print_event(const struct cli *c, const Ekonet__WatchEvent *e)
         if (e->has_id) cJSON_AddItemToObject(o, "id", out_json_hex(e->id.data, e->id.len));
         if (e->has_count) cJSON_AddNumberToObject(o, "count", (double)e->count);
         if (e->reason) cJSON_AddStringToObject(o, "reason", e->reason);
+        if (e->has_peer) cJSON_AddItemToObject(o, "peer", out_json_hex(e->peer.data, e->peer.len));
         char *s = cJSON_PrintUnformatted(o);
         if (s) puts(s);
         free(s);

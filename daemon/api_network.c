@@ -113,7 +113,7 @@ void api_publish_entry(struct call *c, const Ekonet__PublishEntryRequest *req)
                         why.msg);
     }
     log_board_act(e);
-    sync_accepted(n, &e, &status, 1, NULL);
+    sync_accepted(n, &e, &status, 1);
     node_roster_changed(n);
     sync_roster_changed(n);
     Ekonet__PublishReply *r = arena_alloc(&c->arena, sizeof *r);

@@ -123,7 +123,7 @@ void api_publish(struct call *c, const Ekonet__PublishRequest *p)
     elog(ELOG_INFO, "published", "id=%s kind=%s seq=%llu", hex_encode(id, e->id, ID_SIZE),
          entry_kind_str(e->kind), (unsigned long long)e->seq);
     int ok = ENTRY_OK;
-    sync_accepted(n, &e, &ok, 1, NULL); /* on its way to every member at once */
+    sync_accepted(n, &e, &ok, 1); /* on its way to every member at once */
     if (n->feeds.redactions != redactions) redact_purge(n->store); /* no copy left in the files */
     Ekonet__PublishReply *r = arena_alloc(&c->arena, sizeof *r);
     if (r) {

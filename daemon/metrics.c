@@ -174,7 +174,8 @@ static void render_traffic(struct exposition *x, const struct node *n)
            "Messages to peers dropped because the peer's queue was full.", (double)s->send_drops);
     metric_family(x, "ekonet_push_mode_changes_total", "counter",
                   "Sessions this node asked to push to it (eager: a Have showed entries no push "
-                  "brought) or only to announce (lazy: a push brought nothing new).");
+                  "brought, or a prune left fewer eager sessions than push_eager) or only to "
+                  "announce (lazy: a push brought nothing new).");
     char to[32] = "";
     metric_label(to, sizeof to, "to", "eager");
     metric_value(x, "ekonet_push_mode_changes_total", to, (double)s->grafted);

@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <zmq.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "ekonet/board.h"
 #include "ekonet/checker.h"
@@ -26,6 +29,7 @@
 #endif
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_DOMAIN   "ekonet"
+#define TRIM_MS      60000 /* memory freed in the allocator goes back to the system this often */
 
 uint64_t node_now_ms(void)
 {
@@ -458,19 +462,33 @@ static void session_readable(struct node *n, struct session *s)
     }
 }
 
+/* glibc keeps what is freed after a burst (a sync served, reports passed on, a burst of
+   sessions) in its arenas, where it stays resident: a node of 25 sessions held 2.5 MB so. It
+   goes back to the system once a minute. */
+static void trim_memory(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 int node_run(struct node *n)
 {
     char id[ID_HEX], q[256];
     elog(ELOG_INFO, "started", "node=%s name=%s listen=%s api=%s",
          hex_encode(id, n->key.pub, KEY_SIZE), elog_quote(q, sizeof q, n->cfg->name),
          n->cfg->listen, n->api_path);
-    uint64_t next_tick = 0;
+    uint64_t next_tick = 0, next_trim = node_now_ms() + TRIM_MS;
     int serving = 0; /* Wants wait to be served: poll without sleeping */
     for (;;) {
         uint64_t now = node_now_ms();
         if (now >= next_tick) {
             next_tick = now + (uint64_t)sync_tick(n);
             metrics_tick(n);
+        }
+        if (now >= next_trim) {
+            next_trim = now + TRIM_MS;
+            trim_memory();
         }
         size_t count;
         uint64_t now2 = node_now_ms(), wait = next_tick > now2 ? next_tick - now2 : 0;

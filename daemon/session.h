@@ -72,6 +72,7 @@ struct session {
     int have_frontier; /* the peer's Frontier arrived: pushes are guided by it */
     int lazy;          /* new entries are announced to the peer in Have, not pushed (sync.c) */
     int heard;         /* a Have of the peer showed heads this node lacks */
+    int kept;          /* the peer asked for pushes (PushMode eager): only the peer prunes it */
     int gone;          /* inbound: the connection behind the routing id is closed */
     struct frontier *theirs;
     struct frontier *stuck;  /* author -> until (ms): the peer served a refused entry of it */

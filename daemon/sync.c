@@ -556,6 +556,9 @@ struct batch {
     int done;
 };
 
+static void spread(struct node *n, struct entry *const *v, const int *status, size_t count,
+                   const struct session *from, const char *how);
+
 static void batch_free(struct batch *b)
 {
     for (size_t i = 0; i < b->count; i++) entry_destroy(&b->v[i]);
@@ -579,7 +582,7 @@ static void batch_stored(struct node *n, struct batch *b, int accepted, const st
     }
     if (b->count) {
         if (s) note_refusals(n, s, b->v, b->status, b->count, why);
-        sync_accepted(n, b->v, b->status, b->count, s);
+        spread(n, b->v, b->status, b->count, s, b->answer ? "fetch" : "push");
     }
     /* A push of nothing but entries held already: this node is reached another way, so the
        peer need only announce them from now on (lazy push, docs/PROTOCOL.md 7.5). A few
@@ -587,7 +590,8 @@ static void batch_stored(struct node *n, struct batch *b, int accepted, const st
        ways, not along one path of a tree that is as slow as its slowest node. */
     size_t held = 0;
     while (held < b->count && b->status[held] == ENTRY_DUPLICATE) held++;
-    if (s && b->pushed && held == b->count && !s->lazy && eager_sessions(n) > n->cfg->push_eager)
+    if (s && b->pushed && held == b->count && !s->lazy && !s->kept &&
+        eager_sessions(n) > n->cfg->push_eager)
         send_push_mode(n, s, 0);
     /* The answer to one of our wants moves it on, or ends it. */
     for (int i = 0; s && b->answer && i < s->nwants; i++) {
@@ -765,6 +769,20 @@ static void on_have(struct node *n, struct session *s, const Ekonet__Have *h)
     }
 }
 
+/*
+ * The peer's push mode. A prune leaves this node fewer ways in than push_eager when the peer
+ * had more than enough of its own: this node then asks for the session back, and the peer keeps
+ * it eager from then on (kept), until this node prunes it. Without that answer, pruning from
+ * both ends left most nodes one or two eager sessions, and a report as slow as the slowest node
+ * on one path.
+ */
+static void on_push_mode(struct node *n, struct session *s, const Ekonet__PushMode *pm)
+{
+    s->lazy = !pm->eager;
+    s->kept = pm->eager;
+    if (s->lazy && eager_sessions(n) < n->cfg->push_eager) send_push_mode(n, s, 1);
+}
+
 static void on_digest(struct node *n, struct session *s, const Ekonet__Digest *d)
 {
     uint8_t ours[FRONTIER_DIGEST];
@@ -826,7 +844,7 @@ static int dispatch(struct node *n, struct session *s, const Ekonet__PeerMessage
         on_have(n, s, m->have);
         break;
     case EKONET__PEER_MESSAGE__BODY_PUSH_MODE:
-        s->lazy = !m->push_mode->eager;
+        on_push_mode(n, s, m->push_mode);
         break;
     default:
         s->refused++; /* a newer peer's message: ignored */
@@ -938,7 +956,7 @@ void sync_session_up(struct node *n, struct session *s)
 {
     frontier_clear(s->theirs);
     s->have_frontier = 0;
-    s->lazy = s->heard = 0;
+    s->lazy = s->heard = s->kept = 0;
     s->nwants = 0;
     s->state = SESSION_HELLO;
     s->state_ms = node_now_ms();
@@ -961,8 +979,10 @@ void sync_session_down(struct node *n, struct session *s)
             if (o != s) schedule_wants(n, o);
 }
 
-/* The event stream: one event per feed in the batch, and one per admission or revocation. */
-static void announce(struct node *n, struct entry *const *v, const int *status, size_t count)
+/* The event stream: one event per feed in the batch, and one per admission or revocation.
+   how: "push" or "fetch" when session from brought them, NULL when published here. */
+static void announce(struct node *n, struct entry *const *v, const int *status, size_t count,
+                     const struct session *from, const char *how)
 {
     for (size_t i = 0; i < count; i++) {
         if (status[i] != ENTRY_OK) continue;
@@ -970,11 +990,18 @@ static void announce(struct node *n, struct entry *const *v, const int *status, 
         size_t k = i, same = 0;
         while (k + 1 < count && memcmp(v[k + 1]->author, e->author, KEY_SIZE) == 0) k++;
         for (size_t j = i; j <= k; j++) same += status[j] == ENTRY_OK;
-        char id[13];
+        char id[13], pid[13], via[80] = "";
         const char *who = node_member_name(n, e->author);
-        watch_event(n, "entries", e->author, v[k]->id, same, NULL,
-                    "%zu entr%s of %s, up to seq %llu", same, same == 1 ? "y" : "ies",
-                    who ? who : short_id(id, e->author), (unsigned long long)v[k]->seq);
+        if (from) {
+            const char *peer = node_member_name(n, from->key);
+            snprintf(via, sizeof via, ", %s %s",
+                     strcmp(how, "push") == 0 ? "pushed by" : "fetched from",
+                     peer ? peer : short_id(pid, from->key));
+        }
+        watch_event_via(n, "entries", e->author, v[k]->id, same, from ? from->key : NULL,
+                        from ? how : NULL, "%zu entr%s of %s, up to seq %llu%s", same,
+                        same == 1 ? "y" : "ies", who ? who : short_id(id, e->author),
+                        (unsigned long long)v[k]->seq, via);
         for (size_t j = i; j <= k; j++) {
             if (status[j] != ENTRY_OK || !v[j]->content) continue;
             if (v[j]->kind == EKONET__ENTRY_KIND__KIND_ADMIT) {
@@ -998,10 +1025,12 @@ static void announce(struct node *n, struct entry *const *v, const int *status, 
     }
 }
 
-void sync_accepted(struct node *n, struct entry *const *v, const int *status, size_t count,
-                   struct session *from)
+/* Entries accepted here (from session from, with how, or published here when from is NULL):
+   the frontier moves and each is pushed to every live eager session behind for its feed. */
+static void spread(struct node *n, struct entry *const *v, const int *status, size_t count,
+                   const struct session *from, const char *how)
 {
-    announce(n, v, status, count);
+    announce(n, v, status, count, from, how);
     ProtobufCBinaryData *enc = calloc(count + 1, sizeof *enc),
                         *out = calloc(count + 1, sizeof *out);
     size_t nenc = 0;
@@ -1032,6 +1061,11 @@ done:
         for (size_t i = 0; i < count; i++) free(enc[i].data);
     free(enc);
     free(out);
+}
+
+void sync_accepted(struct node *n, struct entry *const *v, const int *status, size_t count)
+{
+    spread(n, v, status, count, NULL, NULL);
 }
 
 void sync_roster_changed(struct node *n)

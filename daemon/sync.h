@@ -45,11 +45,10 @@ void sync_session_up(struct node *n, struct session *s);
 void sync_session_down(struct node *n, struct session *s);
 
 /*
- * Entries were accepted here (published or received from session from, NULL if local):
- * the frontier moves and each entry is pushed to every live session behind for its feed.
+ * Entries were published here: the frontier moves and each entry is pushed to every live
+ * eager session behind for its feed.
  */
-void sync_accepted(struct node *n, struct entry *const *v, const int *status, size_t count,
-                   struct session *from);
+void sync_accepted(struct node *n, struct entry *const *v, const int *status, size_t count);
 
 /* Stores the batches the checker has verified (its fd is readable). */
 void sync_checked(struct node *n);

@@ -25,4 +25,9 @@ void watch_event(struct node *n, const char *kind, const uint8_t *member, const 
                  uint64_t count, const char *reason, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
+/* The same, naming the peer (node id) the event came through. */
+void watch_event_via(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
+                     uint64_t count, const uint8_t *peer, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
 #endif

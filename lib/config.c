@@ -267,7 +267,7 @@ static void defaults(struct config *c)
     c->max_api_request = DEFAULT_MAX_API;
     c->max_peer_message = DEFAULT_MAX_PEER;
     c->outbound = 8;
-    c->push_eager = 4;
+    c->push_eager = 3;
     c->max_sessions = 128;
     c->dial_members = 1;
     c->digest_interval = 30;
@@ -395,9 +395,9 @@ int config_write_default(const char *path, const char *name, const char *code, c
         "digest_interval = 30\n"
         "# Seconds between this node's beacons (its signed status, gossiped to every member).\n"
         "beacon_interval = 60\n"
-        "# New entries are pushed at once over a tree of sessions and announced over the rest;\n"
+        "# New entries are pushed at once over a few sessions and announced over the rest;\n"
         "# this node keeps at least this many sessions eager (pushed to), for speed.\n"
-        "push_eager = 4\n"
+        "push_eager = 3\n"
         "\n"
         "[limits]\n"
         "# Largest entry content accepted from anyone, in bytes (K and M suffixes allowed).\n"

@@ -92,6 +92,8 @@ sessions() {
         sort -n | awk '{ v[NR] = $1; s += $1 } END { printf "min %d, median %d, max %d, mean %.1f", v[1], v[int((NR + 1) / 2)], v[NR], s / NR }'
 }
 echo "live sessions per node: $(sessions)"
+# node ids, to tell which node passed a report on (the events name the peer)
+for i in "${!nodes[@]}"; do echo "$i $(node_id "${nodes[$i]}")"; done >"$TESTDIR/keys"
 # totals NAME...: each metric summed over every node and every label, then the time (ms)
 # halfway through reading them.
 totals() {
@@ -184,6 +186,45 @@ awk -v r="$REPORTS" -v n="$N" -v d=$((d1 - d0)) -v h=$((h1 - h0)) -v p=$((p1 - p
         1 + d / r / (n - 1), d / r, h / r, g / r, l / r
     printf "peer messages, all nodes, while the reports spread: %d; lazy sessions now: %.0f%%\n",
         p, lazy * 100 / (ends * n) }'
+# Eager sessions per node (live and not lazy): the ways a new entry is pushed to it.
+for n in "${nodes[@]}"; do curl -s --max-time 5 "http://127.0.0.1:${MPORT[$n]}/metrics"; echo "end"; done |
+    awk '$1 ~ /^ekonet_sessions\{state="live"/ { live += $2 } $1 == "ekonet_sessions_lazy" { lazy = $2 }
+         $1 == "end" { print live - lazy; live = lazy = 0 }' | sort -n |
+    awk '{ v[NR] = $1; c[$1]++ } END {
+        printf "eager sessions per node: min %d, p10 %d, median %d, max %d; nodes with 0: %d, 1: %d, 2: %d\n",
+            v[1], v[int(NR / 10) + 1], v[int((NR + 1) / 2)], v[NR], c[0], c[1], c[2] }'
+# How each node got each report: pushed, or fetched (after a Have from a lazy session). For
+# the last node of each slow report: how, when the peer that passed it on had it, and when the
+# node before the last had it (ms after the author).
+awk -v N="$N" '
+    FILENAME ~ /keys$/ { idx[$2] = $1; next }
+    FILENAME ~ /published$/ { author[$2] = $1; order[++R] = $2; next }
+    ($2 in author) && !(($1, $2) in t) { t[$1, $2] = $3; how[$1, $2] = $4; via[$1, $2] = $5 }
+    END {
+        for (k = 1; k <= R; k++) {
+            id = order[k]; a = author[id]
+            if (!((a, id) in t)) continue
+            last = -1; m1 = m2 = -1
+            for (i = 0; i < N; i++) {
+                if (i == a || !((i, id) in t)) continue
+                n[how[i, id]]++
+                d = t[i, id] - t[a, id]
+                if (d > m1) { m2 = m1; m1 = d; last = i } else if (d > m2) m2 = d
+            }
+            if (last < 0) continue
+            had = -1
+            if (via[last, id] in idx) {
+                p = idx[via[last, id]]
+                if ((p, id) in t) had = t[p, id] - t[a, id]
+            }
+            printf("%d %s %d %d %d\n", m1, how[last, id], had, m2, last) > "/dev/stderr"
+            lasthow[how[last, id]]++
+        }
+        printf "reports reached a node by push %d times, by fetch %d; the last node by push %d times, by fetch %d\n",
+            n["push"], n["fetch"], lasthow["push"], lasthow["fetch"]
+    }' "$TESTDIR/keys" "$TESTDIR/published" <(sort -k3,3n "$TESTDIR/events") 2>"$TESTDIR/last"
+echo "slowest reports: ms to the last node, how it came, ms when the peer that passed it had it, ms when the node before the last had it, the last node:"
+sort -rn "$TESTDIR/last" | head -8 | sed 's/^/  /'
 
 # --- an idle node ---------------------------------------------------------------------------
 echo "== idle: $IDLE s with nothing published"
@@ -213,6 +254,11 @@ summary() {
 }
 summary cpu "idle CPU per node (% of a core):"
 summary rss "idle RSS per node (MB):"
+# The node with the most resident memory: its sessions, and its memory by kind (anonymous: heap,
+# stacks, ZeroMQ's buffers; file: the code of the program and its libraries, the mapped store).
+big=$(awk '$1 == "rss" { if ($2 > m) { m = $2; i = k } k++ } END { print i }' "$TESTDIR/idle")
+echo "largest node: $(ek "${nodes[$big]}" status --json | jq .sessions_live) live sessions;" \
+    "$(awk '/^Rss(Anon|File|Shmem):/ { printf "%s %.2f MB ", $1, $2 / 1024 }' "/proc/${PID[${nodes[$big]}]}/status")"
 awk -v b=$((b1 - b0)) -v m=$((m1 - m0)) -v n="$N" -v ms=$((w1 - w0)) 'BEGIN {
     printf "idle traffic per node: %.1f KB/s sent, %.1f beacon copies/s, %.0f bytes sent per copy\n",
         b / n / ms, m / n / ms * 1000, m ? b / m : 0 }'

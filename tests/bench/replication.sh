@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Replication benchmark: a new member's first sync of COUNT 1 KB reports (default 100,000)
 # from one node to another on loopback, beside the baselines measured in the same run.
-# Prints entries/s, the time, the syncing node's peak RSS, and the ratios to the baselines.
+# Prints entries/s, the time, the syncing node's peak RSS, and the ratios to the baselines; then
+# the syncing node's RSS a minute after the sync.
 #
 #   tests/bench/replication.sh [COUNT]        (builds a Release tree in build/bench)
 set -euo pipefail
@@ -68,6 +69,13 @@ awk -v r="$rate" -v c="$(base curve_msgs_per_s)" -v v="$(base ed25519_verify_per
     printf "replication / Ed25519 verify rate    %.3f\n", r / v
     printf "replication / SQLite insert rate     %.3f\n", r / s
     printf "replication / SQLite+FTS5 insert     %.3f\n", r / f }'
+# What the node keeps of it: its resident memory once it has been idle a minute and more
+# (EKONET_BENCH_AFTER seconds, default 65; 0 skips it).
+after=${EKONET_BENCH_AFTER:-65}
+if [ "$after" -gt 0 ]; then
+    sleep "$after"
+    echo "rss_kib_${after}s_after_sync $(awk '/VmRSS/ {print $2}' "/proc/${PID[b]}/status")"
+fi
 expect_contains "b verifies" "0 problems" "$("$EKONETD" --dir "$TESTDIR/b" --verify)"
 node_stop a
 node_stop b

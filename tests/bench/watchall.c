@@ -142,8 +142,11 @@ int main(int argc, char **argv)
                     ekonet__watch_event__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
                 if (e && strcmp(e->kind, "entries") == 0 && e->has_id && e->id.len == ID_SIZE) {
                     char id[ID_HEX];
-                    printf("%d %s %llu\n", i, hex_encode(id, e->id.data, ID_SIZE),
-                           (unsigned long long)e->time_ms);
+                    char peer[ID_HEX] = "-"; /* a node id is as long as an entry id */
+                    if (e->has_peer && e->peer.len == KEY_SIZE)
+                        hex_encode(peer, e->peer.data, KEY_SIZE);
+                    printf("%d %s %llu %s %s\n", i, hex_encode(id, e->id.data, ID_SIZE),
+                           (unsigned long long)e->time_ms, e->reason ? e->reason : "-", peer);
                     if (done_fd >= 0 && everywhere(recent, e->id.data, i, n)) {
                         char line[ID_HEX + 1];
                         int len = snprintf(line, sizeof line, "%s\n", id);

@@ -7,7 +7,8 @@
 INTERVAL=2 # seconds between beacons
 board_found "Sveriges Ekokommuner"
 names=(a b c d e)
-codes=(2518 2409 2480 0780 1281) # Övertorneå, Robertsfors, Umeå, Växjö, Lund
+codes=(2518 2409 2480 0780 1281)
+places=(Övertorneå Robertsfors Umeå Växjö Lund)
 for i in "${!names[@]}"; do node_init "${names[$i]}" "${codes[$i]}"; done
 network_first a
 for n in b c d e; do network_join a $n; done
@@ -41,9 +42,19 @@ wait $WATCH || fail "ekonet watch exited with $?"
 expect_eq "watched kind" entries "$(json .kind <"$TESTDIR/watch.json")"
 expect_eq "watched member" "Umeå" "$(json .member_name <"$TESTDIR/watch.json")"
 expect_eq "watched id" "$ID" "$(json .id <"$TESTDIR/watch.json")"
+# the event names the peer that brought the entry, and how
+peer=$(json .peer <"$TESTDIR/watch.json")
+via=
+for i in 1 2 3 4; do [ "$(node_id "${names[$i]}")" = "$peer" ] && via=${places[$i]}; done
+[ -n "$via" ] || fail "watched peer: '$peer' is none of a's peers"
+case $(json .reason <"$TESTDIR/watch.json") in
+push) expect_contains "watched text" "1 entry of Umeå, up to seq 1, pushed by $via" "$(json .text <"$TESTDIR/watch.json")" ;;
+fetch) expect_contains "watched text" "1 entry of Umeå, up to seq 1, fetched from $via" "$(json .text <"$TESTDIR/watch.json")" ;;
+*) fail "watched reason: expected push or fetch, got '$(json .reason <"$TESTDIR/watch.json")'" ;;
+esac
 wait_for 20 "e sees it reached everyone" sh -c "[ \"\$($EKONET --dir $TESTDIR/e reach $ID --json | jq .reached)\" = 5 ]"
 expect_eq "reach text" "reached 5/5 members: entry ${ID:0:12}, seq 1 of Umeå" "$(ek e reach "${ID:0:10}")"
-ok "ekonet watch shows the entry arrive; reach counts it on all five members"
+ok "ekonet watch shows the entry arrive and the peer it came by; reach counts it on all five members"
 
 # --- a stopped member -------------------------------------------------------------------------
 ek a watch --json --kind unreachable --count 1 >"$TESTDIR/unreachable.json" &

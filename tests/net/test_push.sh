@@ -4,7 +4,8 @@
 # each node gets each one about once; every report still reaches every node, also after a node
 # of the tree stops. A test peer checks the exchange itself: a lazy session is told of new
 # entries in Have messages, never pushed them; a Have of entries the node lacks makes it fetch
-# them and ask for pushes again.
+# them and ask for pushes again; a node left with fewer eager sessions than push_eager by a
+# prune asks for that session back.
 . "$(dirname "$0")/lib.sh"
 
 board_found "Testnätet"
@@ -91,3 +92,23 @@ ok "a Have of entries a lacks: a fetches them and asks to be pushed again, then 
 [ "$(metric a ekonet_push_mode_changes_total)" -ge 1 ] || fail "not counted"
 [ "$(metric a ekonet_haves_sent_total)" -ge 1 ] || fail "Haves not counted"
 ok "push mode changes and Haves are counted"
+
+# A node keeps push_eager ways in: pruned below that, it asks for the session back at once,
+# and goes on pushing over it.
+node_stop a
+tune a push_eager 8 # more than a has sessions
+node_start a
+wait_for 30 "a in session with the three others" live a 3
+# (the test peer's lines go to peer.log, shown with the nodes' logs if this fails)
+"$TESTPEER" lazy "tcp://127.0.0.1:${PORT[a]}" "$(node_id a)" "$TESTDIR/x/node.key" "$NET" 60 \
+    >"$TESTDIR/peer.log" 2>&1 &
+PEER=$!
+said() { grep -qx "$1" "$TESTDIR/peer.log"; }
+wait_for 10 "the test peer's session" said ready
+wait_for 10 "a asks to be pushed to again" said eager
+ek a report add --title "Till en session som behövs" --body "Text" >/dev/null
+wait_for 10 "a push" said "push 1"
+kill "$PEER" 2>/dev/null
+wait "$PEER" 2>/dev/null || true
+said have && fail "a announced to a session it asked pushes of: $(cat "$TESTDIR/peer.log")"
+ok "a node with fewer eager sessions than push_eager answers a prune by asking for pushes, and pushes"

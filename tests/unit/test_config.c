@@ -236,7 +236,7 @@ static void peer_settings(void **state)
     assert_int_equal(c.outbound, 8);
     assert_int_equal(c.digest_interval, 30);
     assert_int_equal(c.beacon_interval, 60);
-    assert_int_equal(c.push_eager, 4);
+    assert_int_equal(c.push_eager, 3);
     config_free(&c);
     expect_loads(f, BASE "[peers]\npush_eager = 0\noutbound = 3\n", &c);
     assert_int_equal(c.push_eager, 0);
