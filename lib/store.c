@@ -451,6 +451,11 @@ int store_checkpoint(struct store *s)
                : -1;
 }
 
+void store_release_memory(struct store *s)
+{
+    sqlite3_db_release_memory(s->db);
+}
+
 void store_set_durable(struct store *s, int full)
 {
     if (s->durable == full) return;

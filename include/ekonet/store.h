@@ -62,6 +62,10 @@ void store_set_durable(struct store *s, int full);
 /* Copies the WAL into the database and empties it (after a redaction). 0 or -1. */
 int store_checkpoint(struct store *s);
 
+/* Frees the page cache's pages that no statement holds: they are read again from the file
+   (in the system's cache) when needed. */
+void store_release_memory(struct store *s);
+
 /* The author's head (seq 0 when none). 0 or -1. */
 int store_head(struct store *s, const uint8_t author[KEY_SIZE], struct feed_head *h);
 
