@@ -407,10 +407,17 @@ void session_counts(const struct node *n, unsigned *all, unsigned *live, unsigne
     }
 }
 
+/* A member this node may dial now: admitted, not in session, not backing off, not cut off. */
+static int dialable(struct node *n, const uint8_t key[KEY_SIZE], uint64_t now)
+{
+    return !session_find(n, key) && !backing_off(n, key, now) && node_admits(n, key) &&
+           !peer_cut_off(n, key);
+}
+
 /*
  * Direct delivery: a member this node holds its own requests or replies for is dialled, beyond
  * `outbound`, so that they arrive as soon as its node can be reached; relays carry them
- * meanwhile.
+ * meanwhile. A member cut off for violations is not, as for any other dial.
  */
 static void dial_waiting(struct node *n, uint64_t now)
 {
@@ -419,9 +426,7 @@ static void dial_waiting(struct node *n, uint64_t now)
     session_counts(n, &all, &live, &outbound);
     int nw = contacts_waiting(n->store, now, waiting, DIRECT_MAX);
     for (int w = 0; w < nw && all < n->cfg->max_sessions; w++) {
-        if (session_find(n, waiting[w]) || backing_off(n, waiting[w], now) ||
-            !node_admits(n, waiting[w]))
-            continue;
+        if (!dialable(n, waiting[w], now)) continue;
         for (size_t i = 0; i < n->ntargets; i++)
             if (memcmp(n->targets[i].key, waiting[w], KEY_SIZE) == 0) {
                 if (session_dial(n, waiting[w], n->targets[i].endpoint)) all++;
@@ -438,12 +443,6 @@ static void dial_waiting(struct node *n, uint64_t now)
  * periods; its place goes to a member picked at random.
  */
 #define SEED_PERIODS 4
-
-static int dialable(struct node *n, const uint8_t key[KEY_SIZE], uint64_t now)
-{
-    return !session_find(n, key) && !backing_off(n, key, now) && node_admits(n, key) &&
-           !peer_cut_off(n, key);
-}
 
 static int is_seed(const struct node *n, const uint8_t key[KEY_SIZE])
 {
