@@ -557,7 +557,7 @@ struct batch {
 };
 
 static void spread(struct node *n, struct entry *const *v, const int *status, size_t count,
-                   const struct session *from, const char *how);
+                   const struct session *from, int fetched);
 
 static void batch_free(struct batch *b)
 {
@@ -582,7 +582,7 @@ static void batch_stored(struct node *n, struct batch *b, int accepted, const st
     }
     if (b->count) {
         if (s) note_refusals(n, s, b->v, b->status, b->count, why);
-        spread(n, b->v, b->status, b->count, s, b->answer ? "fetch" : "push");
+        spread(n, b->v, b->status, b->count, s, b->answer);
     }
     /* A push of nothing but entries held already: this node is reached another way, so the
        peer need only announce them from now on (lazy push, docs/PROTOCOL.md 7.5). A few
@@ -980,9 +980,10 @@ void sync_session_down(struct node *n, struct session *s)
 }
 
 /* The event stream: one event per feed in the batch, and one per admission or revocation.
-   how: "push" or "fetch" when session from brought them, NULL when published here. */
+   from: the session that brought them, pushed or fetched (the answer to a want); NULL when
+   published here. */
 static void announce(struct node *n, struct entry *const *v, const int *status, size_t count,
-                     const struct session *from, const char *how)
+                     const struct session *from, int fetched)
 {
     for (size_t i = 0; i < count; i++) {
         if (status[i] != ENTRY_OK) continue;
@@ -994,14 +995,15 @@ static void announce(struct node *n, struct entry *const *v, const int *status, 
         const char *who = node_member_name(n, e->author);
         if (from) {
             const char *peer = node_member_name(n, from->key);
-            snprintf(via, sizeof via, ", %s %s",
-                     strcmp(how, "push") == 0 ? "pushed by" : "fetched from",
+            snprintf(via, sizeof via, ", %s %s", fetched ? "fetched from" : "pushed by",
                      peer ? peer : short_id(pid, from->key));
         }
         watch_event_via(n, "entries", e->author, v[k]->id, same, from ? from->key : NULL,
-                        from ? how : NULL, "%zu entr%s of %s, up to seq %llu%s", same,
-                        same == 1 ? "y" : "ies", who ? who : short_id(id, e->author),
-                        (unsigned long long)v[k]->seq, via);
+                        !from     ? NULL
+                        : fetched ? "fetch"
+                                  : "push",
+                        "%zu entr%s of %s, up to seq %llu%s", same, same == 1 ? "y" : "ies",
+                        who ? who : short_id(id, e->author), (unsigned long long)v[k]->seq, via);
         for (size_t j = i; j <= k; j++) {
             if (status[j] != ENTRY_OK || !v[j]->content) continue;
             if (v[j]->kind == EKONET__ENTRY_KIND__KIND_ADMIT) {
@@ -1025,12 +1027,13 @@ static void announce(struct node *n, struct entry *const *v, const int *status, 
     }
 }
 
-/* Entries accepted here (from session from, with how, or published here when from is NULL):
-   the frontier moves and each is pushed to every live eager session behind for its feed. */
+/* Entries accepted here (from session from, pushed or fetched, or published here when from is
+   NULL): the frontier moves and each is pushed to every live eager session behind for its
+   feed. */
 static void spread(struct node *n, struct entry *const *v, const int *status, size_t count,
-                   const struct session *from, const char *how)
+                   const struct session *from, int fetched)
 {
-    announce(n, v, status, count, from, how);
+    announce(n, v, status, count, from, fetched);
     ProtobufCBinaryData *enc = calloc(count + 1, sizeof *enc),
                         *out = calloc(count + 1, sizeof *out);
     size_t nenc = 0;
@@ -1065,7 +1068,7 @@ done:
 
 void sync_accepted(struct node *n, struct entry *const *v, const int *status, size_t count)
 {
-    spread(n, v, status, count, NULL, NULL);
+    spread(n, v, status, count, NULL, 0);
 }
 
 void sync_roster_changed(struct node *n)

@@ -44,17 +44,16 @@ void watch_close(struct node *n)
     n->events_path[0] = '\0';
 }
 
-static void emit(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
-                 uint64_t count, const uint8_t *peer, const char *reason, const char *fmt,
-                 va_list ap) __attribute__((format(printf, 8, 0)));
-
-static void emit(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
-                 uint64_t count, const uint8_t *peer, const char *reason, const char *fmt,
-                 va_list ap)
+void watch_event_via(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
+                     uint64_t count, const uint8_t *peer, const char *reason, const char *fmt, ...)
 {
+    if (!n->events) return;
     char text[300];
     uint8_t buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
     Ekonet__WatchEvent e = EKONET__WATCH_EVENT__INIT;
     e.time_ms = node_now_ms();
     e.kind = (char *)kind;
@@ -81,24 +80,4 @@ static void emit(struct node *n, const char *kind, const uint8_t *member, const 
     if (len > sizeof buf) return;
     ekonet__watch_event__pack(&e, buf);
     zmq_send(n->events, buf, len, ZMQ_DONTWAIT); /* no listener, or a slow one: dropped */
-}
-
-void watch_event(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
-                 uint64_t count, const char *reason, const char *fmt, ...)
-{
-    if (!n->events) return;
-    va_list ap;
-    va_start(ap, fmt);
-    emit(n, kind, member, id, count, NULL, reason, fmt, ap);
-    va_end(ap);
-}
-
-void watch_event_via(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
-                     uint64_t count, const uint8_t *peer, const char *reason, const char *fmt, ...)
-{
-    if (!n->events) return;
-    va_list ap;
-    va_start(ap, fmt);
-    emit(n, kind, member, id, count, peer, reason, fmt, ap);
-    va_end(ap);
 }

@@ -19,15 +19,15 @@ int watch_open(struct node *n, struct errbuf *err);
 /* Closes it and removes the socket file. */
 void watch_close(struct node *n);
 
-/* Publishes an event of kind about member (may be NULL) and id (may be NULL), with count and
-   reason (may be NULL); text is one line for people. */
-void watch_event(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
-                 uint64_t count, const char *reason, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
-
-/* The same, naming the peer (node id) the event came through. */
+/* Publishes an event of kind about member (may be NULL) and id (may be NULL), that came
+   through peer (a node id; may be NULL), with count and reason (may be NULL); text is one line
+   for people. */
 void watch_event_via(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
                      uint64_t count, const uint8_t *peer, const char *reason, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
+
+/* The same, for an event that names no peer. */
+#define watch_event(n, kind, member, id, count, reason, ...)                                       \
+    watch_event_via(n, kind, member, id, count, NULL, reason, __VA_ARGS__)
 
 #endif

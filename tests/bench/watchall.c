@@ -1,10 +1,11 @@
 /*
  * ekonet-bench-watch [--done FIFO] DIR...: listens to the event streams (events.sock) of many
  * nodes at once and prints, for every "entries" event, the node's index among the arguments,
- * the last entry id of the batch and the time the node stored it (its own clock, milliseconds
- * since 1970):
+ * the last entry id of the batch, the time the node stored it (its own clock, milliseconds
+ * since 1970), how it came ("push", "fetch", or "-" when published there) and the node id of
+ * the peer that brought it ("-" if none):
  *
- *   17 6368ab...e1 1796293368030
+ *   17 6368ab...e1 1796293368030 push 2ab7a4...db
  *
  * With --done, it also writes an id to FIFO once every node has stored it, so that the
  * benchmark waits for that with a read rather than by looking at the events again and again.
