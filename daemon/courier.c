@@ -19,6 +19,17 @@
 #include "session.h"
 #include "watch.h"
 
+/* What a session remembers in `posted`, at most (48 bytes each): past it, the set starts
+   again, and at worst a parcel goes to a peer that has it (it drops the duplicate). A peer
+   sending envelopes with ids made up could otherwise grow it without bound. */
+#define POSTED_MAX 4096
+
+static void mark_posted(struct session *s, const uint8_t key[ID_SIZE])
+{
+    if (frontier_count(s->posted) >= POSTED_MAX) frontier_clear(s->posted);
+    frontier_set(s->posted, key, 1);
+}
+
 /* What a received batch leaves to pass on once it is committed. */
 struct parcel {
     int is_ack;
@@ -113,7 +124,7 @@ static void post(struct node *n, struct session *s, const struct parcels *p,
                 ok = session_send(n, s, &m) == 0;
             }
             for (size_t k = 0; ok && k < nsent; k++) {
-                frontier_set(s->posted, sent[k]->key, 1);
+                mark_posted(s, sent[k]->key);
                 if (relayed && sent[k]->own)
                     parcel_add(relayed, 0, sent[k]->key, sent[k]->sender, NULL, 0, 1);
             }
@@ -296,7 +307,7 @@ static int take_envelope(struct node *n, struct session *s, const ProtobufCBinar
 {
     struct envelope e;
     int st = envelope_decode(b->data, b->len, &e), rc = 0;
-    if (st == ENV_OK) frontier_set(s->posted, e.id, 1);
+    if (st == ENV_OK) mark_posted(s, e.id);
     if (st == ENV_OK) st = envelope_check(&e, n->cfg->network, node_now_ms());
     if (st == ENV_OK && (!admitted(n, e.from) || !admitted(n, e.to))) st = ENV_NOT_MEMBER;
     if (st != ENV_OK) {
@@ -367,7 +378,7 @@ static int take_ack(struct node *n, struct session *s, const ProtobufCBinaryData
     int st = ack_decode(b->data, b->len, &a), rc = 0;
     if (st == ENV_OK) {
         ack_key(key, a.envelope, a.from);
-        frontier_set(s->posted, key, 1);
+        mark_posted(s, key);
         st = ack_check(&a, n->cfg->network, node_now_ms());
     }
     if (st == ENV_OK && !admitted(n, a.from)) st = ENV_NOT_MEMBER;

@@ -28,7 +28,9 @@
 #include "ekonet/log.h"
 #include "ekonet/roster.h"
 #include "ekonet/version.h"
+#include "gate.h"
 #include "metrics.h"
+#include "sendq.h"
 #include "node.h"
 #include "session.h"
 #include "sync.h"
@@ -294,6 +296,38 @@ static void render_http(struct exposition *x, struct metrics *m)
 }
 
 /* Every family, in the order they are shown. */
+/* The listening sockets' connections (gate.h) and the bytes queued to peers (sendq.h). */
+static void render_gates(struct exposition *x, const struct node *n)
+{
+    static const char *const help[] = {
+        "Connections held now by each listening socket (peer port, local API, event stream).",
+        "Connections accepted by each listening socket.",
+        "Connections closed at once: their address held connections_per_address, or the "
+        "socket held its limit and none was young.",
+        "Young connections (handshake not done) closed to make room for newer ones.",
+        "Accepts that failed inside libzmq (for example, out of file descriptors)."};
+    static const char *const names[] = {"ekonet_connections", "ekonet_connections_accepted_total",
+                                        "ekonet_connections_refused_total",
+                                        "ekonet_connections_evicted_total",
+                                        "ekonet_connections_accept_failed_total"};
+    for (int k = 0; k < 5; k++) {
+        metric_family(x, names[k], k ? "counter" : "gauge", help[k]);
+        for (int g = 0; g < NODE_GATES; g++) {
+            const struct gate_stats *st = n->gates[g] ? gate_stats(n->gates[g]) : NULL;
+            if (!st) continue;
+            const uint64_t v[] = {st->open, st->accepted, st->refused, st->evicted, st->failed};
+            char l[64] = "";
+            metric_label(l, sizeof l, "socket", gate_name(n->gates[g]));
+            metric_value(x, names[k], l, (double)v[k]);
+        }
+    }
+    single(x, "ekonet_file_limit", "gauge", "The limit on open files in force for ekonetd.",
+           (double)n->files);
+    single(x, "ekonet_send_queue_bytes", "gauge",
+           "Bytes queued to peers and not yet taken by their connections, all sessions together.",
+           (double)sendq_bytes(n->sendq));
+}
+
 static void render(struct exposition *x, struct node *n)
 {
     render_node(x, n);
@@ -302,6 +336,7 @@ static void render(struct exposition *x, struct node *n)
     render_traffic(x, n);
     render_contacts(x, n);
     render_beacons(x, n);
+    render_gates(x, n);
     render_http(x, n->metrics);
 }
 
@@ -507,7 +542,8 @@ int metrics_start(struct node *n, struct errbuf *err)
     m->mhd = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
         NULL, answer, m, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+        MHD_OPTION_CONNECTION_LIMIT, n->metrics_conns, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)METRICS_IDLE_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)METRICS_CONN_MEMORY,
         MHD_OPTION_END);
     /* On failure the socket is left open: libmicrohttpd may have closed it already, and
        closing a number another thread may reuse is worse than one descriptor until exit. */

@@ -28,6 +28,12 @@ struct metrics;
 #define METRICS_STALE_MS 10000 /* /healthz fails when the loop ticked longer ago */
 #define METRICS_FRESH_MS 1500  /* a rendering this old is served as it is */
 #define METRICS_WAIT_MS  2000  /* the longest a scrape waits for a rendering */
+/* HTTP connections held at once (idle ones are closed after METRICS_IDLE_S), and the memory
+   each may take for its request: hundreds of idle or slow local clients leave room for the
+   watchdog's /healthz. */
+#define METRICS_CONNECTIONS 1024
+#define METRICS_IDLE_S      5
+#define METRICS_CONN_MEMORY 8192
 
 /* Binds n->cfg->metrics_listen and starts serving (n->metrics; stays NULL when the setting is
    off). 0, or -1 with err when the address cannot be bound. */

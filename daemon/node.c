@@ -17,8 +17,10 @@
 #include "ekonet/hex.h"
 #include "ekonet/roster.h"
 #include "ekonet/log.h"
+#include "gate.h"
 #include "metrics.h"
 #include "node.h"
+#include "sendq.h"
 #include "watch.h"
 #include "session.h"
 #include "sync.h"
@@ -215,13 +217,16 @@ static int open_router(struct node *n, struct errbuf *err)
         setopt_int(n->router, ZMQ_HEARTBEAT_TTL, PEER_DEAD_MS) < 0 ||
         setopt_int(n->router, ZMQ_ROUTER_MANDATORY, 1) < 0 ||
         setopt_int(n->router, ZMQ_SNDHWM, PEER_SNDHWM) < 0 ||
-        setopt_int(n->router, ZMQ_RCVHWM, 10000) < 0)
+        setopt_int(n->router, ZMQ_RCVHWM, PEER_RCVHWM) < 0 ||
+        setopt_int(n->router, ZMQ_HANDSHAKE_IVL, HANDSHAKE_MS) < 0)
         return errbuf_set(err, "cannot set up the peer socket: %s", zmq_strerror(zmq_errno()));
     /* Without an enforced domain libzmq lets any CURVE key in when the handler is missing. */
     if (setopt_int(n->router, ZMQ_ZAP_ENFORCE_DOMAIN, 1) < 0 ||
         zmq_getsockopt(n->router, ZMQ_ZAP_ENFORCE_DOMAIN, &enforce, &len) < 0 || enforce != 1)
         return errbuf_set(err, "this libzmq cannot enforce ZAP authentication "
                                "(ZMQ_ZAP_ENFORCE_DOMAIN); refusing to run without it");
+    struct gate_limits lim = {n->peer_conns, n->cfg->connections_per_address, HANDSHAKE_MS};
+    if (!(n->gates[GATE_PEER] = gate_new(n->zctx, n->router, "peer", &lim, err))) return -1;
     if (zmq_bind(n->router, n->cfg->listen) < 0)
         return errbuf_set(err, "cannot listen on %s: %s", n->cfg->listen,
                           zmq_strerror(zmq_errno()));
@@ -242,13 +247,50 @@ static int open_api(struct node *n, struct errbuf *err)
     snprintf(endpoint, sizeof endpoint, "ipc://%s", n->api_path);
     n->api = zmq_socket(n->zctx, ZMQ_ROUTER);
     if (!n->api || setopt_int(n->api, ZMQ_LINGER, 0) < 0 ||
+        setopt_int(n->api, ZMQ_HANDSHAKE_IVL, HANDSHAKE_MS) < 0 ||
         zmq_setsockopt(n->api, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0)
         return errbuf_set(err, "cannot set up the API socket: %s", zmq_strerror(zmq_errno()));
+    /* Every client is local and short-lived: past the limit the oldest goes. */
+    struct gate_limits lim = {n->api_conns, 0, UINT32_MAX};
+    if (!(n->gates[GATE_API] = gate_new(n->zctx, n->api, "api", &lim, err))) return -1;
     if (zmq_bind(n->api, endpoint) < 0)
         return errbuf_set(err, "cannot open the local API at %s: %s", n->api_path,
                           zmq_strerror(zmq_errno()));
     if (chmod(n->api_path, 0660) < 0)
         return errbuf_set(err, "cannot set the mode of %s: %s", n->api_path, strerror(errno));
+    return 0;
+}
+
+static unsigned share(unsigned want, unsigned files, unsigned part)
+{
+    return want < files / part ? want : files / part;
+}
+
+/*
+ * The node's descriptors: its file limit raised to NODE_FILES where the hard limit allows, a
+ * reserve for itself and the sessions it dials, shares for the local sockets and the metrics
+ * server, the rest (up to NODE_PEER_CONNS_MAX, or peer_connections) for the peer port.
+ */
+static int plan_files(struct node *n, struct errbuf *err)
+{
+    n->files = gate_raise_file_limit(NODE_FILES);
+    n->api_conns = share(API_CONNECTIONS, n->files, 8);
+    n->watch_conns = share(WATCH_CONNECTIONS, n->files, 16);
+    n->metrics_conns = share(METRICS_CONNECTIONS, n->files, 8);
+    uint64_t kept = NODE_FILES_RESERVE + 4ull * (n->cfg->outbound + DIRECT_MAX) +
+                    n->api_conns + n->watch_conns + n->metrics_conns;
+    uint64_t room = n->files > kept ? n->files - kept : 0;
+    uint64_t peer = n->cfg->peer_connections ? n->cfg->peer_connections : NODE_PEER_CONNS_MAX;
+    if (peer > room) peer = room;
+    if (peer < NODE_PEER_CONNS_MIN)
+        return errbuf_set(err,
+                          "the limit on open files (%u) is too low: ekonetd needs at least %llu "
+                          "(raise LimitNOFILE or ulimit -n, or lower outbound)",
+                          n->files, (unsigned long long)(kept + NODE_PEER_CONNS_MIN));
+    n->peer_conns = (unsigned)peer;
+    if (n->cfg->peer_connections > peer)
+        elog(ELOG_WARN, "file limit", "files=%u peer_connections=%u configured=%u", n->files,
+             n->peer_conns, n->cfg->peer_connections);
     return 0;
 }
 
@@ -268,10 +310,11 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
     n->feeds.store = store;
     memcpy(n->feeds.network, cfg->network, ID_SIZE);
     n->feeds.max_content = cfg->max_content;
-    if (open_roster(n, err) < 0) goto fail;
+    if (open_roster(n, err) < 0 || plan_files(n, err) < 0) goto fail;
     n->catalogue = catalogue_in_force(n, n->catalogue_revision, sizeof n->catalogue_revision);
     n->zctx = zmq_ctx_new();
-    if (!n->catalogue || !n->zctx) {
+    n->sendq = sendq_new(NULL, NODE_QUEUE_BYTES);
+    if (!n->catalogue || !n->zctx || !n->sendq) {
         errbuf_set(err, "cannot start: out of memory");
         goto fail;
     }
@@ -283,8 +326,11 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
         goto fail;
     }
     if (open_router(n, err) < 0 || open_api(n, err) < 0 || watch_open(n, err) < 0) goto fail;
-    if (zwatch_init(&n->zap_w, n->zap) < 0 || zwatch_init(&n->api_w, n->api) < 0 ||
-        zwatch_init(&n->router_w, n->router) < 0) {
+    int watched = 0;
+    for (int g = 0; g < NODE_GATES; g++)
+        watched += zwatch_init(&n->gate_w[g], gate_socket(n->gates[g])) == 0;
+    if (watched < NODE_GATES || zwatch_init(&n->zap_w, n->zap) < 0 ||
+        zwatch_init(&n->api_w, n->api) < 0 || zwatch_init(&n->router_w, n->router) < 0) {
         errbuf_set(err, "cannot poll the sockets: %s", zmq_strerror(zmq_errno()));
         goto fail;
     }
@@ -322,10 +368,13 @@ void node_destroy(struct node **pn)
     free(n->pfds);
     free(n->pfd_sessions);
     free(n->pfd_ready);
+    gate_destroy(&n->gates[GATE_API]);
+    gate_destroy(&n->gates[GATE_PEER]);
     if (n->api) zmq_close(n->api);
     if (n->router) zmq_close(n->router);
     if (n->zap) zmq_close(n->zap);
     if (n->zctx) zmq_ctx_term(n->zctx);
+    sendq_release(&n->sendq); /* after the context: libzmq has freed every message */
     if (n->api_path[0]) unlink(n->api_path);
     catalogue_destroy(&n->catalogue);
     roster_destroy(&n->roster);
@@ -359,7 +408,8 @@ static int zwatch_readable(struct zwatch *w, void *sock)
 
 /* The poll set: the signal pipe, the checker, the metrics server's wake-up pipe, ZAP, the
    API, the ROUTER, then each outbound session's monitor and socket. */
-enum { PFD_SIGNAL, PFD_CHECKER, PFD_METRICS, PFD_ZAP, PFD_API, PFD_ROUTER, PFD_FIXED };
+enum { PFD_SIGNAL, PFD_CHECKER, PFD_METRICS, PFD_ZAP, PFD_API, PFD_ROUTER, PFD_GATES,
+       PFD_FIXED = PFD_GATES + NODE_GATES };
 
 static int build_pollset(struct node *n, size_t *count)
 {
@@ -374,8 +424,9 @@ static int build_pollset(struct node *n, size_t *count)
         if (!p || !ss || !r) return -1;
         n->pfds_cap = need;
     }
-    const int fds[PFD_FIXED] = {n->sigfd,    checker_fd(n->checker), metrics_fd(n), n->zap_w.fd,
-                                n->api_w.fd, n->router_w.fd};
+    const int fds[PFD_FIXED] = {n->sigfd,          checker_fd(n->checker), metrics_fd(n),
+                                n->zap_w.fd,       n->api_w.fd,            n->router_w.fd,
+                                n->gate_w[0].fd,   n->gate_w[1].fd,        n->gate_w[2].fd};
     size_t k = 0;
     for (; k < PFD_FIXED; k++) {
         n->pfds[k] = (struct pollfd){fds[k], POLLIN, 0};
@@ -412,6 +463,10 @@ static void *pollset_socket(struct node *n, size_t i, struct zwatch **w)
         return n->router;
     default:
         break;
+    }
+    if (i < PFD_FIXED) {
+        *w = &n->gate_w[i - PFD_GATES];
+        return gate_socket(n->gates[i - PFD_GATES]);
     }
     int monitor = (i - PFD_FIXED) % 2 == 0;
     *w = monitor ? &s->monitor_w : &s->sock_w;
@@ -481,7 +536,7 @@ int node_run(struct node *n)
          hex_encode(id, n->key.pub, KEY_SIZE), elog_quote(q, sizeof q, n->cfg->name),
          n->cfg->listen, n->api_path);
     uint64_t next_tick = 0, next_trim = node_now_ms() + TRIM_MS;
-    int serving = 0; /* Wants wait to be served: poll without sleeping */
+    int serve_wait = -1; /* ms until Wants waiting are served again (sync_serve) */
     for (;;) {
         uint64_t now = node_now_ms();
         if (now >= next_tick) {
@@ -498,7 +553,9 @@ int node_run(struct node *n)
             node_error(n, "out of memory");
             return -1;
         }
-        int rc = pollset_wait(n, count, serving ? 0 : (int)(wait > 1000 ? 1000 : wait));
+        int timeout = (int)(wait > 1000 ? 1000 : wait);
+        if (serve_wait >= 0 && serve_wait < timeout) timeout = serve_wait;
+        int rc = pollset_wait(n, count, timeout);
         if (rc < 0 && errno == EINTR) continue;
         if (rc < 0) {
             node_error(n, "poll failed: %s", strerror(errno));
@@ -511,6 +568,9 @@ int node_run(struct node *n)
                 return 0;
             }
         }
+        /* Connections first: one past a limit is closed before its descriptor is needed. */
+        for (int g = 0; g < NODE_GATES; g++)
+            if (n->pfd_ready[PFD_GATES + g]) gate_events(n->gates[g]);
         if (n->pfd_ready[PFD_ZAP]) zap_handle(n);
         if (n->pfd_ready[PFD_API]) api_handle(n);
         if (n->pfd_ready[PFD_ROUTER]) peer_handle(n);
@@ -526,6 +586,6 @@ int node_run(struct node *n)
         /* After the sockets: the batches just read go to the checker before the loop's thread
            stores what it has verified, so that the checker has work while it does. */
         if (n->pfd_ready[PFD_CHECKER]) sync_checked(n);
-        serving = sync_serve(n);
+        serve_wait = sync_serve(n);
     }
 }

@@ -31,6 +31,21 @@
 
 #define NODE_LAST_ERRORS 5
 
+/* Descriptors (docs/OPERATIONS.md, "Limits"): the node raises its file limit to NODE_FILES (the
+   unit sets it too). It keeps NODE_FILES_RESERVE, and 4 per session it may dial, for itself;
+   the local API, the event stream and the metrics server each hold at most their share (an
+   eighth of the limit at most); the peer port the rest, up to NODE_PEER_CONNS_MAX. */
+#define NODE_FILES          65536
+#define NODE_FILES_RESERVE  128
+#define NODE_PEER_CONNS_MAX 8192 /* connections on the peer port, at most, whatever the limit */
+#define NODE_PEER_CONNS_MIN 64   /* fewer than this: the file limit is too low to run */
+#define API_CONNECTIONS     256  /* local API clients at once; past it the oldest goes */
+#define WATCH_CONNECTIONS   64   /* event stream listeners at once; past it the oldest goes */
+#define HANDSHAKE_MS        5000 /* a connection whose ZMTP/CURVE handshake is not done is closed */
+
+/* The listening sockets, each with a gate (gate.h). */
+enum { GATE_PEER, GATE_API, GATE_EVENTS, NODE_GATES };
+
 /* The limits a peer can run into (docs/PROTOCOL.md section 7.7); peer_limit_label names them. */
 enum peer_limit {
     LIMIT_MALFORMED,     /* a message that does not decode, or breaks a field's rules */
@@ -90,6 +105,7 @@ struct backoff {
 struct session;
 struct frontier;
 struct metrics;
+struct gate;
 
 /*
  * A ZeroMQ socket in the loop's poll set. Its ZMQ_FD only tells that something changed, and
@@ -131,6 +147,7 @@ struct node {
     /* peers (session.c, sync.c) */
     struct session *sessions;
     size_t nsessions;
+    struct sendq *sendq;     /* bytes queued to all peers (sendq.h), each session's under it */
     struct frontier *ours;   /* this node's heads */
     struct frontier *forked; /* author -> seq of a proven fork */
     struct frontier *grown;  /* feeds grown since the last Have round, to their new heads */
@@ -143,6 +160,10 @@ struct node {
     struct peer_record records[NODE_RECORDS_MAX];
     size_t nrecords;
     struct zwatch zap_w, api_w, router_w;
+    struct gate *gates[NODE_GATES]; /* connections held by each listening socket (gate.h) */
+    struct zwatch gate_w[NODE_GATES];
+    unsigned files;                 /* the file limit in force */
+    unsigned peer_conns, api_conns, watch_conns, metrics_conns; /* each socket's share */
     struct pollfd *pfds; /* the poll set (node.c), grown as sessions are added */
     struct session **pfd_sessions;
     unsigned char *pfd_ready;

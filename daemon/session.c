@@ -19,11 +19,11 @@
 #include "ekonet/profiles.h"
 #include "ekonet/roster.h"
 #include "node.h"
+#include "sendq.h"
 #include "session.h"
 #include "sync.h"
 #include "watch.h"
 
-#define DIRECT_MAX       16 /* members dialled at once for direct delivery */
 #define BACKOFF_FIRST_MS 5000
 #define BACKOFF_MAX_MS   600000
 
@@ -50,10 +50,11 @@ static struct session *session_new(struct node *n, const uint8_t key[KEY_SIZE])
 {
     struct session *s = calloc(1, sizeof *s);
     if (!s || !(s->theirs = frontier_new()) || !(s->stuck = frontier_new()) ||
-        !(s->posted = frontier_new())) {
+        !(s->posted = frontier_new()) || !(s->sendq = sendq_new(n->sendq, PEER_QUEUE_BYTES))) {
         if (s) {
             frontier_destroy(&s->theirs);
             frontier_destroy(&s->stuck);
+            frontier_destroy(&s->posted);
         }
         free(s);
         return NULL;
@@ -90,7 +91,7 @@ struct session *session_dial(struct node *n, const uint8_t key[KEY_SIZE], const 
         zmq_setsockopt(s->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
         setopt_int(s->sock, ZMQ_IMMEDIATE, 1) < 0 ||
         setopt_int(s->sock, ZMQ_SNDHWM, PEER_SNDHWM) < 0 ||
-        setopt_int(s->sock, ZMQ_RCVHWM, 10000) < 0 ||
+        setopt_int(s->sock, ZMQ_RCVHWM, PEER_RCVHWM) < 0 ||
         setopt_int(s->sock, ZMQ_HEARTBEAT_IVL, PEER_HEARTBEAT_MS) < 0 ||
         setopt_int(s->sock, ZMQ_HEARTBEAT_TIMEOUT, PEER_DEAD_MS) < 0 ||
         setopt_int(s->sock, ZMQ_RECONNECT_IVL, 1000) < 0 ||
@@ -151,6 +152,7 @@ void session_close(struct node *n, struct session *s, const char *reason)
     frontier_destroy(&s->theirs);
     frontier_destroy(&s->stuck);
     frontier_destroy(&s->posted);
+    sendq_release(&s->sendq); /* freed with its last message in libzmq */
     free(s);
 }
 
@@ -168,31 +170,47 @@ struct session *session_find_rid(struct node *n, const uint8_t *rid, size_t len)
     return NULL;
 }
 
+int session_room(const struct node *n, const struct session *s)
+{
+    return sendq_room(s->sendq ? s->sendq : n->sendq, 1);
+}
+
+/* A message the peer's queue would not take: answers to Wants wait (after SEND_RETRY_MS when
+   its queue was full in bytes, after SERVE_PAUSE_MS when full in messages), the rest is
+   dropped and repaired later (digests, Haves). */
+static void send_refused(struct node *n, struct session *s, int in_bytes)
+{
+    uint64_t now = node_now_ms();
+    if (now >= s->paused_until_ms) {
+        s->paused_until_ms = now + (in_bytes ? SEND_RETRY_MS : SERVE_PAUSE_MS);
+        n->stats.peer_limits[LIMIT_SEND_QUEUE]++;
+    }
+}
+
 int session_send(struct node *n, struct session *s, const Ekonet__PeerMessage *m)
 {
     size_t len = ekonet__peer_message__get_packed_size(m);
+    struct sendq *q = s->sendq ? s->sendq : n->sendq; /* a Bye to a refused Hello has none */
     zmq_msg_t msg;
-    if (zmq_msg_init_size(&msg, len) < 0) return -1;
-    ekonet__peer_message__pack(m, zmq_msg_data(&msg));
-    int rc;
-    if (s->outbound) {
-        s->sock_w.dirty = 1; /* node.h: struct zwatch */
-        rc = zmq_msg_send(&msg, s->sock, ZMQ_DONTWAIT);
-    } else {
-        n->router_w.dirty = 1;
-        rc = zmq_send(n->router, s->rid, s->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
-        if (rc >= 0) rc = zmq_msg_send(&msg, n->router, ZMQ_DONTWAIT);
+    void *data;
+    int rc = -1, e = EAGAIN, full = !sendq_room(q, len);
+    if (!full && sendq_msg(q, &msg, len, &data) == 0) {
+        ekonet__peer_message__pack(m, data);
+        if (s->outbound) {
+            s->sock_w.dirty = 1; /* node.h: struct zwatch */
+            rc = zmq_msg_send(&msg, s->sock, ZMQ_DONTWAIT);
+        } else {
+            n->router_w.dirty = 1;
+            rc = zmq_send(n->router, s->rid, s->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+            if (rc >= 0) rc = zmq_msg_send(&msg, n->router, ZMQ_DONTWAIT);
+        }
+        if (rc < 0) e = zmq_errno();
+        if (rc < 0) zmq_msg_close(&msg);
     }
     if (rc < 0) {
         /* EHOSTUNREACH: the ROUTER has no connection with that routing id any more */
-        int e = zmq_errno();
         if (!s->outbound && e == EHOSTUNREACH) s->gone = 1;
-        /* EAGAIN: the peer's queue is full (it does not read); its Wants wait (sync.c) */
-        if (e == EAGAIN && node_now_ms() >= s->paused_until_ms) {
-            s->paused_until_ms = node_now_ms() + SERVE_PAUSE_MS;
-            n->stats.peer_limits[LIMIT_SEND_QUEUE]++;
-        }
-        zmq_msg_close(&msg);
+        if (full || e == EAGAIN) send_refused(n, s, full);
         s->send_drops++;
         n->stats.send_drops++;
         return -1;

@@ -18,6 +18,7 @@
 #include "node.h"
 #include "wire.pb-c.h"
 
+#define DIRECT_MAX         16  /* members dialled at once for direct delivery */
 #define WANT_WINDOW        12  /* wants in flight per session */
 #define WANT_LIMIT         512 /* entries per want */
 #define BATCH_ENTRIES      512 /* entries per Entries message */
@@ -36,6 +37,12 @@
 #define SERVE_QUEUE    (2 * WANT_WINDOW) /* a peer's Wants waiting to be served */
 #define SERVE_PAUSE_MS 1000              /* a peer whose queue is full is served again after */
 #define PEER_SNDHWM    64                /* messages queued to one peer */
+#define PEER_RCVHWM    4                 /* messages from one connection read ahead of the loop */
+/* Bytes queued to one peer, and to all peers together (sendq.h): a message goes when its queue
+   is empty or it fits. A peer that reads slowly is served again after SEND_RETRY_MS. */
+#define PEER_QUEUE_BYTES (4u << 20)
+#define NODE_QUEUE_BYTES (32u << 20)
+#define SEND_RETRY_MS    20
 /* ZMTP heartbeats: a connection silent for PEER_DEAD_MS is dropped. Each costs a wake-up of
    both nodes' I/O threads: with 16 sessions, every 5 s made them half of an idle node's traffic. */
 #define PEER_HEARTBEAT_MS 15000
@@ -77,6 +84,7 @@ struct session {
     struct frontier *theirs;
     struct frontier *stuck;  /* author -> until (ms): the peer served a refused entry of it */
     struct frontier *posted; /* envelope ids and ack keys the peer has (courier.c) */
+    struct sendq *sendq;     /* bytes queued to the peer (sendq.h) */
     struct want wants[WANT_WINDOW];
     int nwants;
     struct want serving[SERVE_QUEUE]; /* the peer's Wants, served a page at a time (sync.c) */
@@ -100,8 +108,12 @@ void session_close(struct node *n, struct session *s, const char *reason);
 struct session *session_find(struct node *n, const uint8_t key[KEY_SIZE]);
 struct session *session_find_rid(struct node *n, const uint8_t *rid, size_t len);
 
-/* Sends one message; 0, or -1 if it could not be queued (counted; the session may be gone). */
+/* Sends one message; 0, or -1 if it could not be queued (counted; the session may be gone).
+   A message goes only while the peer's queue and the node's have room in bytes (sendq.h). */
 int session_send(struct node *n, struct session *s, const Ekonet__PeerMessage *m);
+
+/* True if the peer's queue (and the node's) can take more now. */
+int session_room(const struct node *n, const struct session *s);
 
 /* A dialled session that never came up: logged (dial failed, with reason), closed, and the
    member held off (session_backoff). */

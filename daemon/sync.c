@@ -23,7 +23,9 @@
 #include "sync.h"
 #include "watch.h"
 
-#define FRONTIER_MAX     100000
+/* Heads per Frontier: a network has a few hundred members (Sweden has 290 municipalities and
+   21 regions), and only heads of the board and of members are remembered (known_author). */
+#define FRONTIER_MAX     4096
 #define STUCK_MS         60000 /* a peer that served a refused entry is not asked for that feed */
 #define ENTRIES_MAX      (2 * BATCH_ENTRIES)
 #define CHECK_INLINE_MAX 4 /* entries checked on the loop's thread rather than the checker's */
@@ -341,6 +343,17 @@ static void went_live(struct node *n, struct session *s, const Ekonet__Hello *h)
     beacon_session_live(n, s);
 }
 
+/* Whether a head names a feed this node may hold: the board's or a member's (revoked ones
+   too: their feeds up to the revocation). Other heads are not remembered, so what a session
+   knows of its peer stays within the roster, 48 bytes a feed, whatever the peer sends; a head
+   of a member admitted later is learnt from the Frontier that sync_roster_changed asks for. */
+static int known_author(const struct node *n, const ProtobufCBinaryData *author)
+{
+    if (!valid_key(author) || !n->roster) return 0;
+    return memcmp(author->data, n->roster->network, ID_SIZE) == 0 ||
+           roster_member(n->roster, author->data) != NULL;
+}
+
 static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontier *f)
 {
     if (f->n_heads > FRONTIER_MAX) {
@@ -349,7 +362,7 @@ static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontie
         return;
     }
     for (size_t i = 0; i < f->n_heads; i++)
-        if (valid_key(&f->heads[i]->author))
+        if (known_author(n, &f->heads[i]->author))
             frontier_raise(s->theirs, f->heads[i]->author.data, f->heads[i]->seq);
     s->have_frontier = 1;
     schedule_wants(n, s);
@@ -438,14 +451,20 @@ static int serve_page(struct node *n, struct session *s)
 int sync_serve(struct node *n)
 {
     uint64_t now = node_now_ms();
-    int busy = 0;
+    int wait = -1;
     for (struct session *s = n->sessions; s; s = s->next) {
-        if (s->state != SESSION_LIVE || now < s->paused_until_ms) continue;
-        for (int p = 0; p < SERVE_PAGES && s->nserving; p++)
-            if (!serve_page(n, s)) break;
-        busy |= s->nserving && now >= s->paused_until_ms;
+        if (s->state != SESSION_LIVE || !s->nserving) continue;
+        for (int p = 0; p < SERVE_PAGES && s->nserving && now >= s->paused_until_ms; p++) {
+            if (!session_room(n, s)) /* decided before a page is read from the store */
+                s->paused_until_ms = now + SEND_RETRY_MS;
+            else if (!serve_page(n, s))
+                break;
+        }
+        if (!s->nserving) continue;
+        uint64_t due = s->paused_until_ms > now ? s->paused_until_ms - now : 0;
+        if (wait < 0 || due < (uint64_t)wait) wait = (int)(due < SERVE_PAUSE_MS ? due : SERVE_PAUSE_MS);
     }
-    return busy;
+    return wait;
 }
 
 /* Passes a fork proof to every live session but the one it came from. */
@@ -763,7 +782,7 @@ static void on_have(struct node *n, struct session *s, const Ekonet__Have *h)
     }
     for (size_t i = 0; i < h->n_heads; i++) {
         const Ekonet__FeedHead *f = h->heads[i];
-        if (!valid_key(&f->author)) continue;
+        if (!known_author(n, &f->author)) continue;
         frontier_raise(s->theirs, f->author.data, f->seq);
         s->heard |= f->seq > frontier_get(n->ours, f->author.data);
     }
@@ -1075,6 +1094,10 @@ void sync_roster_changed(struct node *n)
 {
     session_targets(n);
     schedule_all(n);
+    /* Heads of authors that were not members were not remembered: a Digest makes each peer
+       whose frontier differs send it again (on_digest). */
+    for (struct session *s = n->sessions; s; s = s->next)
+        if (s->state == SESSION_LIVE) send_digest(n, s);
 }
 
 uint64_t sync_behind(const struct node *n, const struct session *s)

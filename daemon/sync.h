@@ -53,8 +53,9 @@ void sync_accepted(struct node *n, struct entry *const *v, const int *status, si
 /* Stores the batches the checker has verified (its fd is readable). */
 void sync_checked(struct node *n);
 
-/* Serves a few pages of the Wants queued on each session whose peer reads. Returns 1 while
-   there is more to serve now (the loop should not sleep). */
+/* Serves a few pages of the Wants queued on each session whose peer reads. Returns the
+   milliseconds until more should be served: 0 now (the loop should not sleep), -1 when no
+   Want waits. */
 int sync_serve(struct node *n);
 
 /* Timers: digests, timeouts, dialling. Returns milliseconds until it wants to run again. */

@@ -12,10 +12,13 @@
 
 #include "api.pb-c.h"
 #include "ekonet/roster.h"
+#include "gate.h"
 #include "node.h"
 #include "watch.h"
 
-#define WATCH_HWM 10000 /* events queued for a slow listener before they are dropped */
+/* Events queued for a slow listener before they are dropped: at most WATCH_CONNECTIONS x
+   WATCH_HWM events of a few hundred bytes are held for listeners that do not read. */
+#define WATCH_HWM 2000
 
 int watch_open(struct node *n, struct errbuf *err)
 {
@@ -27,8 +30,11 @@ int watch_open(struct node *n, struct errbuf *err)
     snprintf(endpoint, sizeof endpoint, "ipc://%s", n->events_path);
     n->events = zmq_socket(n->zctx, ZMQ_PUB);
     if (!n->events || zmq_setsockopt(n->events, ZMQ_SNDHWM, &hwm, sizeof hwm) < 0 ||
-        zmq_setsockopt(n->events, ZMQ_LINGER, &linger, sizeof linger) < 0 ||
-        zmq_bind(n->events, endpoint) < 0)
+        zmq_setsockopt(n->events, ZMQ_LINGER, &linger, sizeof linger) < 0)
+        return errbuf_set(err, "cannot open the event stream: %s", zmq_strerror(zmq_errno()));
+    struct gate_limits lim = {n->watch_conns, 0, UINT32_MAX};
+    if (!(n->gates[GATE_EVENTS] = gate_new(n->zctx, n->events, "events", &lim, err))) return -1;
+    if (zmq_bind(n->events, endpoint) < 0)
         return errbuf_set(err, "cannot open the event stream at %s: %s", n->events_path,
                           zmq_strerror(zmq_errno()));
     if (chmod(n->events_path, 0660) < 0)
@@ -38,6 +44,7 @@ int watch_open(struct node *n, struct errbuf *err)
 
 void watch_close(struct node *n)
 {
+    gate_destroy(&n->gates[GATE_EVENTS]);
     if (n->events) zmq_close(n->events);
     n->events = NULL;
     if (n->events_path[0]) unlink(n->events_path);

@@ -226,6 +226,14 @@ static int handler(void *user, const char *section, const char *name, const char
                             value);
             return 1;
         }
+        if (strcmp(name, "peer_connections") == 0 ||
+            strcmp(name, "connections_per_address") == 0) {
+            unsigned *count = name[0] == 'p' ? &c->peer_connections : &c->connections_per_address;
+            if (parse_count(value, 0, 1000000, count) < 0)
+                return fail(p, "%s must be a whole number from 0 up to 1000000, not \"%s\"", name,
+                            value);
+            return 1;
+        }
         if (strcmp(name, "relay_per_member") == 0) {
             if (parse_count(value, 1, 1000000, &c->relay_per_member) < 0)
                 return fail(p,
@@ -273,6 +281,7 @@ static void defaults(struct config *c)
     c->digest_interval = 30;
     c->beacon_interval = 60;
     c->relay_store = DEFAULT_RELAY_STORE;
+    c->connections_per_address = DEFAULT_CONNECTIONS_PER_ADDRESS;
     c->relay_per_member = DEFAULT_RELAY_PER_MEMBER;
 }
 
@@ -410,6 +419,11 @@ int config_write_default(const char *path, const char *name, const char *code, c
         "relay_store = 64M\n"
         "# At most this many of them from any one member.\n"
         "relay_per_member = 1000\n"
+        "# Connections held on the peer port at once (0: as many as the file limit allows),\n"
+        "# and from any one address (0: no such limit). A node behind the same address as\n"
+        "# many members (a shared NAT) may need more than 64.\n"
+        "peer_connections = 0\n"
+        "connections_per_address = 64\n"
         "\n"
         "[metrics]\n"
         "# Where Prometheus scrapes /metrics and /healthz (plain HTTP): IP:PORT, or off.\n"

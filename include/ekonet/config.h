@@ -8,7 +8,8 @@
  *              allow (repeatable: node ids admitted by a node that has not joined a network)
  *   [peers]    outbound, max_sessions, dial_members, digest_interval, beacon_interval,
  *              push_eager
- *   [limits]   max_content, max_api_request, max_peer_message, relay_store, relay_per_member
+ *   [limits]   max_content, max_api_request, max_peer_message, relay_store, relay_per_member,
+ *              peer_connections, connections_per_address
  *   [metrics]  listen (IP:PORT of the Prometheus endpoint, or off)
  */
 #ifndef EKONET_CONFIG_H
@@ -30,6 +31,7 @@
 #define DEFAULT_MAX_PEER         (4 * 1024 * 1024)
 #define DEFAULT_RELAY_STORE      (64 * 1024 * 1024)
 #define DEFAULT_RELAY_PER_MEMBER 1000
+#define DEFAULT_CONNECTIONS_PER_ADDRESS 64
 #define DEFAULT_METRICS_LISTEN   "127.0.0.1:7651"
 
 struct config {
@@ -57,6 +59,8 @@ struct config {
     unsigned push_eager;       /* sessions kept eager at least, when pruning (default 4) */
     size_t relay_store;        /* bytes of other members' envelopes held (default 64M) */
     unsigned relay_per_member; /* envelopes held from one sender (default 1000) */
+    unsigned peer_connections; /* connections held on the peer port; 0: from the file limit */
+    unsigned connections_per_address; /* on the peer port, from one address (default 64) */
     char *metrics_listen;      /* IP:PORT serving /metrics and /healthz; NULL when off */
 };
 

@@ -14,7 +14,7 @@
 #include "fuzz.h"
 #include "wire.pb-c.h"
 
-#define FUZZ_FRONTIER_MAX 100000
+#define FUZZ_FRONTIER_MAX 4096
 #define FUZZ_HAVE_MAX     4096
 #define FUZZ_ENTRIES_MAX  1024
 #define FUZZ_PARCELS_MAX  512

@@ -16,8 +16,8 @@ node_init a 2518
 node_init b 0180
 network_first a
 network_join a b
-ATTACKERS=(x1 x2 x3 x4 x5 x6 x7) # one admitted key per attack: a cut-off key stays cut off
-codes=(1280 1281 1282 1283 1284 1285 1286)
+ATTACKERS=(x1 x2 x3 x4 x5 x6 x7 x8 x9) # one admitted key per attack: a cut-off key stays cut off
+codes=(1280 1281 1282 1283 1284 1285 1286 1287 1290)
 for i in "${!ATTACKERS[@]}"; do
     node_init "${ATTACKERS[$i]}" "${codes[$i]}"
     admit a "${ATTACKERS[$i]}"
@@ -167,8 +167,28 @@ grep -q "msg=\"peer cut off\" node=$(node_id x7) .*last=refused" "$TESTDIR/a.log
 healthy "after replay"
 ok "entries signed for another network: refused (wrong_network), counted, the peer cut off"
 
+# --- heads of made-up feeds -------------------------------------------------------------------
+# 600 Haves of 4096 heads each name 2.4 million feeds: remembered, they took 118 MB.
+rss0=$(rss_kb)
+attack x8 have 600
+rss1=$(rss_kb)
+echo "# RSS of a: $rss0 kB before, $rss1 kB after 600 Haves of 4096 made-up feeds"
+[ $((rss1 - rss0)) -lt 16384 ] || fail "a grew by $(((rss1 - rss0) / 1024)) MB remembering made-up feeds"
+healthy "after have"
+f0=$(limit_count frontier)
+rss0=$(rss_kb)
+attack x9 frontier 40
+rss1=$(rss_kb)
+echo "# RSS of a: $rss0 kB before, $rss1 kB after Frontiers of 90000 made-up feeds"
+counted "Frontiers over 4096 heads not counted" "ekonet_peer_limits_total{limit=\"frontier\"}" $((f0 + 16))
+grep -q "msg=\"peer cut off\" node=$(node_id x9) .*last=frontier" "$TESTDIR/a.log" ||
+    fail "the peer sending Frontiers of 90000 heads was not cut off"
+[ $((rss1 - rss0)) -lt 16384 ] || fail "a grew by $(((rss1 - rss0) / 1024)) MB for Frontiers of made-up feeds"
+healthy "after frontier"
+ok "Haves and Frontiers naming millions of made-up feeds: only members' heads are kept (memory bounded), Frontiers over 4096 heads are violations and cut the peer off"
+
 # --- everything counted, b never cut ----------------------------------------------------------
-counted "cuts not counted" ekonet_peers_cut_total 5
+counted "cuts not counted" ekonet_peers_cut_total 6
 grep -q "msg=\"peer cut off\" node=$B_ID" "$TESTDIR/a.log" && fail "the good peer b was cut off"
 if command -v promtool >/dev/null; then
     curl -s "http://127.0.0.1:${MPORT[a]}/metrics" | promtool check metrics ||

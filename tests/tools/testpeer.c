@@ -31,6 +31,8 @@
  *         slowread N S   N Wants (one per 60 ms) for the server's feed, never reading, for S s
  *         storm N        N times: connect, handshake, Hello, close
  *         replay N NET   N batches of entries signed for network NET instead of NETWORK_ID
+ *         have N         N Haves of 4096 heads (the most a Have may name) of random authors
+ *         frontier N     N Frontiers of 90000 heads of random authors
  *       and prints what the node did: "entries E in M messages", "bye: REASON", "disconnected",
  *       "handshakes ok A refused R byes B" (one summary line)
  *   ekonet-testpeer lazy ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID SECONDS
@@ -66,7 +68,7 @@ static int usage(void)
             "       ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS\n"
             "       ekonet-testpeer lazy ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID SECONDS\n"
             "       ekonet-testpeer attack ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID "
-            "garbage|oversize|batch|want|slowread|storm|replay [N] [ARG]\n"
+            "garbage|oversize|batch|want|slowread|storm|replay|have|frontier [N] [ARG]\n"
             "       ekonet-testpeer envelope ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID HEX "
             "as-is|tamper-box|tamper-header\n"
             "       ekonet-testpeer publish DIR COUNT [BODY_BYTES]\n"
@@ -655,6 +657,39 @@ static void send_blobs(void *s, size_t count, size_t size)
     free(bins);
 }
 
+/* A Have (or a Frontier) of count heads of random 32-byte authors. */
+static void send_heads(void *s, int frontier, size_t count)
+{
+    Ekonet__FeedHead *heads = calloc(count, sizeof *heads);
+    Ekonet__FeedHead **v = calloc(count, sizeof *v);
+    uint8_t *keys = malloc(count * KEY_SIZE);
+    randombytes_buf(keys, count * KEY_SIZE);
+    for (size_t i = 0; i < count; i++) {
+        ekonet__feed_head__init(&heads[i]);
+        heads[i].author = (ProtobufCBinaryData){KEY_SIZE, keys + i * KEY_SIZE};
+        heads[i].seq = 1 + randombytes_uniform(1000000);
+        v[i] = &heads[i];
+    }
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Have h = EKONET__HAVE__INIT;
+    Ekonet__Frontier f = EKONET__FRONTIER__INIT;
+    if (frontier) {
+        f.n_heads = count;
+        f.heads = v;
+        m.body_case = EKONET__PEER_MESSAGE__BODY_FRONTIER;
+        m.frontier = &f;
+    } else {
+        h.n_heads = count;
+        h.heads = v;
+        m.body_case = EKONET__PEER_MESSAGE__BODY_HAVE;
+        m.have = &h;
+    }
+    send_msg(s, &m);
+    free(keys);
+    free(v);
+    free(heads);
+}
+
 /* storm: N short sessions, one after the other, each in a context of its own. */
 static int storm(char **argv, const uint8_t net[ID_SIZE], long count)
 {
@@ -748,6 +783,9 @@ static int attack(int argc, char **argv)
             struct timespec pause = {0, 100000000};
             nanosleep(&pause, NULL);
         }
+    } else if (strcmp(kind, "have") == 0 || strcmp(kind, "frontier") == 0) {
+        int frontier = kind[0] == 'f';
+        for (long i = 0; i < count; i++) send_heads(s, frontier, frontier ? 90000 : 4096);
     } else if (strcmp(kind, "replay") == 0) {
         uint8_t other[ID_SIZE];
         if (argc < 7 || hex_decode(other, ID_SIZE, argv[6]) < 0) return usage();

@@ -248,6 +248,28 @@ static void peer_settings(void **state)
                     "digest_interval must be a whole number from 1 up to 300, not \"301\"");
 }
 
+/* [limits]: the connection limits' defaults, 0 (from the file limit, no limit per address),
+   and what is refused. */
+static void connection_limits(void **state)
+{
+    struct fixture *f = *state;
+    struct config c;
+    expect_loads(f, BASE, &c);
+    assert_int_equal(c.peer_connections, 0);
+    assert_int_equal(c.connections_per_address, 64);
+    config_free(&c);
+    expect_loads(f, BASE "[limits]\npeer_connections = 500\nconnections_per_address = 0\n", &c);
+    assert_int_equal(c.peer_connections, 500);
+    assert_int_equal(c.connections_per_address, 0);
+    config_free(&c);
+    expect_error_at(f, BASE "[limits]\nconnections_per_address = many\n", 7,
+                    "connections_per_address must be a whole number from 0 up to 1000000, "
+                    "not \"many\"");
+    expect_error_at(f, BASE "[limits]\npeer_connections = 1000001\n", 7,
+                    "peer_connections must be a whole number from 0 up to 1000000, not "
+                    "\"1000001\"");
+}
+
 static void missing_file(void **state)
 {
     struct fixture *f = *state;
@@ -573,6 +595,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(minimal_file_has_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(all_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(peer_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(connection_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_setting, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_section, setup, teardown),
