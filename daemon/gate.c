@@ -30,7 +30,7 @@ struct conn {
     uint64_t since_ms;
     uint32_t gen;    /* 0: no connection on this descriptor */
     int32_t pid;     /* a Unix socket's peer process */
-    uint8_t addr[16]; /* the peer's address, IPv4 as ::ffff:a.b.c.d */
+    uint8_t addr[16]; /* the peer's address, IPv4 as ::ffff:a.b.c.d; "pid" and a Unix peer's */
     uint16_t port, local_port;
     uint8_t unix_socket;
 };
@@ -131,7 +131,7 @@ static void forget(struct gate *g, int fd)
 {
     struct conn *c = &g->conns[fd];
     if (!c->gen) return;
-    if (!c->unix_socket && g->lim.per_address) addr_remove(g, c->addr);
+    if (g->lim.per_address) addr_remove(g, c->addr);
     c->gen = 0;
     g->stats.open--;
 }
@@ -168,6 +168,8 @@ static int identify(int fd, struct conn *c)
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) return -1;
         c->unix_socket = 1;
         c->pid = cred.pid;
+        memcpy(c->addr, "pid", 3); /* a local client's "address" is its process */
+        memcpy(c->addr + 4, &cred.pid, sizeof cred.pid);
         return 0;
     }
     if (getpeername(fd, (struct sockaddr *)&peer, &plen) < 0) return -1;
@@ -243,7 +245,7 @@ static void accepted(struct gate *g, int fd)
     c.gen = ++g->gen_next ? g->gen_next : ++g->gen_next;
     g->conns[fd] = c;
     g->stats.open++;
-    if (!c.unix_socket && g->lim.per_address && addr_add(g, c.addr) > g->lim.per_address) {
+    if (g->lim.per_address && addr_add(g, c.addr) > g->lim.per_address) {
         g->stats.refused++;
         close_conn(g, fd);
         return;

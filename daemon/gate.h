@@ -7,7 +7,7 @@
  * disconnected) and closes, with shutdown(2), those past its limits:
  *
  *   per address   a connection from an address that already holds per_address is closed at
- *                 once (TCP only: the local sockets have one address);
+ *                 once (on a Unix socket: from a process that holds per_address);
  *   in all        past max, the oldest young connection is closed (one accepted less than
  *                 young_ms ago: on the peer port, one whose CURVE handshake may not be done,
  *                 since libzmq drops those after the handshake interval); when none is young,
@@ -32,7 +32,7 @@ struct gate;
 
 struct gate_limits {
     unsigned max;         /* connections held at once */
-    unsigned per_address; /* connections from one address (TCP); 0: no such limit */
+    unsigned per_address; /* connections from one address (or local process); 0: no limit */
     unsigned young_ms;    /* a connection younger than this may be closed for a newer one */
 };
 

@@ -31,6 +31,7 @@
 #include "gate.h"
 #include "metrics.h"
 #include "sendq.h"
+#include "spare.h"
 #include "node.h"
 #include "session.h"
 #include "sync.h"
@@ -323,6 +324,9 @@ static void render_gates(struct exposition *x, const struct node *n)
     }
     single(x, "ekonet_file_limit", "gauge", "The limit on open files in force for ekonetd.",
            (double)n->files);
+    single(x, "ekonet_connections_shed_total", "counter",
+           "Connections dropped as they were accepted because no descriptor was left.",
+           (double)spare_shed());
     single(x, "ekonet_send_queue_bytes", "gauge",
            "Bytes queued to peers and not yet taken by their connections, all sessions together.",
            (double)sendq_bytes(n->sendq));

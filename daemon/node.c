@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "node.h"
 #include "sendq.h"
+#include "spare.h"
 #include "watch.h"
 #include "session.h"
 #include "sync.h"
@@ -250,8 +251,9 @@ static int open_api(struct node *n, struct errbuf *err)
         setopt_int(n->api, ZMQ_HANDSHAKE_IVL, HANDSHAKE_MS) < 0 ||
         zmq_setsockopt(n->api, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0)
         return errbuf_set(err, "cannot set up the API socket: %s", zmq_strerror(zmq_errno()));
-    /* Every client is local and short-lived: past the limit the oldest goes. */
-    struct gate_limits lim = {n->api_conns, 0, UINT32_MAX};
+    /* Every client is local and short-lived: a process holds a few at most (the CLI one), and
+       past the limit the oldest goes. */
+    struct gate_limits lim = {n->api_conns, API_PER_PROCESS, UINT32_MAX};
     if (!(n->gates[GATE_API] = gate_new(n->zctx, n->api, "api", &lim, err))) return -1;
     if (zmq_bind(n->api, endpoint) < 0)
         return errbuf_set(err, "cannot open the local API at %s: %s", n->api_path,
@@ -311,6 +313,10 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
     memcpy(n->feeds.network, cfg->network, ID_SIZE);
     n->feeds.max_content = cfg->max_content;
     if (open_roster(n, err) < 0 || plan_files(n, err) < 0) goto fail;
+    if (spare_open() < 0) {
+        errbuf_set(err, "cannot keep a descriptor in reserve: %s", strerror(errno));
+        goto fail;
+    }
     n->catalogue = catalogue_in_force(n, n->catalogue_revision, sizeof n->catalogue_revision);
     n->zctx = zmq_ctx_new();
     n->sendq = sendq_new(NULL, NODE_QUEUE_BYTES);

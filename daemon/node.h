@@ -40,7 +40,9 @@
 #define NODE_PEER_CONNS_MAX 8192 /* connections on the peer port, at most, whatever the limit */
 #define NODE_PEER_CONNS_MIN 64   /* fewer than this: the file limit is too low to run */
 #define API_CONNECTIONS     256  /* local API clients at once; past it the oldest goes */
+#define API_PER_PROCESS     16   /* of which from one process; past it the new one goes */
 #define WATCH_CONNECTIONS   64   /* event stream listeners at once; past it the oldest goes */
+#define WATCH_PER_PROCESS   4    /* of which from one process */
 #define HANDSHAKE_MS        5000 /* a connection whose ZMTP/CURVE handshake is not done is closed */
 
 /* The listening sockets, each with a gate (gate.h). */

@@ -32,7 +32,7 @@ int watch_open(struct node *n, struct errbuf *err)
     if (!n->events || zmq_setsockopt(n->events, ZMQ_SNDHWM, &hwm, sizeof hwm) < 0 ||
         zmq_setsockopt(n->events, ZMQ_LINGER, &linger, sizeof linger) < 0)
         return errbuf_set(err, "cannot open the event stream: %s", zmq_strerror(zmq_errno()));
-    struct gate_limits lim = {n->watch_conns, 0, UINT32_MAX};
+    struct gate_limits lim = {n->watch_conns, WATCH_PER_PROCESS, UINT32_MAX};
     if (!(n->gates[GATE_EVENTS] = gate_new(n->zctx, n->events, "events", &lim, err))) return -1;
     if (zmq_bind(n->events, endpoint) < 0)
         return errbuf_set(err, "cannot open the event stream at %s: %s", n->events_path,

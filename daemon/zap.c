@@ -77,6 +77,30 @@ static int admitted(const struct node *n, const uint8_t curve[KEY_SIZE], uint8_t
     return -1;
 }
 
+/* Refused handshakes are logged at most ZAP_LOG_PER_MINUTE a minute: a flood of handshakes with
+   made-up keys would otherwise write as many lines as it makes handshakes. The next line after
+   a quiet spell says how many went unlogged (ekonet_handshakes_total counts them all). */
+#define ZAP_LOG_PER_MINUTE 60
+
+static int refusal_logged(void)
+{
+    static uint64_t minute;
+    static unsigned logged, unlogged;
+    uint64_t now = node_now_ms() / 60000;
+    if (now != minute) {
+        if (unlogged)
+            elog(ELOG_WARN, "peer refusals not logged", "count=%u minutes=1", unlogged);
+        minute = now;
+        logged = unlogged = 0;
+    }
+    if (logged < ZAP_LOG_PER_MINUTE) {
+        logged++;
+        return 1;
+    }
+    unlogged++;
+    return 0;
+}
+
 void zap_handle(struct node *n)
 {
     struct zap_request r;
@@ -110,8 +134,9 @@ void zap_handle(struct node *n)
             status = "400";
             text = "not a member of this network";
             n->stats.handshakes_refused++;
-            elog(ELOG_WARN, "peer refused", "addr=%s curve_key=%s reason=%s",
-                 elog_quote(q, sizeof q, addr), hex_encode(ckey, curve, KEY_SIZE), reason);
+            if (refusal_logged())
+                elog(ELOG_WARN, "peer refused", "addr=%s curve_key=%s reason=%s",
+                     elog_quote(q, sizeof q, addr), hex_encode(ckey, curve, KEY_SIZE), reason);
         }
     } else {
         n->stats.handshakes_refused++;

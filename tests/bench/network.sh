@@ -52,6 +52,7 @@ t0=$(date +%s)
 board_found "Sveriges Ekokommuner"
 for i in "${!nodes[@]}"; do
     node_init "${nodes[$i]}" "${codes[$i]}"
+    tune "${nodes[$i]}" connections_per_address 0 # every node is at 127.0.0.1
     progress "created" $((i + 1))
 done
 echo >&2

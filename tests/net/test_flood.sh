@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Connection floods: node a runs with the 1024 open files systemd gives a service by default,
 # and 10,000 connections that never say anything are held open on its peer port (from 200
-# addresses, and from one), opened and closed in a loop, and held on its local API and event
-# sockets, and hundreds on its metrics port. Through every flood a never aborts, `ekonet status`
-# answers, members that start during the flood connect and replicate, /healthz and /metrics
-# answer within a second, and the connections it closed are counted.
+# addresses, and from one), opened and closed in a loop, and held on its local API (from 20
+# processes) and event sockets; then, with the limit the shipped unit sets, hundreds on its
+# metrics port. Through every flood a never aborts, `ekonet status` answers, members that start
+# during the flood connect and replicate, /healthz and /metrics answer within a second, and
+# the connections it closed are counted.
 . "$(dirname "$0")/lib.sh"
 : "${FLOOD:?set FLOOD to the ekonet-flood binary}"
 command -v curl >/dev/null || fail "curl is not installed (scripts/deps.sh installs it)"
@@ -119,27 +120,45 @@ alive "after churn"
 ok "connections opened and closed in a loop: a answers and d replicates ($(sed 's/.*rate //' "$TESTDIR/churn.out"))"
 
 # --- the local sockets ------------------------------------------------------------------------
-flood api hold "$TESTDIR/a/api.sock" 10000 10
+# 20 processes, 500 connections each, on api.sock; then 10,000 from one on events.sock.
+pids=()
+for i in $(seq 20); do
+    "$FLOOD" hold "$TESTDIR/a/api.sock" 500 10 >"$TESTDIR/api$i.out" 2>&1 &
+    pids+=($!)
+done
 sleep 2
 alive "api flood"
 status_answers "api flood"
-ek a report list >/dev/null || fail "api flood: report list failed"
-flood_done api
+ek a report add --title "Publicerad under en flod av klienter" --body "" >/dev/null ||
+    fail "api flood: report add failed"
+ek a report list | grep -q "Publicerad under en flod" || fail "api flood: report list failed"
+for p in "${pids[@]}"; do wait "$p" || fail "the api flood tool failed"; done
+echo "# api: $(cat "$TESTDIR/api1.out") (one of 20)"
 flood events hold "$TESTDIR/a/events.sock" 10000 8
 sleep 2
 alive "events flood"
 status_answers "events flood"
 flood_done events
+refused=$(metric 'ekonet_connections_refused_total{socket="api"}')
 ev=$(metric 'ekonet_connections_evicted_total{socket="api"}')
-[ "$ev" -gt 1000 ] || fail "api clients over the limit not closed: $ev"
-ok "10,000 clients held on api.sock and on events.sock: the oldest are closed ($ev on the API), ekonet status answers"
+[ "$refused" -gt 1000 ] || fail "api clients over 16 per process not closed: $refused"
+[ "$ev" -gt 0 ] || fail "api clients over the limit in all not closed: $ev"
+er=$(metric 'ekonet_connections_refused_total{socket="events"}')
+[ "$er" -gt 1000 ] || fail "event stream listeners over 4 per process not closed: $er"
+ok "10,000 clients held on api.sock (20 processes) and on events.sock: past 16 (4) per process refused ($refused), past 128 the oldest closed ($ev); a publishes and lists"
 
 # --- hundreds of idle clients on the metrics port -------------------------------------------------
+# With 1024 files the metrics server holds 128 connections; a, as the shipped unit starts it
+# (LimitNOFILE=65536), holds 1024.
+node_stop a
+node_start a
+files=$(metric ekonet_file_limit)
+[ "$files" -ge 4096 ] || fail "a runs with $files files after a start with the shell's limit"
 flood http hold "127.0.0.1:${MPORT[a]}" 400 8
 sleep 2
 healthz_fast "400 idle metrics clients"
 flood_done http
-ok "400 idle clients on the metrics port: /healthz and /metrics answer within a second"
+ok "400 idle clients on the metrics port of a with $files files: /healthz and /metrics answer within a second"
 
 grep -qx 'LimitNOFILE=65536' "$(dirname "$0")/../../share/systemd/ekonetd.service.in" ||
     fail "the shipped unit does not set LimitNOFILE=65536"
