@@ -143,6 +143,7 @@ refused=$(metric 'ekonet_connections_refused_total{socket="api"}')
 ev=$(metric 'ekonet_connections_evicted_total{socket="api"}')
 [ "$refused" -gt 1000 ] || fail "api clients over 16 per process not closed: $refused"
 [ "$ev" -gt 0 ] || fail "api clients over the limit in all not closed: $ev"
+echo "# connections dropped as accepted for want of a descriptor: $(metric ekonet_connections_shed_total)"
 er=$(metric 'ekonet_connections_refused_total{socket="events"}')
 [ "$er" -gt 1000 ] || fail "event stream listeners over 4 per process not closed: $er"
 ok "10,000 clients held on api.sock (20 processes) and on events.sock: past 16 (4) per process refused ($refused), past 128 the oldest closed ($ev); a publishes and lists"
