@@ -58,6 +58,7 @@ struct gate {
     struct young *young;
     size_t ycap, yhead, ylen;
     uint32_t gen_next;
+    unsigned fd_high; /* the highest descriptor ever followed (gate_reset looks no further) */
 };
 
 static uint64_t now_ms(void)
@@ -245,6 +246,7 @@ static void accepted(struct gate *g, int fd)
     c.gen = ++g->gen_next ? g->gen_next : ++g->gen_next;
     g->conns[fd] = c;
     g->stats.open++;
+    if ((unsigned)fd > g->fd_high) g->fd_high = (unsigned)fd;
     if (g->lim.per_address && addr_add(g, c.addr) > g->lim.per_address) {
         g->stats.refused++;
         close_conn(g, fd);
@@ -330,6 +332,12 @@ oom:
     errbuf_set(err, "cannot follow the connections of the %s socket: out of memory", name);
     gate_destroy(&g);
     return NULL;
+}
+
+void gate_reset(struct gate *g)
+{
+    for (unsigned fd = 0; fd <= g->fd_high && fd < g->nfds; fd++) forget(g, (int)fd);
+    g->yhead = g->ylen = 0;
 }
 
 void *gate_socket(struct gate *g)

@@ -49,6 +49,10 @@ struct gate_stats {
 struct gate *gate_new(void *zctx, void *sock, const char *name, const struct gate_limits *limits,
                       struct errbuf *err);
 
+/* Forgets every connection: the socket's listener was closed (zmq_unbind ends its connections
+   without telling the monitor). */
+void gate_reset(struct gate *g);
+
 /* The monitor socket, for the loop's poll set (it is readable when events wait). */
 void *gate_socket(struct gate *g);
 

@@ -104,6 +104,7 @@ static void cut_sessions(struct node *n)
         node_error(n, "cannot close sessions: %s", zmq_strerror(zmq_errno()));
         return;
     }
+    gate_reset(n->gates[GATE_PEER]);
     for (int i = 0; i < 50; i++) {
         if (zmq_bind(n->router, n->cfg->listen) == 0) return;
         usleep(20000); /* the old listener closes in libzmq's I/O thread */
@@ -413,7 +414,7 @@ static int zwatch_readable(struct zwatch *w, void *sock)
 }
 
 /* The poll set: the signal pipe, the checker, the metrics server's wake-up pipe, ZAP, the
-   API, the ROUTER, then each outbound session's monitor and socket. */
+   API, the ROUTER, the gates' monitors, then each outbound session's monitor and socket. */
 enum { PFD_SIGNAL, PFD_CHECKER, PFD_METRICS, PFD_ZAP, PFD_API, PFD_ROUTER, PFD_GATES,
        PFD_FIXED = PFD_GATES + NODE_GATES };
 

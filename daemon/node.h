@@ -3,6 +3,7 @@
  * poll(2) and dispatches on which is readable:
  *
  *   signal pipe  -> stop
+ *   gates        -> gate_events  (connections accepted and closed: which to close, gate.h)
  *   zap          -> zap_handle   (CURVE handshakes: who may connect)
  *   api          -> api_handle   (the CLI)
  *   router       -> peer_handle  (other members' nodes)
