@@ -156,7 +156,7 @@ static void to_v6(uint8_t out[16], uint16_t *port, const struct sockaddr_storage
 /* Reads what identifies the connection on fd now; -1 if it is not a connected socket. */
 static int identify(int fd, struct conn *c)
 {
-    struct sockaddr_storage peer, local;
+    struct sockaddr_storage peer = {0}, local = {0};
     socklen_t plen = sizeof peer, llen = sizeof local;
     int listening = 1;
     socklen_t len = sizeof listening;

@@ -303,8 +303,7 @@ static void render_gates(struct exposition *x, const struct node *n)
     static const char *const help[] = {
         "Connections held now by each listening socket (peer port, local API, event stream).",
         "Connections accepted by each listening socket.",
-        "Connections closed at once: their address held connections_per_address, or the "
-        "socket held its limit and none was young.",
+        "Connections closed at once: over their address's limit, or none was young.",
         "Young connections (handshake not done) closed to make room for newer ones.",
         "Accepts that failed inside libzmq (for example, out of file descriptors)."};
     static const char *const names[] = {"ekonet_connections", "ekonet_connections_accepted_total",

@@ -289,7 +289,7 @@ static int plan_files(struct node *n, struct errbuf *err)
         return errbuf_set(err,
                           "the limit on open files (%u) is too low: ekonetd needs at least %llu "
                           "(raise LimitNOFILE or ulimit -n, or lower outbound)",
-                          n->files, (unsigned long long)(kept + NODE_PEER_CONNS_MIN));
+                          n->files, (unsigned long long)kept + NODE_PEER_CONNS_MIN);
     n->peer_conns = (unsigned)peer;
     if (n->cfg->peer_connections > peer)
         elog(ELOG_WARN, "file limit", "files=%u peer_connections=%u configured=%u", n->files,

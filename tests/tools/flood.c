@@ -73,7 +73,7 @@ static int parse_target(struct target *t, const char *s)
     memcpy(host, s, len);
     host[len] = '\0';
     t->in.sin_family = AF_INET;
-    t->in.sin_port = htons((uint16_t)atoi(colon + 1));
+    t->in.sin_port = htons((uint16_t)strtoul(colon + 1, NULL, 10));
     if (inet_pton(AF_INET, host, &t->in.sin_addr) != 1) return -1;
     return (ntohl(t->in.sin_addr.s_addr) >> 24) == 127 ? 0 : -1; /* loopback only */
 }
@@ -184,7 +184,7 @@ int main(int argc, char **argv)
         struct in_addr a;
         if (inet_pton(AF_INET, argv[at], &a) != 1) return 2;
         t.first_source = ntohl(a.s_addr);
-        t.sources = argc > at + 1 ? (unsigned)atoi(argv[at + 1]) : 1;
+        t.sources = argc > at + 1 ? (unsigned)strtoul(argv[at + 1], NULL, 10) : 1;
         if (t.sources == 0) t.sources = 1;
     }
     struct rlimit rl;
@@ -197,11 +197,11 @@ int main(int argc, char **argv)
     double start = now_s();
     int open = 0;
     if (holding) {
-        unsigned count = (unsigned)atoi(argv[3]);
+        unsigned count = (unsigned)strtoul(argv[3], NULL, 10);
         if (count == 0 || count > FLOOD_MAX) return 2;
-        open = hold(&t, count, atof(argv[4]), &n);
+        open = hold(&t, count, strtod(argv[4], NULL), &n);
     } else {
-        churn(&t, atof(argv[3]), &n);
+        churn(&t, strtod(argv[3], NULL), &n);
     }
     double took = now_s() - start;
     printf("opened %lu closed_by_node %lu open %d failed %lu rate %.0f/s\n", n.opened, n.closed,
