@@ -36,7 +36,7 @@ node_start a
 A=$(node_id a)
 A_EP="127.0.0.1:${PORT[a]}"
 
-# sync NODE: starts NODE, waits for a's whole feed there; prints entries/s.
+# sync_rate NODE: starts NODE, waits for a's whole feed there; RATE is entries/s.
 sync_rate() {
     local t0 t1
     t0=$(date +%s%N)
@@ -44,11 +44,12 @@ sync_rate() {
     while ! has_head "$1" "$A" "$COUNT"; do sleep 0.25; done
     t1=$(($(sqlite3 -readonly "$TESTDIR/$1/ekonet.db" \
         "SELECT max(received) FROM entries WHERE author = X'$A'") * 1000000))
-    echo $((COUNT * 1000000000 / (t1 - t0)))
+    RATE=$((COUNT * 1000000000 / (t1 - t0)))
 }
 
 echo "== b's first sync from a, no flood"
-quiet=$(sync_rate b)
+sync_rate b
+quiet=$RATE
 echo "sync_entries_per_s_quiet $quiet"
 node_stop b
 
@@ -60,7 +61,8 @@ f2=$!
 "$FLOOD" hold "$TESTDIR/a/api.sock" 10000 600 >"$TESTDIR/api.out" &
 f3=$!
 sleep 3
-busy=$(sync_rate c)
+sync_rate c
+busy=$RATE
 fds=$(ls "/proc/${PID[a]}/fd" | wc -l)
 kill -TERM $f1 $f2 $f3 2>/dev/null || true
 wait $f1 $f2 $f3 2>/dev/null || true
