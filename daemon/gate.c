@@ -23,13 +23,13 @@
 #include "ekonet/log.h"
 #include "gate.h"
 
-#define GATE_BURST     1024          /* monitor events taken per call */
-#define GATE_FDS_MAX   (1u << 20)    /* descriptors followed, at most (the file limit's ceiling) */
+#define GATE_BURST   1024       /* monitor events taken per call */
+#define GATE_FDS_MAX (1u << 20) /* descriptors followed, at most (the file limit's ceiling) */
 
 struct conn {
     uint64_t since_ms;
-    uint32_t gen;    /* 0: no connection on this descriptor */
-    int32_t pid;     /* a Unix socket's peer process */
+    uint32_t gen;     /* 0: no connection on this descriptor */
+    int32_t pid;      /* a Unix socket's peer process */
     uint8_t addr[16]; /* the peer's address, IPv4 as ::ffff:a.b.c.d; "pid" and a Unix peer's */
     uint16_t port, local_port;
     uint8_t unix_socket;
@@ -71,7 +71,7 @@ static uint64_t now_ms(void)
 static unsigned file_limit(const struct rlimit *rl)
 {
     return rl->rlim_cur == RLIM_INFINITY || rl->rlim_cur > GATE_FDS_MAX ? GATE_FDS_MAX
-                                                                       : (unsigned)rl->rlim_cur;
+                                                                        : (unsigned)rl->rlim_cur;
 }
 
 unsigned gate_raise_file_limit(unsigned want)
@@ -126,7 +126,8 @@ static void addr_remove(struct gate *g, const uint8_t addr[16])
     }
 }
 
-/* ---- descriptors ------------------------------------------------------------------------------ */
+/* ---- descriptors ------------------------------------------------------------------------------
+ */
 
 static void forget(struct gate *g, int fd)
 {
@@ -238,7 +239,7 @@ static void accepted(struct gate *g, int fd)
 {
     g->stats.accepted++;
     if (fd < 0 || (unsigned)fd >= g->nfds) return; /* beyond the file limit: cannot happen */
-    forget(g, fd); /* a connection whose end was not seen */
+    forget(g, fd);                                 /* a connection whose end was not seen */
     struct conn c;
     if (identify(fd, &c) < 0) return; /* gone already */
     uint64_t now = now_ms();
@@ -316,9 +317,8 @@ struct gate *gate_new(void *zctx, void *sock, const char *name, const struct gat
         goto oom;
     snprintf(ep, sizeof ep, "inproc://gate-%s-%p", name, (void *)g);
     int unlimited = 0; /* a lost event would leave a connection counted for ever */
-    if (zmq_socket_monitor(sock, ep,
-                           ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_ACCEPT_FAILED) <
-            0 ||
+    if (zmq_socket_monitor(
+            sock, ep, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_ACCEPT_FAILED) < 0 ||
         !(g->mon = zmq_socket(zctx, ZMQ_PAIR)) ||
         zmq_setsockopt(g->mon, ZMQ_RCVHWM, &unlimited, sizeof unlimited) < 0 ||
         zmq_connect(g->mon, ep) < 0) {

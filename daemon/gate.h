@@ -37,11 +37,11 @@ struct gate_limits {
 };
 
 struct gate_stats {
-    uint64_t accepted;     /* connections accepted */
-    uint64_t refused;      /* closed at once: their address held per_address, or all were old */
-    uint64_t evicted;      /* young connections closed for newer ones */
-    uint64_t failed;       /* accepts that failed in libzmq (out of descriptors, say) */
-    unsigned open;         /* connections held now */
+    uint64_t accepted; /* connections accepted */
+    uint64_t refused;  /* closed at once: their address held per_address, or all were old */
+    uint64_t evicted;  /* young connections closed for newer ones */
+    uint64_t failed;   /* accepts that failed in libzmq (out of descriptors, say) */
+    unsigned open;     /* connections held now */
 };
 
 /* A gate on sock, which must not be bound yet (the monitor sees only later connections).

@@ -280,8 +280,8 @@ static int plan_files(struct node *n, struct errbuf *err)
     n->api_conns = share(API_CONNECTIONS, n->files, 8);
     n->watch_conns = share(WATCH_CONNECTIONS, n->files, 16);
     n->metrics_conns = share(METRICS_CONNECTIONS, n->files, 8);
-    uint64_t kept = NODE_FILES_RESERVE + 4ull * (n->cfg->outbound + DIRECT_MAX) +
-                    n->api_conns + n->watch_conns + n->metrics_conns;
+    uint64_t kept = NODE_FILES_RESERVE + 4ull * (n->cfg->outbound + DIRECT_MAX) + n->api_conns +
+                    n->watch_conns + n->metrics_conns;
     uint64_t room = n->files > kept ? n->files - kept : 0;
     uint64_t peer = n->cfg->peer_connections ? n->cfg->peer_connections : NODE_PEER_CONNS_MAX;
     if (peer > room) peer = room;
@@ -415,8 +415,16 @@ static int zwatch_readable(struct zwatch *w, void *sock)
 
 /* The poll set: the signal pipe, the checker, the metrics server's wake-up pipe, ZAP, the
    API, the ROUTER, the gates' monitors, then each outbound session's monitor and socket. */
-enum { PFD_SIGNAL, PFD_CHECKER, PFD_METRICS, PFD_ZAP, PFD_API, PFD_ROUTER, PFD_GATES,
-       PFD_FIXED = PFD_GATES + NODE_GATES };
+enum {
+    PFD_SIGNAL,
+    PFD_CHECKER,
+    PFD_METRICS,
+    PFD_ZAP,
+    PFD_API,
+    PFD_ROUTER,
+    PFD_GATES,
+    PFD_FIXED = PFD_GATES + NODE_GATES
+};
 
 static int build_pollset(struct node *n, size_t *count)
 {
@@ -431,9 +439,9 @@ static int build_pollset(struct node *n, size_t *count)
         if (!p || !ss || !r) return -1;
         n->pfds_cap = need;
     }
-    const int fds[PFD_FIXED] = {n->sigfd,          checker_fd(n->checker), metrics_fd(n),
-                                n->zap_w.fd,       n->api_w.fd,            n->router_w.fd,
-                                n->gate_w[0].fd,   n->gate_w[1].fd,        n->gate_w[2].fd};
+    const int fds[PFD_FIXED] = {
+        n->sigfd,       checker_fd(n->checker), metrics_fd(n),   n->zap_w.fd,    n->api_w.fd,
+        n->router_w.fd, n->gate_w[0].fd,        n->gate_w[1].fd, n->gate_w[2].fd};
     size_t k = 0;
     for (; k < PFD_FIXED; k++) {
         n->pfds[k] = (struct pollfd){fds[k], POLLIN, 0};

@@ -165,7 +165,7 @@ struct node {
     struct zwatch zap_w, api_w, router_w;
     struct gate *gates[NODE_GATES]; /* connections held by each listening socket (gate.h) */
     struct zwatch gate_w[NODE_GATES];
-    unsigned files;                 /* the file limit in force */
+    unsigned files;                                             /* the file limit in force */
     unsigned peer_conns, api_conns, watch_conns, metrics_conns; /* each socket's share */
     struct pollfd *pfds; /* the poll set (node.c), grown as sessions are added */
     struct session **pfd_sessions;

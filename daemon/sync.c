@@ -462,7 +462,8 @@ int sync_serve(struct node *n)
         }
         if (!s->nserving) continue;
         uint64_t due = s->paused_until_ms > now ? s->paused_until_ms - now : 0;
-        if (wait < 0 || due < (uint64_t)wait) wait = (int)(due < SERVE_PAUSE_MS ? due : SERVE_PAUSE_MS);
+        if (wait < 0 || due < (uint64_t)wait)
+            wait = (int)(due < SERVE_PAUSE_MS ? due : SERVE_PAUSE_MS);
     }
     return wait;
 }
@@ -533,6 +534,7 @@ static void note_refusals(struct node *n, struct session *s, struct entry *const
 {
     char peer[13], author[13], q[256];
     int hostile = 0;
+    size_t refused = 0, first = 0;
     for (size_t i = 0; i < count; i++) {
         int rc = status[i];
         if (rc == ENTRY_OK || rc == ENTRY_DUPLICATE || rc == ENTRY_GAP) continue;
@@ -544,17 +546,25 @@ static void note_refusals(struct node *n, struct session *s, struct entry *const
         if (rc == ENTRY_NOT_MEMBER || rc == ENTRY_QUARANTINED)
             continue; /* may come later / known */
         s->refused++;
-        /* Do not ask this peer for that feed again for a while: it would serve the same. */
-        frontier_set(s->stuck, v[i]->author, node_now_ms() + STUCK_MS);
-        elog(ELOG_WARN, "entry refused", "peer=%s author=%s seq=%llu reason=%s detail=%s",
-             short_id(peer, s->key), short_id(author, v[i]->author), (unsigned long long)v[i]->seq,
-             entry_status_label(rc), elog_quote(q, sizeof q, why->msg));
+        /* Do not ask this peer for that feed again for a while: it would serve the same. Only
+           feeds this node may hold are remembered (a batch may name a thousand made-up ones). */
+        ProtobufCBinaryData a = {KEY_SIZE, v[i]->author};
+        if (known_author(n, &a)) frontier_set(s->stuck, v[i]->author, node_now_ms() + STUCK_MS);
+        if (refused++ == 0) first = i;
         watch_event(n, "refused", v[i]->author, v[i]->id, v[i]->seq, entry_status_label(rc),
                     "entry %llu of %s from %s refused: %s", (unsigned long long)v[i]->seq,
-                    node_member_name(n, v[i]->author) ? node_member_name(n, v[i]->author) : author,
-                    node_member_name(n, s->key) ? node_member_name(n, s->key) : peer,
+                    node_member_name(n, v[i]->author) ? node_member_name(n, v[i]->author)
+                                                      : short_id(author, v[i]->author),
+                    node_member_name(n, s->key) ? node_member_name(n, s->key)
+                                                : short_id(peer, s->key),
                     entry_status_str(rc));
     }
+    /* One line a batch, naming the first refused: a batch may hold a thousand. */
+    if (refused)
+        elog(ELOG_WARN, "entry refused",
+             "peer=%s author=%s seq=%llu reason=%s refused=%zu detail=%s", short_id(peer, s->key),
+             short_id(author, v[first]->author), (unsigned long long)v[first]->seq,
+             entry_status_label(status[first]), refused, elog_quote(q, sizeof q, why->msg));
     if (hostile) peer_violation(n, s->key, LIMIT_REFUSED); /* one per batch */
 }
 
@@ -728,8 +738,9 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
             malformed = 1;
             continue;
         }
-        frontier_raise(s->theirs, b->v[b->count]->author,
-                       b->v[b->count]->seq); /* the peer holds it */
+        ProtobufCBinaryData author = {KEY_SIZE, b->v[b->count]->author};
+        if (known_author(n, &author)) /* the peer holds it; made-up authors are not kept */
+            frontier_raise(s->theirs, author.data, b->v[b->count]->seq);
         b->count++;
     }
     s->entries_in += b->count;

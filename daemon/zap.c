@@ -88,8 +88,7 @@ static int refusal_logged(void)
     static unsigned logged, unlogged;
     uint64_t now = node_now_ms() / 60000;
     if (now != minute) {
-        if (unlogged)
-            elog(ELOG_WARN, "peer refusals not logged", "count=%u minutes=1", unlogged);
+        if (unlogged) elog(ELOG_WARN, "peer refusals not logged", "count=%u minutes=1", unlogged);
         minute = now;
         logged = unlogged = 0;
     }

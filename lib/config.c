@@ -226,8 +226,7 @@ static int handler(void *user, const char *section, const char *name, const char
                             value);
             return 1;
         }
-        if (strcmp(name, "peer_connections") == 0 ||
-            strcmp(name, "connections_per_address") == 0) {
+        if (strcmp(name, "peer_connections") == 0 || strcmp(name, "connections_per_address") == 0) {
             unsigned *count = name[0] == 'p' ? &c->peer_connections : &c->connections_per_address;
             if (parse_count(value, 0, 1000000, count) < 0)
                 return fail(p, "%s must be a whole number from 0 up to 1000000, not \"%s\"", name,

@@ -22,17 +22,17 @@
 #include "ekonet/key.h"
 #include "ekonet/log.h"
 
-#define CONFIG_FILE              "ekonetd.conf"
-#define CONFIG_MAX_ALLOW         512
-#define CONFIG_MAX_SEEDS         64
-#define DEFAULT_LISTEN           "tcp://*:7650"
-#define DEFAULT_MAX_CONTENT      (256 * 1024)
-#define DEFAULT_MAX_API          (1024 * 1024)
-#define DEFAULT_MAX_PEER         (4 * 1024 * 1024)
-#define DEFAULT_RELAY_STORE      (64 * 1024 * 1024)
-#define DEFAULT_RELAY_PER_MEMBER 1000
+#define CONFIG_FILE                     "ekonetd.conf"
+#define CONFIG_MAX_ALLOW                512
+#define CONFIG_MAX_SEEDS                64
+#define DEFAULT_LISTEN                  "tcp://*:7650"
+#define DEFAULT_MAX_CONTENT             (256 * 1024)
+#define DEFAULT_MAX_API                 (1024 * 1024)
+#define DEFAULT_MAX_PEER                (4 * 1024 * 1024)
+#define DEFAULT_RELAY_STORE             (64 * 1024 * 1024)
+#define DEFAULT_RELAY_PER_MEMBER        1000
 #define DEFAULT_CONNECTIONS_PER_ADDRESS 64
-#define DEFAULT_METRICS_LISTEN   "127.0.0.1:7651"
+#define DEFAULT_METRICS_LISTEN          "127.0.0.1:7651"
 
 struct config {
     char *path;     /* the file read */
@@ -61,7 +61,7 @@ struct config {
     unsigned relay_per_member; /* envelopes held from one sender (default 1000) */
     unsigned peer_connections; /* connections held on the peer port; 0: from the file limit */
     unsigned connections_per_address; /* on the peer port, from one address (default 64) */
-    char *metrics_listen;      /* IP:PORT serving /metrics and /healthz; NULL when off */
+    char *metrics_listen;             /* IP:PORT serving /metrics and /healthz; NULL when off */
 };
 
 /*

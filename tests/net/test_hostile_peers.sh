@@ -16,8 +16,8 @@ node_init a 2518
 node_init b 0180
 network_first a
 network_join a b
-ATTACKERS=(x1 x2 x3 x4 x5 x6 x7 x8 x9) # one admitted key per attack: a cut-off key stays cut off
-codes=(1280 1281 1282 1283 1284 1285 1286 1287 1290)
+ATTACKERS=(x1 x2 x3 x4 x5 x6 x7 x8 x9 x10) # one admitted key per attack: a cut-off key stays cut off
+codes=(1280 1281 1282 1283 1284 1285 1286 1287 1290 1291)
 for i in "${!ATTACKERS[@]}"; do
     node_init "${ATTACKERS[$i]}" "${codes[$i]}"
     admit a "${ATTACKERS[$i]}"
@@ -185,7 +185,15 @@ grep -q "msg=\"peer cut off\" node=$(node_id x9) .*last=frontier" "$TESTDIR/a.lo
     fail "the peer sending Frontiers of 90000 heads was not cut off"
 [ $((rss1 - rss0)) -lt 16384 ] || fail "a grew by $(((rss1 - rss0) / 1024)) MB for Frontiers of made-up feeds"
 healthy "after frontier"
-ok "Haves and Frontiers naming millions of made-up feeds: only members' heads are kept (memory bounded), Frontiers over 4096 heads are violations and cut the peer off"
+rss0=$(rss_kb)
+attack x10 authors 200 # remembered as the peer's heads, 200,000 authors took 15 MB
+rss1=$(rss_kb)
+echo "# RSS of a: $rss0 kB before, $rss1 kB after 200,000 entries of 200,000 made-up authors"
+expect_eq "no entry of a made-up author stored" 0 \
+    "$(sqlite3 -readonly "$TESTDIR/a/ekonet.db" "SELECT count(*) FROM entries WHERE content LIKE '%Från ingen medlem%'")"
+[ $((rss1 - rss0)) -lt 8192 ] || fail "a grew by $(((rss1 - rss0) / 1024)) MB for entries of made-up authors"
+healthy "after authors"
+ok "Haves, Frontiers and Entries naming millions of made-up feeds: only members' heads are kept (memory bounded), Frontiers over 4096 heads are violations and cut the peer off"
 
 # --- everything counted, b never cut ----------------------------------------------------------
 counted "cuts not counted" ekonet_peers_cut_total 6

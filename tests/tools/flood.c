@@ -123,8 +123,10 @@ static int hold(struct target *t, unsigned count, double seconds, struct tally *
             if (p[i].fd >= 0) continue;
             p[i].fd = open_one(t);
             p[i].events = POLLIN;
-            if (p[i].fd >= 0) n->opened++;
-            else n->failed++;
+            if (p[i].fd >= 0)
+                n->opened++;
+            else
+                n->failed++;
         }
         if (poll(p, count, 100) < 0 && errno != EINTR) break;
         for (unsigned i = 0; i < count; i++) {

@@ -33,6 +33,7 @@
  *         replay N NET   N batches of entries signed for network NET instead of NETWORK_ID
  *         have N         N Haves of 4096 heads (the most a Have may name) of random authors
  *         frontier N     N Frontiers of 90000 heads of random authors
+ *         authors N      N Entries messages of 1000 entries, each signed by a new key (no member)
  *       and prints what the node did: "entries E in M messages", "bye: REASON", "disconnected",
  *       "handshakes ok A refused R byes B" (one summary line)
  *   ekonet-testpeer lazy ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID SECONDS
@@ -68,7 +69,7 @@ static int usage(void)
             "       ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS\n"
             "       ekonet-testpeer lazy ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID SECONDS\n"
             "       ekonet-testpeer attack ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID "
-            "garbage|oversize|batch|want|slowread|storm|replay|have|frontier [N] [ARG]\n"
+            "garbage|oversize|batch|want|slowread|storm|replay|have|frontier|authors [N] [ARG]\n"
             "       ekonet-testpeer envelope ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID HEX "
             "as-is|tamper-box|tamper-header\n"
             "       ekonet-testpeer publish DIR COUNT [BODY_BYTES]\n"
@@ -786,6 +787,18 @@ static int attack(int argc, char **argv)
     } else if (strcmp(kind, "have") == 0 || strcmp(kind, "frontier") == 0) {
         int frontier = kind[0] == 'f';
         for (long i = 0; i < count; i++) send_heads(s, frontier, frontier ? 90000 : 4096);
+    } else if (strcmp(kind, "authors") == 0) {
+        struct entry *v[1000];
+        for (long i = 0; i < count; i++) {
+            for (int j = 0; j < 1000; j++) {
+                struct node_key nk;
+                key_generate(&nk);
+                v[j] = make_entry(&nk, net, 1, NULL, "Från ingen medlem");
+                key_wipe(&nk);
+            }
+            send_batch(s, v, 1000, NULL, 0);
+            for (int j = 0; j < 1000; j++) entry_destroy(&v[j]);
+        }
     } else if (strcmp(kind, "replay") == 0) {
         uint8_t other[ID_SIZE];
         if (argc < 7 || hex_decode(other, ID_SIZE, argv[6]) < 0) return usage();
