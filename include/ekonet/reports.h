@@ -1,7 +1,11 @@
 /*
  * reports: the knowledge bank's projection of REPORT entries, and its queries.
  *
- *   reports            one row per report version; lists show the newest (superseded_by NULL)
+ *   reports            one row per report version; lists show the newest (superseded_by NULL),
+ *                      newest first by `listed`: the author's date, but never later than when
+ *                      this node stored the entry (entries.received), so that no author's clock
+ *                      can keep a report above those that came after it; `ts` stays the date
+ *                      shown and the one --since and --until compare
  *   report_topics      topic -> report, report_indicators  code -> report (filters)
  *   reports_fts        FTS5 over title, summary, body, topics (external content = reports),
  *                      tokenizer unicode61 with remove_diacritics 2: "malmo" finds "Malmö";
@@ -35,6 +39,7 @@ struct store;
     "  author BLOB NOT NULL,"                                                                      \
     "  seq INTEGER NOT NULL,"                                                                      \
     "  ts INTEGER NOT NULL,"                                                                       \
+    "  listed INTEGER NOT NULL," /* min(ts, entries.received): the order of lists */               \
     "  kind INTEGER NOT NULL,"                                                                     \
     "  title TEXT NOT NULL,"                                                                       \
     "  summary TEXT NOT NULL DEFAULT '',"                                                          \
@@ -45,7 +50,8 @@ struct store;
     "  versions INTEGER NOT NULL DEFAULT 1,"                                                       \
     "  retracted INTEGER NOT NULL DEFAULT 0);"                                                     \
     "CREATE INDEX IF NOT EXISTS reports_ts ON reports(ts);"                                        \
-    "CREATE INDEX IF NOT EXISTS reports_author ON reports(author, ts);"                            \
+    "CREATE INDEX IF NOT EXISTS reports_listed ON reports(listed);"                                \
+    "CREATE INDEX IF NOT EXISTS reports_author ON reports(author, listed);"                        \
     "CREATE TABLE IF NOT EXISTS report_topics(topic TEXT NOT NULL COLLATE NOCASE,"                 \
     "  n INTEGER NOT NULL, PRIMARY KEY(topic, n)) WITHOUT ROWID;"                                  \
     "CREATE TABLE IF NOT EXISTS report_indicators(code TEXT NOT NULL, n INTEGER NOT NULL,"         \
