@@ -278,7 +278,7 @@ static void where(const struct report_filter *f, char *sql, size_t size)
              f->query ? " AND reports_fts MATCH ?1" : "", f->author ? " AND r.author=?2" : "",
              f->topic ? " AND r.n IN (SELECT n FROM report_topics WHERE topic=?3)" : "",
              f->indicator ? " AND r.n IN (SELECT n FROM report_indicators WHERE code=?4)" : "",
-             f->since_ms ? " AND r.ts>=?5" : "", f->until_ms ? " AND r.ts<?6" : "",
+             f->since_ms ? " AND r.listed>=?5" : "", f->until_ms ? " AND r.listed<?6" : "",
              f->kind ? " AND r.kind=?7" : "");
 }
 

@@ -477,18 +477,26 @@ static void collect_listed(void *ctx, const struct report_row *r)
     l->ts[l->n++] = r->timestamp_ms;
 }
 
-static void list(struct fixture *f, const uint8_t *author, struct listed *l)
+static void list_dated(struct fixture *f, const uint8_t *author, uint64_t since_ms,
+                       uint64_t until_ms, struct listed *l)
 {
-    struct report_filter filter = {.author = author, .limit = 50};
+    struct report_filter filter = {
+        .author = author, .since_ms = since_ms, .until_ms = until_ms, .limit = 50};
     struct errbuf err;
     uint64_t total;
     memset(l, 0, sizeof *l);
     assert_int_equal(reports_query(f->store, &filter, collect_listed, l, &total, &err), 0);
 }
 
+static void list(struct fixture *f, const uint8_t *author, struct listed *l)
+{
+    list_dated(f, author, 0, 0, l);
+}
+
 /* Newest first means newest here: a report dated ahead is listed as of when it came, below
    those that came after it, and shows its author's date all the same. So does one stored
-   before the rule (dated 50 years ahead), once the projection is rebuilt. Reindexing keeps it. */
+   before the rule (dated 50 years ahead), once the projection is rebuilt. Reindexing keeps it,
+   and --since and --until find each report where the list puts it. */
 static void lists_order_by_when_reports_came_not_by_the_authors_clock(void **state)
 {
     struct fixture *f = *state;
@@ -518,6 +526,11 @@ static void lists_order_by_when_reports_came_not_by_the_authors_clock(void **sta
     assert_int_equal(project_rebuild(f->store, &count, &err), 0);
     list(f, NULL, &l);
     assert_string_equal(l.text, "Kom sist|Daterad om 50 år|Kom sedan|Daterad i morgon|Från 2010|");
+    /* date filters go by the same time as the order: a report is found where it is listed */
+    list_dated(f, NULL, now - hour, 0, &l);
+    assert_string_equal(l.text, "Kom sist|Daterad om 50 år|Kom sedan|Daterad i morgon|");
+    list_dated(f, NULL, 0, now - hour, &l);
+    assert_string_equal(l.text, "Från 2010|");
     entry_destroy(&ahead);
     entry_destroy(&old);
     entry_destroy(&future);
