@@ -31,7 +31,7 @@
 /* An entry dated more than this ahead of the receiver's clock is not accepted yet: it is refused
    as ENTRY_FUTURE and accepted when its time comes (docs/PROTOCOL.md section 2.3). Lists show
    reports newest first, and without a bound an author's clock could keep one on top forever;
-   a day is far more than any honest clock is off, time zones included. */
+   a day is more than an honest clock is off, even one set to local time instead of UTC. */
 #define ENTRY_FUTURE_MAX_MS (24 * 3600 * 1000ull)
 
 /* Why an entry was refused. Each has a sentence (entry_status_str) and a metric label. */
