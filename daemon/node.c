@@ -371,6 +371,7 @@ void node_destroy(struct node **pn)
     frontier_destroy(&n->ours);
     frontier_destroy(&n->forked);
     frontier_destroy(&n->grown);
+    frontier_destroy(&n->early);
     checker_destroy(&n->checker);
     free(n->pfds);
     free(n->pfd_sessions);

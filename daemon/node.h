@@ -154,6 +154,7 @@ struct node {
     struct frontier *ours;   /* this node's heads */
     struct frontier *forked; /* author -> seq of a proven fork */
     struct frontier *grown;  /* feeds grown since the last Have round, to their new heads */
+    struct frontier *early;  /* author -> when its entries dated ahead may be logged again */
     uint64_t announce_ms;    /* when the next Have round is due */
     struct dial_target targets[NODE_TARGETS_MAX];
     size_t ntargets, nseeds; /* targets[0..nseeds) are the configured seeds */

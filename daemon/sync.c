@@ -43,7 +43,7 @@ static void load_head(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq, u
 int sync_start(struct node *n)
 {
     if (!(n->ours = frontier_new()) || !(n->forked = frontier_new()) ||
-        !(n->grown = frontier_new()))
+        !(n->grown = frontier_new()) || !(n->early = frontier_new()))
         return -1;
     return store_feeds(n->store, load_head, n);
 }
@@ -528,6 +528,30 @@ static void on_fork_proof(struct node *n, struct session *s, const Ekonet__ForkP
     }
 }
 
+#define EARLY_LOG_MS 3600000 /* entries of one author dated ahead: logged once an hour */
+
+/*
+ * An entry dated too far ahead (docs/PROTOCOL.md section 2.3) is its author's doing, not the
+ * peer's, which may be an honest relay: the peer is not counted, only not asked for that feed
+ * again until the entry is due (a new session asks once more). Logged once an hour per author.
+ */
+static void held_early(struct node *n, struct session *s, const struct entry *e)
+{
+    char author[13], peer[13], lead[32], q[160], ql[48];
+    uint64_t now = node_now_ms(), due = entry_due_ms(e);
+    frontier_set(s->stuck, e->author, due > now + STUCK_MS ? due : now + STUCK_MS);
+    if (frontier_get(n->early, e->author) > now) return;
+    frontier_set(n->early, e->author, now + EARLY_LOG_MS);
+    const char *name = node_member_name(n, e->author);
+    entry_lead_str(e, now, lead, sizeof lead);
+    elog(ELOG_WARN, "entry held: dated ahead", "author=%s member=%s seq=%llu ahead=%s peer=%s",
+         short_id(author, e->author), elog_quote(q, sizeof q, name ? name : ""),
+         (unsigned long long)e->seq, elog_quote(ql, sizeof ql, lead), short_id(peer, s->key));
+    watch_event(n, "refused", e->author, e->id, e->seq, entry_status_label(ENTRY_FUTURE),
+                "entry %llu of %s held: dated %s ahead of this node's clock (is its clock fast?)",
+                (unsigned long long)e->seq, name ? name : author, lead);
+}
+
 /* Logs and counts what a peer sent that was refused (duplicates and gaps are normal). */
 static void note_refusals(struct node *n, struct session *s, struct entry *const *v,
                           const int *status, size_t count, const struct errbuf *why)
@@ -538,6 +562,10 @@ static void note_refusals(struct node *n, struct session *s, struct entry *const
     for (size_t i = 0; i < count; i++) {
         int rc = status[i];
         if (rc == ENTRY_OK || rc == ENTRY_DUPLICATE || rc == ENTRY_GAP) continue;
+        if (rc == ENTRY_FUTURE) {
+            held_early(n, s, v[i]);
+            continue;
+        }
         /* what no honest node stores, so would never pass on */
         hostile |= rc == ENTRY_BAD_SIGNATURE || rc == ENTRY_WRONG_NETWORK ||
                    rc == ENTRY_WRONG_KEY || rc == ENTRY_FEW_SIGNATURES ||

@@ -3,6 +3,7 @@
  * format and the three layers of checks. All bytes handed to entry_decode are untrusted: it
  * bounds the input before unpacking and checks every field's size after.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ static const struct {
     [ENTRY_REVOKED] = {"author was revoked", "revoked"},
     [ENTRY_FEW_SIGNATURES] = {"too few board signatures", "few_signatures"},
     [ENTRY_QUARANTINED] = {"feed quarantined after a fork", "quarantined"},
+    [ENTRY_FUTURE] = {"dated more than a day ahead of this node's clock", "future"},
 };
 
 const char *entry_status_str(int status)
@@ -301,4 +303,28 @@ int entry_check_chain(const struct entry *e, uint64_t head_seq, const uint8_t he
     if (head_seq == 0) return ENTRY_OK; /* seq 1 has no prev: parse_header made sure */
     if (memcmp(e->prev, head_id, ID_SIZE) != 0) return ENTRY_BAD_PREV;
     return ENTRY_OK;
+}
+
+uint64_t entry_due_ms(const struct entry *e)
+{
+    return e->timestamp_ms > ENTRY_FUTURE_MAX_MS ? e->timestamp_ms - ENTRY_FUTURE_MAX_MS : 0;
+}
+
+int entry_check_time(const struct entry *e, uint64_t now_ms)
+{
+    /* compared as the due time, which cannot overflow as now_ms + the limit could */
+    return now_ms >= entry_due_ms(e) ? ENTRY_OK : ENTRY_FUTURE;
+}
+
+const char *entry_lead_str(const struct entry *e, uint64_t now_ms, char *buf, size_t size)
+{
+    const uint64_t minute = 60000, hour = 60 * minute, day = 24 * hour;
+    uint64_t lead = e->timestamp_ms > now_ms ? e->timestamp_ms - now_ms : 0;
+    if (lead >= 2 * day)
+        snprintf(buf, size, "%llu days", (unsigned long long)(lead / day));
+    else if (lead >= 2 * hour)
+        snprintf(buf, size, "%llu hours", (unsigned long long)(lead / hour));
+    else
+        snprintf(buf, size, "%llu minutes", (unsigned long long)(lead / minute));
+    return buf;
 }

@@ -6,10 +6,11 @@
  *   board feed    author = the network id; k or more signatures of distinct current board
  *                 keys (for seq 1, the charter, the keys it names itself); only board kinds
  *
- * Both then pass the same chain checks (quarantine, duplicate/fork, gap, prev) and content
- * validation, and are stored and projected in the caller's batch transaction. A board entry
- * changes the roster, so the in-memory roster is reloaded right after it is projected: the
- * next entry of the same batch is already judged by the new board and members.
+ * Both then pass the same chain checks (quarantine, duplicate/fork, gap, prev), content
+ * validation and, last, the date (at most ENTRY_FUTURE_MAX_MS ahead of this node's clock), and
+ * are stored and projected in the caller's batch transaction. A board entry changes the
+ * roster, so the in-memory roster is reloaded right after it is projected: the next entry of
+ * the same batch is already judged by the new board and members.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,24 @@ static int check_member(struct feeds *f, const struct entry *e, struct errbuf *w
     return check_target(f, e, why);
 }
 
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The date, after every other check: an entry refused for it is good but early, and is
+   accepted once the clock here has come within ENTRY_FUTURE_MAX_MS of it. */
+static int check_time(const struct entry *e, struct errbuf *why)
+{
+    uint64_t now = now_ms();
+    char lead[32];
+    if (entry_check_time(e, now) == ENTRY_OK) return ENTRY_OK;
+    errbuf_set(why, "%s ahead (is a clock wrong?)", entry_lead_str(e, now, lead, sizeof lead));
+    return ENTRY_FUTURE;
+}
+
 /* Stores and projects an accepted entry; a board entry also refreshes the roster. */
 static int store_one(struct feeds *f, struct entry *e)
 {
@@ -223,6 +242,7 @@ static int accept_batch(struct feeds *f, struct feed_batch *b, int all_or_nothin
         struct errbuf detail = {""};
         struct entry *e = b->v[i];
         int rc = is_board_feed(f, e) ? check_board(f, e, &detail) : check_member(f, e, &detail);
+        if (rc == ENTRY_OK) rc = check_time(e, &detail);
         if (rc == ENTRY_OK && store_one(f, e) < 0) rc = -1;
         if (rc < 0) return errbuf_set(err, "cannot store entries: %s", store_errmsg(f->store));
         b->status[i] = rc;
@@ -293,13 +313,6 @@ int feed_accept_all(struct feeds *f, struct entry *const *v, size_t n, int *stat
 int feed_accept_batches(struct feeds *f, struct feed_batch *b, size_t k, struct errbuf *err)
 {
     return accept(f, b, k, 0, err);
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const uint8_t *content,

@@ -13,9 +13,12 @@
    ids (a second index of the same random ids would double what each insert writes). */
 #define ROW_OF(id) "(SELECT n FROM entries WHERE id=" id ")"
 
+/* The entry's row is stored before it is projected (and kept when the projection is rebuilt):
+   its received time caps the time lists order the report by. */
 static const char SQL_INSERT[] =
-    "INSERT OR IGNORE INTO reports(n, id, author, seq, ts, kind, title, summary, body, topics,"
-    " supersedes, versions) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+    "INSERT OR IGNORE INTO reports(n, id, author, seq, ts, listed, kind, title, summary, body,"
+    " topics, supersedes, versions) VALUES(?1, ?2, ?3, ?4, ?5,"
+    " min(?5, coalesce((SELECT received FROM entries WHERE n=?1), ?5)), ?6, ?7, ?8, ?9, ?10, ?11,"
     " 1 + coalesce((SELECT versions FROM reports WHERE n=" ROW_OF("?11") " AND author=?3), 0))";
 static const char SQL_FTS_INSERT[] =
     "INSERT INTO reports_fts(rowid, title, summary, body, topics) VALUES(?1, ?2, ?3, ?4, ?5)";
@@ -275,7 +278,7 @@ static void where(const struct report_filter *f, char *sql, size_t size)
              f->query ? " AND reports_fts MATCH ?1" : "", f->author ? " AND r.author=?2" : "",
              f->topic ? " AND r.n IN (SELECT n FROM report_topics WHERE topic=?3)" : "",
              f->indicator ? " AND r.n IN (SELECT n FROM report_indicators WHERE code=?4)" : "",
-             f->since_ms ? " AND r.ts>=?5" : "", f->until_ms ? " AND r.ts<?6" : "",
+             f->since_ms ? " AND r.listed>=?5" : "", f->until_ms ? " AND r.listed<?6" : "",
              f->kind ? " AND r.kind=?7" : "");
 }
 
@@ -391,7 +394,7 @@ int reports_query(struct store *s, const struct report_filter *f,
         from);
     where(f, sql, sizeof sql);
     snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s LIMIT ?8 OFFSET ?9",
-             f->query ? " ORDER BY rank" : " ORDER BY r.ts DESC, r.n DESC");
+             f->query ? " ORDER BY rank" : " ORDER BY r.listed DESC, r.n DESC");
     if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK) goto fail;
     bind_filters(st, f, fts);
     sqlite3_bind_int64(st, 8, f->limit);

@@ -14,6 +14,7 @@
  *   entry_decode        shape: sizes, field lengths (no crypto)
  *   entry_check         self-contained: network, signatures, content hash and size
  *   entry_check_chain   against the author's head: seq = head+1, prev = head id
+ * and, once an entry passes every other check, entry_check_time against the receiver's clock.
  */
 #ifndef EKONET_ENTRY_H
 #define EKONET_ENTRY_H
@@ -26,6 +27,12 @@
 #define ENTRY_DOMAIN     "ekonet-entry-v1"
 #define ENTRY_MAX_HEADER 512
 #define ENTRY_MAX_SIGS   32
+
+/* An entry dated more than this ahead of the receiver's clock is not accepted yet: it is refused
+   as ENTRY_FUTURE and accepted when its time comes (docs/PROTOCOL.md section 2.3). Lists show
+   reports newest first, and without a bound an author's clock could keep one on top forever;
+   a day is more than an honest clock is off, even one set to local time instead of UTC. */
+#define ENTRY_FUTURE_MAX_MS (24 * 3600 * 1000ull)
 
 /* Why an entry was refused. Each has a sentence (entry_status_str) and a metric label. */
 enum entry_status {
@@ -50,6 +57,7 @@ enum entry_status {
     ENTRY_REVOKED,        /* author revoked before this seq */
     ENTRY_FEW_SIGNATURES, /* board act signed by fewer than k current board keys */
     ENTRY_QUARANTINED,    /* feed stopped after a fork */
+    ENTRY_FUTURE,         /* dated more than ENTRY_FUTURE_MAX_MS ahead: not yet, not an error */
     ENTRY_STATUS_COUNT
 };
 
@@ -133,5 +141,15 @@ int entry_check_content(const struct entry *e, size_t max_content);
 
 /* Chain check against the author's head (head_seq 0 = empty feed). */
 int entry_check_chain(const struct entry *e, uint64_t head_seq, const uint8_t head_id[ID_SIZE]);
+
+/* ENTRY_OK if e is dated at most ENTRY_FUTURE_MAX_MS after now_ms (any time before is fine),
+   else ENTRY_FUTURE. */
+int entry_check_time(const struct entry *e, uint64_t now_ms);
+
+/* The earliest time (ms since 1970) at which entry_check_time accepts e. */
+uint64_t entry_due_ms(const struct entry *e);
+
+/* How far e is dated ahead of now_ms, in words ("3 hours", "18262 days"), written to buf. */
+const char *entry_lead_str(const struct entry *e, uint64_t now_ms, char *buf, size_t size);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * feed: the one place where entries are accepted into the store. Whether an entry was
  * published here or arrived from a peer, it goes through feed_accept: checked (network,
- * signature, chain, content, membership), stored and projected in one transaction.
+ * signature, chain, content, membership, date), stored and projected in one transaction.
  *
  *   decode (entry.c) -> feed_accept: check -> store -> project -> (caller) push
  */

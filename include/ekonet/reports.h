@@ -1,7 +1,12 @@
 /*
  * reports: the knowledge bank's projection of REPORT entries, and its queries.
  *
- *   reports            one row per report version; lists show the newest (superseded_by NULL)
+ *   reports            one row per report version; lists show the newest (superseded_by NULL),
+ *                      newest first by `listed`: the author's date, but never later than when
+ *                      this node stored the entry (entries.received), so that no author's clock
+ *                      can keep a report above those that came after it. Date filters compare
+ *                      `listed` too, which its index then serves along with the order; `ts`
+ *                      is the date shown
  *   report_topics      topic -> report, report_indicators  code -> report (filters)
  *   reports_fts        FTS5 over title, summary, body, topics (external content = reports),
  *                      tokenizer unicode61 with remove_diacritics 2: "malmo" finds "Malmö";
@@ -35,6 +40,7 @@ struct store;
     "  author BLOB NOT NULL,"                                                                      \
     "  seq INTEGER NOT NULL,"                                                                      \
     "  ts INTEGER NOT NULL,"                                                                       \
+    "  listed INTEGER NOT NULL," /* min(ts, entries.received): the order of lists */               \
     "  kind INTEGER NOT NULL,"                                                                     \
     "  title TEXT NOT NULL,"                                                                       \
     "  summary TEXT NOT NULL DEFAULT '',"                                                          \
@@ -44,8 +50,8 @@ struct store;
     "  superseded_by BLOB,"                                                                        \
     "  versions INTEGER NOT NULL DEFAULT 1,"                                                       \
     "  retracted INTEGER NOT NULL DEFAULT 0);"                                                     \
-    "CREATE INDEX IF NOT EXISTS reports_ts ON reports(ts);"                                        \
-    "CREATE INDEX IF NOT EXISTS reports_author ON reports(author, ts);"                            \
+    "CREATE INDEX IF NOT EXISTS reports_listed ON reports(listed);"                                \
+    "CREATE INDEX IF NOT EXISTS reports_author ON reports(author, listed);"                        \
     "CREATE TABLE IF NOT EXISTS report_topics(topic TEXT NOT NULL COLLATE NOCASE,"                 \
     "  n INTEGER NOT NULL, PRIMARY KEY(topic, n)) WITHOUT ROWID;"                                  \
     "CREATE TABLE IF NOT EXISTS report_indicators(code TEXT NOT NULL, n INTEGER NOT NULL,"         \
@@ -85,7 +91,7 @@ struct report_filter {
     const uint8_t *author; /* NULL: every member */
     const char *topic;
     const char *indicator;
-    uint64_t since_ms, until_ms; /* 0: open */
+    uint64_t since_ms, until_ms; /* 0: open; compared with the time lists order by */
     int kind;                    /* 0: both kinds */
     uint32_t limit, offset;
 };

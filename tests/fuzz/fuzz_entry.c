@@ -33,6 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)entry_check(e, network, max_content);
     (void)entry_check(e, e->network, max_content);
     (void)entry_check_chain(e, e->seq ? e->seq - 1 : 0, e->prev);
+    char lead[32];
+    if (entry_check_time(e, FUZZ_NOW_MS) == ENTRY_FUTURE &&
+        entry_check_time(e, entry_due_ms(e)) != ENTRY_OK)
+        abort(); /* held entries are due at their due time */
+    (void)entry_lead_str(e, FUZZ_NOW_MS, lead, sizeof lead);
     for (size_t i = 0; i < e->nsigs; i++) (void)entry_verify_sig(e, &e->sigs[i]);
     (void)roster_count_signatures(e, board, 2);
     if (e->content) {

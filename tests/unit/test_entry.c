@@ -334,6 +334,50 @@ static void stored_parts_rebuild_the_same_entry(void **state)
     entry_destroy(&e);
 }
 
+/* An entry dated ts (ms since 1970) by alice. */
+static struct entry *dated(struct fixture *f, uint64_t ts)
+{
+    struct entry *e = entry_new(f->network, f->alice.pub, 1, NULL, ts,
+                                EKONET__ENTRY_KIND__KIND_REPORT, (const uint8_t *)"x", 1);
+    assert_non_null(e);
+    return e;
+}
+
+/* The receiver's clock reads NOW: up to a day ahead is accepted, a millisecond more is held,
+   and any date before is fine (old reports imported). */
+static void an_entry_more_than_a_day_ahead_is_held(void **state)
+{
+    struct fixture *f = *state;
+    const uint64_t now = 1790000000000ull, day = 24 * 3600 * 1000ull;
+    struct entry *e = dated(f, now + day);
+    assert_int_equal(ENTRY_FUTURE_MAX_MS, day);
+    assert_int_equal(entry_check_time(e, now), ENTRY_OK);
+    assert_int_equal(entry_check_time(e, now - 1), ENTRY_FUTURE);
+    assert_int_equal(entry_due_ms(e), now);
+    entry_destroy(&e);
+    e = dated(f, now + day + 1);
+    assert_int_equal(entry_check_time(e, now), ENTRY_FUTURE);
+    assert_int_equal(entry_check_time(e, now + 1), ENTRY_OK); /* its time has come */
+    entry_destroy(&e);
+    e = dated(f, now + 50 * 365 * day);
+    char lead[32];
+    assert_int_equal(entry_check_time(e, now), ENTRY_FUTURE);
+    assert_string_equal(entry_lead_str(e, now, lead, sizeof lead), "18250 days");
+    entry_destroy(&e);
+    e = dated(f, now + day + 3 * 3600000);
+    assert_string_equal(entry_lead_str(e, now, lead, sizeof lead), "27 hours");
+    entry_destroy(&e);
+    for (uint64_t ts = 0; ts <= now; ts += now / 4) {
+        e = dated(f, ts);
+        assert_int_equal(entry_check_time(e, now), ENTRY_OK);
+        entry_destroy(&e);
+    }
+    e = dated(f, UINT64_MAX); /* no overflow makes the end of time look early */
+    assert_int_equal(entry_check_time(e, now), ENTRY_FUTURE);
+    entry_destroy(&e);
+    assert_string_equal(entry_status_label(ENTRY_FUTURE), "future");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +395,7 @@ int main(void)
         cmocka_unit_test(random_bytes_are_refused),
         cmocka_unit_test(every_refusal_has_its_own_reason),
         cmocka_unit_test(stored_parts_rebuild_the_same_entry),
+        cmocka_unit_test(an_entry_more_than_a_day_ahead_is_held),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "content.pb-c.h"
@@ -409,6 +410,132 @@ static void edits_supersede_and_reindex_rebuilds_the_same(void **state)
     entry_destroy(&a2);
 }
 
+/* The other member's entry at seq after prev, dated ts (ms since 1970). */
+static struct entry *dated(struct fixture *f, uint64_t seq, const struct entry *prev, uint64_t ts,
+                           const char *title)
+{
+    size_t len;
+    uint8_t *c = report(title, NULL, &len);
+    struct entry *e = entry_new(f->feeds.network, f->other.pub, seq, prev ? prev->id : NULL, ts,
+                                EKONET__ENTRY_KIND__KIND_REPORT, c, len);
+    entry_sign(e, &f->other);
+    free(c);
+    return e;
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A minute under a day ahead is accepted, a minute over is held (refused as future, with how
+   far ahead), and the feed waits there; a date long past is fine. */
+static void an_entry_more_than_a_day_ahead_is_held_and_its_feed_waits(void **state)
+{
+    struct fixture *f = *state;
+    const uint64_t minute = 60000, now = now_ms();
+    struct entry *v[4];
+    v[0] = dated(f, 1, NULL, 86400000, "1970");
+    v[1] = dated(f, 2, v[0], now + ENTRY_FUTURE_MAX_MS - minute, "I morgon");
+    v[2] = dated(f, 3, v[1], now + ENTRY_FUTURE_MAX_MS + minute, "I övermorgon");
+    v[3] = dated(f, 4, v[2], now, "I dag");
+    int status[4];
+    struct errbuf why = {""}, err = {""};
+    assert_int_equal(feed_accept(&f->feeds, v, 4, status, &why, &err), 2);
+    assert_int_equal(status[0], ENTRY_OK);
+    assert_int_equal(status[1], ENTRY_OK);
+    assert_int_equal(status[2], ENTRY_FUTURE);
+    assert_int_equal(status[3], ENTRY_GAP); /* it chains to the held one */
+    assert_non_null(strstr(why.msg, "ahead of this node's clock"));
+    assert_non_null(strstr(why.msg, "24 hours ahead"));
+    assert_int_equal(f->feeds.refused[ENTRY_FUTURE], 1);
+    assert_int_equal(head_seq(f, f->other.pub), 2);
+    for (int i = 0; i < 4; i++) entry_destroy(&v[i]);
+}
+
+/* Stores and projects e as a node without the date rule did. */
+static void store_unchecked(struct fixture *f, const struct entry *e)
+{
+    int64_t n;
+    assert_int_equal(store_put(f->store, e, &n), 0);
+    assert_int_equal(project_entry(f->store, e, n), 0);
+}
+
+struct listed {
+    char text[512];
+    uint64_t ts[8];
+    int n;
+};
+
+static void collect_listed(void *ctx, const struct report_row *r)
+{
+    struct listed *l = ctx;
+    strcat(l->text, r->title);
+    strcat(l->text, "|");
+    l->ts[l->n++] = r->timestamp_ms;
+}
+
+static void list_dated(struct fixture *f, const uint8_t *author, uint64_t since_ms,
+                       uint64_t until_ms, struct listed *l)
+{
+    struct report_filter filter = {
+        .author = author, .since_ms = since_ms, .until_ms = until_ms, .limit = 50};
+    struct errbuf err;
+    uint64_t total;
+    memset(l, 0, sizeof *l);
+    assert_int_equal(reports_query(f->store, &filter, collect_listed, l, &total, &err), 0);
+}
+
+static void list(struct fixture *f, const uint8_t *author, struct listed *l)
+{
+    list_dated(f, author, 0, 0, l);
+}
+
+/* Newest first means newest here: a report dated ahead is listed as of when it came, below
+   those that came after it, and shows its author's date all the same. So does one stored
+   before the rule (dated 50 years ahead), once the projection is rebuilt. Reindexing keeps it,
+   and --since and --until find each report where the list puts it. */
+static void lists_order_by_when_reports_came_not_by_the_authors_clock(void **state)
+{
+    struct fixture *f = *state;
+    const uint64_t hour = 3600000, now = now_ms();
+    struct entry *ahead = dated(f, 1, NULL, now + 23 * hour, "Daterad i morgon");
+    struct entry *old = dated(f, 2, ahead, 1262304000000ull, "Från 2010");
+    struct entry *future = dated(f, 3, old, now + 50 * 8766 * hour, "Daterad om 50 år");
+    int status[2];
+    struct listed l;
+    struct errbuf err;
+    assert_int_equal(accept(f, &ahead, 1, status), 1);
+    entry_destroy(&ahead);
+    ahead = publish(f, "Kom sedan", NULL);
+    assert_int_equal(accept(f, &old, 1, status), 1);
+    list(f, NULL, &l);
+    assert_string_equal(l.text, "Kom sedan|Daterad i morgon|Från 2010|");
+    assert_int_equal(l.ts[1], now + 23 * hour); /* the author's date is what is shown */
+    list(f, f->other.pub, &l);
+    assert_string_equal(l.text, "Daterad i morgon|Från 2010|");
+
+    store_unchecked(f, future);
+    entry_destroy(&future);
+    future = publish(f, "Kom sist", NULL);
+    list(f, NULL, &l);
+    assert_string_equal(l.text, "Kom sist|Daterad om 50 år|Kom sedan|Daterad i morgon|Från 2010|");
+    uint64_t count;
+    assert_int_equal(project_rebuild(f->store, &count, &err), 0);
+    list(f, NULL, &l);
+    assert_string_equal(l.text, "Kom sist|Daterad om 50 år|Kom sedan|Daterad i morgon|Från 2010|");
+    /* date filters go by the same time as the order: a report is found where it is listed */
+    list_dated(f, NULL, now - hour, 0, &l);
+    assert_string_equal(l.text, "Kom sist|Daterad om 50 år|Kom sedan|Daterad i morgon|");
+    list_dated(f, NULL, 0, now - hour, &l);
+    assert_string_equal(l.text, "Från 2010|");
+    entry_destroy(&ahead);
+    entry_destroy(&old);
+    entry_destroy(&future);
+}
+
 static void id_prefixes_resolve(void **state)
 {
     struct fixture *f = *state;
@@ -495,6 +622,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(entries_of_non_members_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(edits_supersede_and_reindex_rebuilds_the_same, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(an_entry_more_than_a_day_ahead_is_held_and_its_feed_waits,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(lists_order_by_when_reports_came_not_by_the_authors_clock,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(id_prefixes_resolve, setup, teardown),
         cmocka_unit_test_setup_teardown(ranges_past_the_largest_seq_are_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(a_newer_schema_is_refused, setup, teardown),
