@@ -522,9 +522,13 @@ static void on_fork_proof(struct node *n, struct session *s, const Ekonet__ForkP
         pass_fork_proof(n, p, s);
     } else if (rc == -1) {
         node_error(n, "%s", err.msg);
+    } else if (rc == ENTRY_NOT_MEMBER) {
+        s->refused++; /* maybe a member this node does not know of yet */
+        elog(ELOG_DEBUG, "fork proof refused", "reason=%s", entry_status_label(rc));
     } else if (rc != FEED_FORK_KNOWN) {
-        s->refused++;
+        s->refused++; /* what no honest node would pass on */
         elog(ELOG_WARN, "fork proof refused", "reason=%s", entry_status_label(rc));
+        peer_violation(n, s->key, rc == ENTRY_MALFORMED ? LIMIT_MALFORMED : LIMIT_REFUSED);
     }
 }
 

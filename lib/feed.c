@@ -365,7 +365,10 @@ static int check_proof_entry(struct feeds *f, const struct entry *e)
         return n >= f->roster->threshold ? ENTRY_OK : ENTRY_FEW_SIGNATURES;
     }
     if (e->nsigs != 1 || memcmp(e->sigs[0].key, e->author, KEY_SIZE) != 0) return ENTRY_WRONG_KEY;
-    return entry_verify_sig(e, &e->sigs[0]) == 0 ? ENTRY_OK : ENTRY_BAD_SIGNATURE;
+    if (entry_verify_sig(e, &e->sigs[0]) != 0) return ENTRY_BAD_SIGNATURE;
+    /* Only a member's feed can fork here: a proof about any other key would be stored, kept
+       in memory and passed on by every node, for as many keys as anyone cares to make. */
+    return f->roster && roster_member(f->roster, e->author) ? ENTRY_OK : ENTRY_NOT_MEMBER;
 }
 
 int feed_fork_proof(struct feeds *f, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,

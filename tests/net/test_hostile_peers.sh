@@ -16,8 +16,8 @@ node_init a 2518
 node_init b 0180
 network_first a
 network_join a b
-ATTACKERS=(x1 x2 x3 x4 x5 x6 x7 x8 x9 x10) # one admitted key per attack: a cut-off key stays cut off
-codes=(1280 1281 1282 1283 1284 1285 1286 1287 1290 1291)
+ATTACKERS=(x1 x2 x3 x4 x5 x6 x7 x8 x9 x10 x11) # one admitted key per attack: a cut-off key stays cut off
+codes=(1280 1281 1282 1283 1284 1285 1286 1287 1290 1291 1292)
 for i in "${!ATTACKERS[@]}"; do
     node_init "${ATTACKERS[$i]}" "${codes[$i]}"
     admit a "${ATTACKERS[$i]}"
@@ -194,6 +194,15 @@ expect_eq "no entry of a made-up author stored" 0 \
 [ $((rss1 - rss0)) -lt 8192 ] || fail "a grew by $(((rss1 - rss0) / 1024)) MB for entries of made-up authors"
 healthy "after authors"
 ok "Haves, Frontiers and Entries naming millions of made-up feeds: only members' heads are kept (memory bounded), Frontiers over 4096 heads are violations and cut the peer off"
+
+# --- fork proofs of made-up feeds ----------------------------------------------------------------
+attack x11 forks 500 # each was stored, kept, logged as an error and passed on to every peer
+expect_eq "fork proofs of non-members stored" 0 \
+    "$(sqlite3 -readonly "$TESTDIR/a/ekonet.db" "SELECT count(*) FROM forks")"
+expect_eq "forks in a's status" 0 "$(ek a status --json | jq '.forks')"
+expect_eq "fork proofs passed on to b" 0 "$(ek b status --json | jq '.forks')"
+healthy "after forks"
+ok "500 fork proofs about keys that are not members: refused, none stored or passed on"
 
 # --- everything counted, b never cut ----------------------------------------------------------
 counted "cuts not counted" ekonet_peers_cut_total 6

@@ -34,6 +34,7 @@
  *         have N         N Haves of 4096 heads (the most a Have may name) of random authors
  *         frontier N     N Frontiers of 90000 heads of random authors
  *         authors N      N Entries messages of 1000 entries, each signed by a new key (no member)
+ *         forks N        N fork proofs, each of two entries at seq 1 of a new key (no member)
  *       and prints what the node did: "entries E in M messages", "bye: REASON", "disconnected",
  *       "handshakes ok A refused R byes B" (one summary line)
  *   ekonet-testpeer lazy ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID SECONDS
@@ -69,7 +70,8 @@ static int usage(void)
             "       ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS\n"
             "       ekonet-testpeer lazy ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID SECONDS\n"
             "       ekonet-testpeer attack ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID "
-            "garbage|oversize|batch|want|slowread|storm|replay|have|frontier|authors [N] [ARG]\n"
+            "garbage|oversize|batch|want|slowread|storm|replay|have|frontier|authors|forks [N] "
+            "[ARG]\n"
             "       ekonet-testpeer envelope ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID HEX "
             "as-is|tamper-box|tamper-header\n"
             "       ekonet-testpeer publish DIR COUNT [BODY_BYTES]\n"
@@ -798,6 +800,25 @@ static int attack(int argc, char **argv)
             }
             send_batch(s, v, 1000, NULL, 0);
             for (int j = 0; j < 1000; j++) entry_destroy(&v[j]);
+        }
+    } else if (strcmp(kind, "forks") == 0) {
+        for (long i = 0; i < count; i++) {
+            struct node_key nk;
+            key_generate(&nk);
+            struct entry *a = make_entry(&nk, net, 1, NULL, "En gren");
+            struct entry *b = make_entry(&nk, net, 1, NULL, "En annan gren");
+            key_wipe(&nk);
+            Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+            Ekonet__ForkProof p = EKONET__FORK_PROOF__INIT;
+            entry_encode(a, 1, &p.a.data, &p.a.len);
+            entry_encode(b, 1, &p.b.data, &p.b.len);
+            m.body_case = EKONET__PEER_MESSAGE__BODY_FORK_PROOF;
+            m.fork_proof = &p;
+            send_msg(s, &m);
+            free(p.a.data);
+            free(p.b.data);
+            entry_destroy(&a);
+            entry_destroy(&b);
         }
     } else if (strcmp(kind, "replay") == 0) {
         uint8_t other[ID_SIZE];
