@@ -4,7 +4,7 @@
  * store whose board feed makes a network of two members, this node (fuzz_key 0) and the
  * attacker (fuzz_key 1), with the board of fuzz_keys 2 and 3; the peer listener and the API on
  * ipc:// sockets in that directory, metrics off, no dialling. Nothing connects to its sockets,
- * so replies to the attacker go to a routing id that the ROUTER drops.
+ * so replies to the attacker go to a routing id that the ROUTER drops (encoded all the same).
  */
 #ifndef EKONET_FUZZ_FIXTURE_H
 #define EKONET_FUZZ_FIXTURE_H
@@ -22,7 +22,8 @@ struct node *fixture_node(void);
 const struct node_key *fixture_attacker(void);
 
 /* Runs the loop's turns until the checker has stored every batch handed to it, then one more
-   turn with the tick due, as the loop would run it a second later. Never sleeps long. */
+   turn with the tick due, as the loop would run it a second later; sessions are not closed as
+   gone for the replies the ROUTER dropped. Never sleeps long. */
 void fixture_settle(struct node *n);
 
 /* Forgets what one input left that would change how the next is handled: the records of
