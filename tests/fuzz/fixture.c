@@ -122,7 +122,7 @@ static void open_store(void)
 static void fixture_end(void)
 {
     static const char *const files[] = {"ekonet.db", "ekonet.db-wal", "ekonet.db-shm",
-                                        CONFIG_FILE};
+                                        CONFIG_FILE, "peer.sock"};
     char path[512];
     node_destroy(&fx.node);
     store_destroy(&fx.store);
