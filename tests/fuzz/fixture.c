@@ -66,8 +66,8 @@ static uint8_t *pack(const ProtobufCMessage *m, size_t *len)
     return buf;
 }
 
-/* Accepts the next board act (content buf, freed here), signed by both board keys, after
-   *head (replaced by it). */
+/* Accepts the next board act (content buf, freed here), signed by both board keys, after the
+   head, which it replaces. */
 static void board_act(struct feeds *feeds, struct entry **head, uint32_t kind, uint8_t *buf,
                       size_t len)
 {
@@ -121,8 +121,8 @@ static void open_store(void)
 /* At exit: the node stopped, its files removed (run.sh removes the directory after a crash). */
 static void fixture_end(void)
 {
-    static const char *const files[] = {"ekonet.db", "ekonet.db-wal", "ekonet.db-shm",
-                                        CONFIG_FILE, "peer.sock"};
+    static const char *const files[] = {"ekonet.db", "ekonet.db-wal", "ekonet.db-shm", CONFIG_FILE,
+                                        "peer.sock"};
     char path[512];
     node_destroy(&fx.node);
     store_destroy(&fx.store);

@@ -62,8 +62,8 @@ static inline void fuzz_charter_network(uint8_t network[ID_SIZE])
 {
     size_t len;
     uint8_t *charter = fuzz_charter(&len), any[ID_SIZE] = {0};
-    struct entry *e = entry_new(any, any, 1, NULL, FUZZ_NOW_MS, EKONET__ENTRY_KIND__KIND_CHARTER,
-                                charter, len);
+    struct entry *e =
+        entry_new(any, any, 1, NULL, FUZZ_NOW_MS, EKONET__ENTRY_KIND__KIND_CHARTER, charter, len);
     if (!e) abort();
     memcpy(network, e->content_hash, ID_SIZE);
     entry_destroy(&e);

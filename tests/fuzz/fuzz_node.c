@@ -26,7 +26,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     const char *keep = getenv("EKONET_FUZZ_SESSION_INPUTS");
-    if (keep && atol(keep) > 0) session_inputs = atol(keep);
+    long k = keep ? strtol(keep, NULL, 10) : 0;
+    if (k > 0) session_inputs = k;
     (void)fixture_node();
     return 0;
 }

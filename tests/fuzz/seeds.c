@@ -609,8 +609,8 @@ static size_t attacker_feed(ProtobufCBinaryData *out)
         if (board_kind(kind) || kind == EKONET__ENTRY_KIND__KIND_RETRACT ||
             kind == EKONET__ENTRY_KIND__KIND_REDACT || kind == EKONET__ENTRY_KIND__KIND_PROFILE)
             continue;
-        struct entry *e = entry_new(charter_net, other.pub, k + 1, k ? prev : NULL,
-                                    FUZZ_NOW_MS + k, kind, contents[i].data, contents[i].len);
+        struct entry *e = entry_new(charter_net, other.pub, k + 1, k ? prev : NULL, FUZZ_NOW_MS + k,
+                                    kind, contents[i].data, contents[i].len);
         if (!e || entry_sign(e, &other) < 0 || entry_encode(e, 1, &out[k].data, &out[k].len) < 0)
             abort();
         memcpy(prev, e->id, ID_SIZE);
