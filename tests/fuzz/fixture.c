@@ -3,7 +3,6 @@
  * project's own encoders and accepted through feed_accept, as a node that joined would hold it.
  */
 #include <stdbool.h>
-#include <sys/stat.h>
 
 #include "content.pb-c.h"
 #include "ekonet/config.h"
