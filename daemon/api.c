@@ -180,16 +180,16 @@ int api_resolve(struct call *c, const char *text, uint8_t id[ID_SIZE])
     return -1;
 }
 
-/* Packs the reply into the call's arena; NULL when out of memory. */
+/* Packs the reply into a new buffer, the caller's to free; NULL when out of memory. */
 static uint8_t *pack_reply(struct call *c, size_t *len)
 {
     *len = ekonet__api_reply__get_packed_size(&c->reply);
-    uint8_t *out = arena_alloc(&c->arena, *len ? *len : 1);
+    uint8_t *out = malloc(*len ? *len : 1);
     if (out) ekonet__api_reply__pack(&c->reply, out);
     return out;
 }
 
-/* Decodes one request, carries it out and returns the packed reply (in the arena). */
+/* Decodes one request, carries it out and returns the packed reply (the caller's). */
 static uint8_t *answer(struct call *c, const uint8_t *data, size_t len, size_t *outlen)
 {
     struct node *n = c->node;
@@ -253,6 +253,25 @@ static uint8_t *answer(struct call *c, const uint8_t *data, size_t len, size_t *
     return out;
 }
 
+uint8_t *api_answer(struct node *n, const uint8_t *data, size_t len, int frames, size_t *outlen)
+{
+    struct call c = {.node = n};
+    ekonet__api_reply__init(&c.reply);
+    ekonet__api_error__init(&c.error);
+    n->stats.api_requests++;
+    uint8_t *out;
+    if (frames != 1) {
+        api_fail(&c, EKONET__API_ERROR_CODE__API_BAD_REQUEST, "a request is exactly one frame");
+        out = pack_reply(&c, outlen);
+    } else {
+        out = answer(&c, data, len, outlen);
+    }
+    if (c.report) ekonet__report__free_unpacked(c.report, NULL);
+    if (c.event) ekonet__event__free_unpacked(c.event, NULL);
+    arena_free(&c.arena);
+    return out;
+}
+
 void api_handle(struct node *n)
 {
     for (int i = 0; i < API_BURST; i++) {
@@ -263,25 +282,13 @@ void api_handle(struct node *n)
             zmq_msg_close(&rid);
             return;
         }
-        n->stats.api_requests++;
-        struct call c = {.node = n};
-        ekonet__api_reply__init(&c.reply);
-        ekonet__api_error__init(&c.error);
-        const uint8_t *out;
         size_t outlen;
-        if (frames != 2) {
-            api_fail(&c, EKONET__API_ERROR_CODE__API_BAD_REQUEST, "a request is exactly one frame");
-            out = pack_reply(&c, &outlen);
-        } else {
-            out = answer(&c, zmq_msg_data(&body), zmq_msg_size(&body), &outlen);
-        }
+        uint8_t *out = api_answer(n, zmq_msg_data(&body), zmq_msg_size(&body), frames - 1, &outlen);
         if (out) {
             zmq_send(n->api, zmq_msg_data(&rid), zmq_msg_size(&rid), ZMQ_SNDMORE | ZMQ_DONTWAIT);
             zmq_send(n->api, out, outlen, ZMQ_DONTWAIT);
         }
-        if (c.report) ekonet__report__free_unpacked(c.report, NULL);
-        if (c.event) ekonet__event__free_unpacked(c.event, NULL);
-        arena_free(&c.arena);
+        free(out);
         zmq_msg_close(&body);
         zmq_msg_close(&rid);
     }

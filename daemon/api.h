@@ -41,6 +41,11 @@ struct call {
     Ekonet__Event *event;   /* the same for event_get */
 };
 
+/* The reply to one request that came in `frames` frames (1 unless malformed), the first
+   data[0..len): a packed ApiReply of *outlen bytes, the caller's to free; NULL when out of
+   memory. Counted in the node's stats like every request. */
+uint8_t *api_answer(struct node *n, const uint8_t *data, size_t len, int frames, size_t *outlen);
+
 /* Replies with an error (and counts it). */
 void api_fail(struct call *c, Ekonet__ApiErrorCode code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -545,63 +545,78 @@ static void trim_memory(struct node *n)
 #endif
 }
 
+void node_loop_init(struct node_loop *l)
+{
+    l->next_tick = 0;
+    l->next_trim = node_now_ms() + TRIM_MS;
+    l->serve_wait = -1;
+}
+
+int node_step(struct node *n, struct node_loop *l, int max_wait)
+{
+    uint64_t now = node_now_ms();
+    if (now >= l->next_tick) {
+        l->next_tick = now + (uint64_t)sync_tick(n);
+        metrics_tick(n);
+    }
+    if (now >= l->next_trim) {
+        l->next_trim = now + TRIM_MS;
+        trim_memory(n);
+    }
+    size_t count;
+    uint64_t now2 = node_now_ms(), wait = l->next_tick > now2 ? l->next_tick - now2 : 0;
+    if (wait > (uint64_t)max_wait) wait = (uint64_t)max_wait;
+    if (build_pollset(n, &count) < 0) {
+        node_error(n, "out of memory");
+        return -1;
+    }
+    int timeout = (int)wait;
+    if (l->serve_wait >= 0 && l->serve_wait < timeout) timeout = l->serve_wait;
+    int rc = pollset_wait(n, count, timeout);
+    if (rc < 0 && errno == EINTR) return 0;
+    if (rc < 0) {
+        node_error(n, "poll failed: %s", strerror(errno));
+        return -1;
+    }
+    if (n->pfd_ready[PFD_SIGNAL]) {
+        char sig;
+        if (read(n->sigfd, &sig, 1) == 1) {
+            elog(ELOG_INFO, "stopping", "signal=%d", sig);
+            return 1;
+        }
+    }
+    /* Connections first: one past a limit is closed before its descriptor is needed. */
+    for (int g = 0; g < NODE_GATES; g++)
+        if (n->pfd_ready[PFD_GATES + g]) gate_events(n->gates[g]);
+    if (n->pfd_ready[PFD_ZAP]) zap_handle(n);
+    if (n->pfd_ready[PFD_API]) api_handle(n);
+    if (n->pfd_ready[PFD_ROUTER]) peer_handle(n);
+    if (n->pfd_ready[PFD_METRICS]) metrics_render(n);
+    for (size_t i = PFD_FIXED; i < count; i++) {
+        struct session *s = n->pfd_sessions[i];
+        if (!n->pfd_ready[i] || !node_has_session(n, s)) continue;
+        if ((i - PFD_FIXED) % 2 == 0)
+            session_monitor(n, s);
+        else
+            session_readable(n, s);
+    }
+    /* After the sockets: the batches just read go to the checker before the loop's thread
+       stores what it has verified, so that the checker has work while it does. */
+    if (n->pfd_ready[PFD_CHECKER]) sync_checked(n);
+    l->serve_wait = sync_serve(n);
+    return 0;
+}
+
 int node_run(struct node *n)
 {
     char id[ID_HEX], q[256];
     elog(ELOG_INFO, "started", "node=%s name=%s listen=%s api=%s",
          hex_encode(id, n->key.pub, KEY_SIZE), elog_quote(q, sizeof q, n->cfg->name),
          n->cfg->listen, n->api_path);
-    uint64_t next_tick = 0, next_trim = node_now_ms() + TRIM_MS;
-    int serve_wait = -1; /* ms until Wants waiting are served again (sync_serve) */
-    for (;;) {
-        uint64_t now = node_now_ms();
-        if (now >= next_tick) {
-            next_tick = now + (uint64_t)sync_tick(n);
-            metrics_tick(n);
-        }
-        if (now >= next_trim) {
-            next_trim = now + TRIM_MS;
-            trim_memory(n);
-        }
-        size_t count;
-        uint64_t now2 = node_now_ms(), wait = next_tick > now2 ? next_tick - now2 : 0;
-        if (build_pollset(n, &count) < 0) {
-            node_error(n, "out of memory");
-            return -1;
-        }
-        int timeout = (int)(wait > 1000 ? 1000 : wait);
-        if (serve_wait >= 0 && serve_wait < timeout) timeout = serve_wait;
-        int rc = pollset_wait(n, count, timeout);
-        if (rc < 0 && errno == EINTR) continue;
-        if (rc < 0) {
-            node_error(n, "poll failed: %s", strerror(errno));
-            return -1;
-        }
-        if (n->pfd_ready[PFD_SIGNAL]) {
-            char sig;
-            if (read(n->sigfd, &sig, 1) == 1) {
-                elog(ELOG_INFO, "stopping", "signal=%d", sig);
-                return 0;
-            }
-        }
-        /* Connections first: one past a limit is closed before its descriptor is needed. */
-        for (int g = 0; g < NODE_GATES; g++)
-            if (n->pfd_ready[PFD_GATES + g]) gate_events(n->gates[g]);
-        if (n->pfd_ready[PFD_ZAP]) zap_handle(n);
-        if (n->pfd_ready[PFD_API]) api_handle(n);
-        if (n->pfd_ready[PFD_ROUTER]) peer_handle(n);
-        if (n->pfd_ready[PFD_METRICS]) metrics_render(n);
-        for (size_t i = PFD_FIXED; i < count; i++) {
-            struct session *s = n->pfd_sessions[i];
-            if (!n->pfd_ready[i] || !node_has_session(n, s)) continue;
-            if ((i - PFD_FIXED) % 2 == 0)
-                session_monitor(n, s);
-            else
-                session_readable(n, s);
-        }
-        /* After the sockets: the batches just read go to the checker before the loop's thread
-           stores what it has verified, so that the checker has work while it does. */
-        if (n->pfd_ready[PFD_CHECKER]) sync_checked(n);
-        serve_wait = sync_serve(n);
+    struct node_loop l;
+    node_loop_init(&l);
+    int rc;
+    while ((rc = node_step(n, &l, 1000)) == 0) {
     }
+    return rc < 0 ? -1 : 0;
 }

@@ -196,6 +196,20 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
 /* Runs the loop until a signal arrives on sigfd. 0 or -1. */
 int node_run(struct node *n);
 
+/* What the loop carries from one turn to the next (node_step). */
+struct node_loop {
+    uint64_t next_tick, next_trim; /* when sync_tick and the memory trim are due */
+    int serve_wait;                /* ms until Wants waiting are served again (sync_serve) */
+};
+
+/* A loop at its start: the tick due at once, the trim in a minute. */
+void node_loop_init(struct node_loop *l);
+
+/* One turn of node_run: the timers that are due, a wait of at most max_wait ms (>= 0; less
+   when Wants wait to be served) and the sockets found ready. 1 when a signal asks the node to stop,
+   0 to go on, -1 on failure (recorded with node_error). */
+int node_step(struct node *n, struct node_loop *l, int max_wait);
+
 /* Closes every socket and frees the node (not the store). */
 void node_destroy(struct node **n);
 

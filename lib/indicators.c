@@ -251,6 +251,7 @@ static int cmp_example(const void *pa, const void *pb)
 
 void indicators_order(struct example *v, size_t n, int lower_is_better, int change)
 {
+    if (n < 2) return; /* v may be NULL then, which qsort must not be given */
     lower_better = lower_is_better != 0;
     by_change = change;
     qsort(v, n, sizeof *v, cmp_example);

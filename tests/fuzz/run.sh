@@ -2,9 +2,11 @@
 # Runs one libFuzzer target for a fixed time over a copy of its committed seed corpus, so that
 # the committed corpus never changes. A crash, leak, sanitizer report or timeout fails the run;
 # the input that caused it is kept in ARTIFACTS and printed as hex.
-#   run.sh FUZZER CORPUS SECONDS ARTIFACTS [DICT]
+#   run.sh FUZZER CORPUS SECONDS ARTIFACTS [DICT [OPTION...]]
+# OPTIONs are libFuzzer's, given after the defaults below, so they win (-rss_limit_mb=256).
 set -euo pipefail
 fuzzer=$1 corpus=$2 seconds=$3 artifacts=$4 dict=${5:-}
+shift $(($# < 5 ? $# : 5))
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ekonet-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -15,6 +17,7 @@ touch "$work/start"
 args=(-max_total_time="$seconds" -rss_limit_mb=1024 -timeout=10 -max_len=65536
       -print_final_stats=1 -artifact_prefix="$artifacts/")
 [ -n "$dict" ] && args+=(-dict="$dict")
+args+=("$@")
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

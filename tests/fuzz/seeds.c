@@ -2,9 +2,11 @@
  * Writes the fuzz targets' seed corpora with the project's own encoders and the fixed keys of
  * fuzz.h: valid inputs of every kind each decoder reads, so that fuzzing starts deep inside.
  *   ekonet-fuzz-seeds DIR      (writes DIR/<target>/<name>; tests/fuzz/corpus is committed)
+ * The handler targets' seeds (node, apihandler) are made for the network of fixture.c.
  */
 #include <errno.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "api.pb-c.h"
 #include "content.pb-c.h"
@@ -14,6 +16,7 @@
 #include "ekonet/catalogue.h"
 #include "ekonet/entry.h"
 #include "ekonet/envelope.h"
+#include "ekonet/frontier.h"
 #include "fuzz.h"
 #include "wire.pb-c.h"
 
@@ -21,7 +24,7 @@ static const char *root;
 static struct node_key me, other, board[2];
 static uint8_t network[ID_SIZE];
 
-static void put(const char *target, const char *name, const void *data, size_t len)
+static void put_one(const char *target, const char *name, const void *data, size_t len)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", root, target);
@@ -32,6 +35,13 @@ static void put(const char *target, const char *name, const void *data, size_t l
         fprintf(stderr, "cannot write %s\n", path);
         exit(1);
     }
+}
+
+/* Writes a seed; the API's requests are seeds of the API handler's target too. */
+static void put(const char *target, const char *name, const void *data, size_t len)
+{
+    put_one(target, name, data, len);
+    if (strcmp(target, "api") == 0) put_one("apihandler", name, data, len);
 }
 
 /* Packs any protobuf-c message into a new buffer. */
@@ -516,6 +526,326 @@ static void seeds_api_misc(void)
     free(buf);
 }
 
+/* ---- the handler targets: a node in the charter's network (fixture.c) ---------------------- */
+
+static uint8_t charter_net[ID_SIZE];
+
+/* Appends a message to a node input: a 2-byte big-endian length, then the message. */
+static void add_message(uint8_t **buf, size_t *len, const Ekonet__PeerMessage *m)
+{
+    size_t k;
+    uint8_t *msg = pack(&m->base, &k);
+    if (k > 0xffff) abort();
+    uint8_t *grown = realloc(*buf, *len + 2 + k);
+    if (!grown) abort();
+    grown[*len] = (uint8_t)(k >> 8);
+    grown[*len + 1] = (uint8_t)k;
+    memcpy(grown + *len + 2, msg, k);
+    *buf = grown;
+    *len += 2 + k;
+    free(msg);
+}
+
+static void add_hello(uint8_t **buf, size_t *len)
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Hello hello = EKONET__HELLO__INIT;
+    hello.version = 1;
+    hello.network = (ProtobufCBinaryData){ID_SIZE, charter_net};
+    hello.agent = "ekonetd/0.1.0";
+    m.body_case = EKONET__PEER_MESSAGE__BODY_HELLO;
+    m.hello = &hello;
+    add_message(buf, len, &m);
+}
+
+static void add_heads(uint8_t **buf, size_t *len, int have, uint64_t attacker_seq)
+{
+    Ekonet__FeedHead h[3] = {EKONET__FEED_HEAD__INIT, EKONET__FEED_HEAD__INIT,
+                             EKONET__FEED_HEAD__INIT};
+    Ekonet__FeedHead *heads[] = {&h[0], &h[1], &h[2]};
+    h[0].author = (ProtobufCBinaryData){KEY_SIZE, other.pub};
+    h[0].seq = attacker_seq;
+    h[1].author = (ProtobufCBinaryData){ID_SIZE, charter_net}; /* the board feed */
+    h[1].seq = 3;
+    h[2].author = (ProtobufCBinaryData){KEY_SIZE, me.pub};
+    h[2].seq = 7;
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Frontier f = EKONET__FRONTIER__INIT;
+    Ekonet__Have hv = EKONET__HAVE__INIT;
+    if (have) {
+        hv.n_heads = 1;
+        hv.heads = heads;
+        m.body_case = EKONET__PEER_MESSAGE__BODY_HAVE;
+        m.have = &hv;
+    } else {
+        f.n_heads = 3;
+        f.heads = heads;
+        m.body_case = EKONET__PEER_MESSAGE__BODY_FRONTIER;
+        m.frontier = &f;
+    }
+    add_message(buf, len, &m);
+}
+
+static void add_want(uint8_t **buf, size_t *len, const uint8_t *author, uint64_t from)
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Want w = EKONET__WANT__INIT;
+    w.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
+    w.from = from;
+    w.limit = 512;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_WANT;
+    m.want = &w;
+    add_message(buf, len, &m);
+}
+
+/* The attacker's own feed from seq 1, chained and signed: the contents that are no board act
+   and name no other entry. Returns how many. */
+static size_t attacker_feed(ProtobufCBinaryData *out)
+{
+    uint8_t prev[ID_SIZE];
+    size_t k = 0;
+    for (size_t i = 0; i < ncontents; i++) {
+        uint32_t kind = contents[i].kind;
+        if (board_kind(kind) || kind == EKONET__ENTRY_KIND__KIND_RETRACT ||
+            kind == EKONET__ENTRY_KIND__KIND_REDACT || kind == EKONET__ENTRY_KIND__KIND_PROFILE)
+            continue;
+        struct entry *e = entry_new(charter_net, other.pub, k + 1, k ? prev : NULL, FUZZ_NOW_MS + k,
+                                    kind, contents[i].data, contents[i].len);
+        if (!e || entry_sign(e, &other) < 0 || entry_encode(e, 1, &out[k].data, &out[k].len) < 0)
+            abort();
+        memcpy(prev, e->id, ID_SIZE);
+        entry_destroy(&e);
+        k++;
+    }
+    return k;
+}
+
+/* Hello, the attacker's frontier and a Have, Wants of the board feed and of this node's feed,
+   the attacker's feed as the answer to a want, a Digest. */
+static void seeds_node_sync(void)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    ProtobufCBinaryData feed[16];
+    size_t nfeed = attacker_feed(feed);
+    add_hello(&buf, &len);
+    add_heads(&buf, &len, 0, nfeed);
+    add_heads(&buf, &len, 1, nfeed + 1);
+    add_want(&buf, &len, charter_net, 1);
+    add_want(&buf, &len, me.pub, 1);
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Entries es = EKONET__ENTRIES__INIT;
+    es.has_author = es.has_from = es.has_done = 1;
+    es.author = (ProtobufCBinaryData){KEY_SIZE, other.pub};
+    es.from = 1;
+    es.n_entries = nfeed;
+    es.entries = feed;
+    es.done = 1;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ENTRIES;
+    m.entries = &es;
+    add_message(&buf, &len, &m);
+    uint8_t d[FRONTIER_DIGEST];
+    memset(d, 0xd1, sizeof d);
+    Ekonet__Digest dg = EKONET__DIGEST__INIT;
+    dg.digest = (ProtobufCBinaryData){sizeof d, d};
+    dg.feeds = 2;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_DIGEST;
+    m.digest = &dg;
+    add_message(&buf, &len, &m);
+    put("node", "sync", buf, len);
+    free(buf);
+    /* the same entries pushed, one message each, after a lazy push mode */
+    buf = NULL;
+    len = 0;
+    add_hello(&buf, &len);
+    Ekonet__PushMode pm = EKONET__PUSH_MODE__INIT;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_PUSH_MODE;
+    m.push_mode = &pm;
+    add_message(&buf, &len, &m);
+    Ekonet__Entries one = EKONET__ENTRIES__INIT;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ENTRIES;
+    m.entries = &one;
+    for (size_t i = 0; i < nfeed; i++) {
+        one.n_entries = 1;
+        one.entries = &feed[i];
+        add_message(&buf, &len, &m);
+    }
+    put("node", "push", buf, len);
+    free(buf);
+    for (size_t i = 0; i < nfeed; i++) free(feed[i].data);
+}
+
+/*
+ * Hello, an envelope from the attacker to this node and one to relay, their acks, the
+ * attacker's beacon, Bye. Envelopes and beacons are dated when the seeds are made: the node
+ * judges them by its clock, and refuses them once they expire (90 days; beacons sooner).
+ */
+static void seeds_node_parcels(void)
+{
+    uint8_t *buf = NULL, *raw[2], *ack[2], *rq;
+    size_t len = 0, rlen, alen[2], rawlen[2];
+    struct errbuf err;
+    uint64_t now = (uint64_t)time(NULL) * 1000;
+    struct node_key third;
+    fuzz_key(&third, 4);
+    add_hello(&buf, &len);
+    rq = contact_request(&rlen);
+    const uint8_t *to[] = {me.pub, third.pub};
+    for (int i = 0; i < 2; i++) {
+        struct envelope e;
+        if (envelope_seal(&other, charter_net, to[i], ENVELOPE_REQUEST, NULL, now - 60000,
+                          now + ENVELOPE_LIFETIME_MAX - 60000, rq, rlen, &raw[i], &rawlen[i],
+                          &err) < 0 ||
+            envelope_decode(raw[i], rawlen[i], &e) != ENV_OK ||
+            ack_make(i ? &third : &me, &e, &ack[i], &alen[i]) < 0)
+            abort();
+        envelope_clear(&e);
+    }
+    ProtobufCBinaryData env[] = {{rawlen[0], raw[0]}, {rawlen[1], raw[1]}},
+                        acks[] = {{alen[0], ack[0]}, {alen[1], ack[1]}};
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Envelopes ev = EKONET__ENVELOPES__INIT;
+    ev.n_envelopes = 2;
+    ev.envelopes = env;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ENVELOPES;
+    m.envelopes = &ev;
+    add_message(&buf, &len, &m);
+    Ekonet__Acks ak = EKONET__ACKS__INIT;
+    ak.n_acks = 2;
+    ak.acks = acks;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ACKS;
+    m.acks = &ak;
+    add_message(&buf, &len, &m);
+    uint64_t heads[] = {5, 0};
+    Ekonet__BeaconBody b = EKONET__BEACON_BODY__INIT;
+    b.network = (ProtobufCBinaryData){ID_SIZE, charter_net};
+    b.node = (ProtobufCBinaryData){KEY_SIZE, other.pub};
+    b.time_ms = now;
+    b.interval_s = 60;
+    b.agent = "ekonetd/0.1.0";
+    b.started_ms = now - 86400000;
+    b.sessions = 1;
+    b.entries = 8;
+    b.board_seq = 3;
+    b.n_member_heads = 2;
+    b.member_heads = heads;
+    uint8_t *beacon;
+    size_t blen;
+    if (beacon_seal(&other, &b, &beacon, &blen) < 0) abort();
+    ProtobufCBinaryData beacons[] = {{blen, beacon}};
+    Ekonet__Beacons bs = EKONET__BEACONS__INIT;
+    bs.n_beacons = 1;
+    bs.beacons = beacons;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_BEACONS;
+    m.beacons = &bs;
+    add_message(&buf, &len, &m);
+    Ekonet__Bye bye = EKONET__BYE__INIT;
+    bye.reason = "shutting down";
+    m.body_case = EKONET__PEER_MESSAGE__BODY_BYE;
+    m.bye = &bye;
+    add_message(&buf, &len, &m);
+    put("node", "parcels", buf, len);
+    free(buf);
+    free(rq);
+    free(beacon);
+    for (int i = 0; i < 2; i++) {
+        free(raw[i]);
+        free(ack[i]);
+    }
+}
+
+static void put_request(const char *name, Ekonet__ApiRequest *req)
+{
+    size_t len;
+    uint8_t *buf = pack(&req->base, &len);
+    put("apihandler", name, buf, len);
+    free(buf);
+}
+
+/* Requests that read what the node holds, each with the fields a user would give. */
+static void seeds_apihandler_reads(void)
+{
+    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
+    Ekonet__ReportListRequest rl = EKONET__REPORT_LIST_REQUEST__INIT;
+    rl.query = "biogas";
+    rl.member = "1280";
+    req.op_case = EKONET__API_REQUEST__OP_REPORT_LIST;
+    req.report_list = &rl;
+    put_request("report-list", &req);
+    Ekonet__ReportGetRequest rg = EKONET__REPORT_GET_REQUEST__INIT;
+    rg.id = "5e5e";
+    req.op_case = EKONET__API_REQUEST__OP_REPORT_GET;
+    req.report_get = &rg;
+    put_request("report-get", &req);
+    Ekonet__NetworkRequest nw = EKONET__NETWORK_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_NETWORK;
+    req.network = &nw;
+    put_request("network", &req);
+    Ekonet__MemberListRequest ml = EKONET__MEMBER_LIST_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_MEMBER_LIST;
+    req.member_list = &ml;
+    put_request("member-list", &req);
+    Ekonet__BoardFeedRequest bf = EKONET__BOARD_FEED_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_BOARD_FEED;
+    req.board_feed = &bf;
+    put_request("board-feed", &req);
+    Ekonet__PeerListRequest pl = EKONET__PEER_LIST_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_PEER_LIST;
+    req.peer_list = &pl;
+    put_request("peer-list", &req);
+    Ekonet__EventListRequest el = EKONET__EVENT_LIST_REQUEST__INIT;
+    el.member = "Malmö stad";
+    req.op_case = EKONET__API_REQUEST__OP_EVENT_LIST;
+    req.event_list = &el;
+    put_request("event-list", &req);
+    Ekonet__CatalogueRequest cat = EKONET__CATALOGUE_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_CATALOGUE;
+    req.catalogue = &cat;
+    put_request("catalogue", &req);
+    Ekonet__SnapshotRequest sn = EKONET__SNAPSHOT_REQUEST__INIT;
+    sn.member = "2518";
+    sn.has_year = 1;
+    sn.year = 2023;
+    req.op_case = EKONET__API_REQUEST__OP_SNAPSHOT;
+    req.snapshot = &sn;
+    put_request("snapshot", &req);
+    static char *codes[] = {"GN.7", "GN.11"};
+    Ekonet__TrendRequest tr = EKONET__TREND_REQUEST__INIT;
+    tr.n_codes = 2;
+    tr.codes = codes;
+    req.op_case = EKONET__API_REQUEST__OP_TREND;
+    req.trend = &tr;
+    put_request("trend", &req);
+    Ekonet__ExamplesRequest ex = EKONET__EXAMPLES_REQUEST__INIT;
+    ex.code = "GN.7";
+    req.op_case = EKONET__API_REQUEST__OP_EXAMPLES;
+    req.examples = &ex;
+    put_request("examples", &req);
+    Ekonet__ProfileGetRequest pg = EKONET__PROFILE_GET_REQUEST__INIT;
+    pg.member = "1280";
+    req.op_case = EKONET__API_REQUEST__OP_PROFILE_GET;
+    req.profile_get = &pg;
+    put_request("profile-get", &req);
+    Ekonet__ContactListRequest cl = EKONET__CONTACT_LIST_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_CONTACT_LIST;
+    req.contact_list = &cl;
+    put_request("contact-list", &req);
+    Ekonet__ContactGetRequest cg = EKONET__CONTACT_GET_REQUEST__INIT;
+    cg.id = "5c1e";
+    req.op_case = EKONET__API_REQUEST__OP_CONTACT_GET;
+    req.contact_get = &cg;
+    put_request("contact-get", &req);
+    Ekonet__NetworkStatusRequest ns = EKONET__NETWORK_STATUS_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_NETWORK_STATUS;
+    req.network_status = &ns;
+    put_request("network-status", &req);
+    Ekonet__ReachRequest rc = EKONET__REACH_REQUEST__INIT;
+    rc.id = "5e5e5e5e";
+    req.op_case = EKONET__API_REQUEST__OP_REACH;
+    req.reach = &rc;
+    put_request("reach", &req);
+}
+
 static void seeds_application(void)
 {
     static char *langs[] = {"sv", "fi"};
@@ -641,6 +971,10 @@ int main(int argc, char **argv)
     seeds_beacon(beacons);
     seeds_peer(env, acks, beacons);
     seeds_api_misc();
+    fuzz_charter_network(charter_net);
+    seeds_node_sync();
+    seeds_node_parcels();
+    seeds_apihandler_reads();
     seeds_application();
     seeds_proposal();
     seeds_text();

@@ -108,6 +108,12 @@ expect_eq "alive after garbage" "$node_id" "$(ek a status --json | json .node_id
 [ "$(ek a status --json | json .api_errors)" -ge 4 ] || fail "api errors were not counted"
 ok "garbage, oversized and malformed API requests get error replies; the daemon keeps running"
 
+# --- long reports ------------------------------------------------------------------------------
+before=$(ek a status --json | json .entries)
+expect_eq "published" 2 "$("$TESTPEER" publish "$TESTDIR/a" 2 100000)"
+expect_eq "stored" "$((before + 2))" "$(ek a status --json | json .entries)"
+ok "reports with bodies of 100,000 bytes are published through the API"
+
 # --- who may connect -----------------------------------------------------------------------------
 endpoint="tcp://127.0.0.1:$(grep -m1 '^listen' "$TESTDIR/a/ekonetd.conf" | sed 's/.*:\([0-9]*\)$/\1/')"
 set +e

@@ -180,12 +180,13 @@ static int publish(int argc, char **argv)
     snprintf(endpoint, sizeof endpoint, "ipc://%s/api.sock", argv[0]);
     long count = strtol(argv[1], NULL, 10), bytes = argc > 2 ? strtol(argv[2], NULL, 10) : 200,
          done = 0;
+    char *body = bytes >= 0 ? malloc((size_t)bytes + 1) : NULL, title[64];
+    if (!body) return usage();
     void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
     int timeout = 30000, linger = 0;
     zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
     zmq_connect(s, endpoint);
-    char *body = malloc((size_t)bytes + 1), title[64];
     for (long i = 0; i < bytes; i++) body[i] = "Vi minskade avfallet med en tredjedel. "[i % 39];
     body[bytes] = '\0';
     for (long i = 0; i < count; i++) {
@@ -193,16 +194,26 @@ static int publish(int argc, char **argv)
         Ekonet__Report r = EKONET__REPORT__INIT;
         r.title = title;
         r.body = body;
-        uint8_t content[70000], req_buf[71000];
-        size_t clen = ekonet__report__pack(&r, content);
+        /* sized by the body: buffers of a fixed 70,000 bytes overflowed with long bodies */
+        size_t clen = ekonet__report__get_packed_size(&r);
+        uint8_t *content = malloc(clen + 1);
+        if (!content) break;
+        ekonet__report__pack(&r, content);
         Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
         Ekonet__PublishRequest p = EKONET__PUBLISH_REQUEST__INIT;
         p.kind = EKONET__ENTRY_KIND__KIND_REPORT;
         p.content = (ProtobufCBinaryData){clen, content};
         req.op_case = EKONET__API_REQUEST__OP_PUBLISH;
         req.publish = &p;
-        size_t len = ekonet__api_request__pack(&req, req_buf);
-        zmq_send(s, req_buf, len, 0);
+        size_t len = ekonet__api_request__get_packed_size(&req);
+        uint8_t *req_buf = malloc(len + 1);
+        if (req_buf) {
+            ekonet__api_request__pack(&req, req_buf);
+            zmq_send(s, req_buf, len, 0);
+        }
+        free(req_buf);
+        free(content);
+        if (!req_buf) break;
         zmq_msg_t m;
         zmq_msg_init(&m);
         int ok = zmq_msg_recv(&m, s, 0) >= 0;
