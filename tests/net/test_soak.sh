@@ -50,8 +50,10 @@ sample() {
     [ $((r - BASE)) -le $BOUND_KB ] || fail "during $1 a holds $r kB, over its bound"
     timeout 5 "$EKONET" --dir "$TESTDIR/a" --no-color status >/dev/null ||
         fail "during $1 ekonet status on a did not answer within 5 s"
-    curl -fsS --max-time 1 -o /dev/null "http://127.0.0.1:${MPORT[a]}/healthz" ||
-        fail "during $1 /healthz did not answer within 1 s"
+    local h
+    h=$(curl -sS --max-time 1 -w ' %{http_code} %{time_total}s' "http://127.0.0.1:${MPORT[a]}/healthz" 2>&1) ||
+        fail "during $1 /healthz did not answer within 1 s: $h"
+    expect_contains "during $1 /healthz" "ok" "$h"
 }
 
 # The honest members publish while the attacks go on: a report every 3 s from one of them.
