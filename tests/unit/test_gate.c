@@ -35,6 +35,8 @@ static int start(void **state, unsigned max, unsigned per_address, unsigned youn
     char ep[64];
     size_t len = sizeof ep;
     int zero = 0;
+    if (!f) return -1;
+    *state = f; /* teardown frees it, whatever fails below */
     f->ctx = zmq_ctx_new();
     f->router = zmq_socket(f->ctx, ZMQ_ROUTER);
     zmq_setsockopt(f->router, ZMQ_LINGER, &zero, sizeof zero);
@@ -46,7 +48,6 @@ static int start(void **state, unsigned max, unsigned per_address, unsigned youn
     f->to.sin_family = AF_INET;
     f->to.sin_port = htons((uint16_t)strtoul(strrchr(ep, ':') + 1, NULL, 10));
     inet_pton(AF_INET, "127.0.0.1", &f->to.sin_addr);
-    *state = f;
     return 0;
 }
 
