@@ -5,7 +5,9 @@
  * and is counted, and the node carries on.
  *
  * Reply messages point into memory that lives until the reply is packed and sent; each
- * request gets an arena that holds those allocations and is freed in one go.
+ * request gets an arena that holds those allocations and is freed in one go (api_reply.c).
+ * Requests go to their handlers through one table (requests[]): a new request is one line
+ * there and one adapter above it.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,83 +26,6 @@
 #include "ekonet/version.h"
 
 #define API_BURST 16
-
-void *arena_keep(struct arena *a, void *p)
-{
-    if (!p) return NULL;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        void **np = realloc(a->ptrs, cap * sizeof *np);
-        if (!np) {
-            free(p);
-            return NULL;
-        }
-        a->ptrs = np;
-        a->cap = cap;
-    }
-    return a->ptrs[a->n++] = p;
-}
-
-void *arena_alloc(struct arena *a, size_t size)
-{
-    return arena_keep(a, calloc(1, size));
-}
-
-char *arena_strdup(struct arena *a, const char *s)
-{
-    return arena_keep(a, strdup(s ? s : ""));
-}
-
-void *arena_bytes(struct arena *a, const void *p, size_t n)
-{
-    void *d = arena_alloc(a, n ? n : 1);
-    if (d && n) memcpy(d, p, n);
-    return d;
-}
-
-static void *arena_pb_alloc(void *data, size_t size)
-{
-    return arena_alloc(data, size);
-}
-
-static void arena_pb_free(void *data, void *p)
-{
-    (void)data; /* the arena frees everything at once */
-    (void)p;
-}
-
-ProtobufCAllocator arena_allocator(struct arena *a)
-{
-    return (ProtobufCAllocator){arena_pb_alloc, arena_pb_free, a};
-}
-
-void arena_free(struct arena *a)
-{
-    for (size_t i = 0; i < a->n; i++) free(a->ptrs[i]);
-    free(a->ptrs);
-}
-
-void api_fail(struct call *c, Ekonet__ApiErrorCode code, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->error.code = code;
-    c->error.message = arena_strdup(&c->arena, msg);
-    if (!c->error.message) c->error.message = "out of memory";
-    c->reply.error = &c->error;
-    c->reply.result_case = EKONET__API_REPLY__RESULT__NOT_SET;
-    c->node->stats.api_errors++;
-}
-
-ProtobufCBinaryData api_bin(struct arena *a, const void *p, size_t n)
-{
-    ProtobufCBinaryData b = {n, arena_bytes(a, p, n)};
-    if (!b.data) b.len = 0;
-    return b;
-}
 
 void api_status(struct call *c)
 {
@@ -159,27 +84,6 @@ void api_status(struct call *c)
     c->reply.status = s;
 }
 
-/* Resolves a hex id or prefix; 0 and id filled, or -1 after replying with an error. */
-int api_resolve(struct call *c, const char *text, uint8_t id[ID_SIZE])
-{
-    if (strlen(text) < 4 || !hex_is_prefix(text, 2 * ID_SIZE)) {
-        api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST,
-                 "\"%.70s\" is not an id: give at least 4 of its hex digits", text);
-        return -1;
-    }
-    int rc = store_resolve(c->node->store, text, id);
-    if (rc == 1) return 0;
-    if (rc == 2)
-        api_fail(c, EKONET__API_ERROR_CODE__API_AMBIGUOUS,
-                 "id prefix %s matches more than one entry; give more digits", text);
-    else if (rc == 0)
-        api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND, "no entry with id %s", text);
-    else
-        api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the store: %s",
-                 store_errmsg(c->node->store));
-    return -1;
-}
-
 /* Packs the reply into a new buffer, the caller's to free; NULL when out of memory. */
 static uint8_t *pack_reply(struct call *c, size_t *len)
 {
@@ -187,6 +91,82 @@ static uint8_t *pack_reply(struct call *c, size_t *len)
     uint8_t *out = malloc(*len ? *len : 1);
     if (out) ekonet__api_reply__pack(&c->reply, out);
     return out;
+}
+
+/*
+ * The requests: each ApiRequest oneof case and the handler that answers it. The handlers take
+ * the request's own message, so each has a one-line adapter made here.
+ */
+#define BARE(name, handler)                                                                        \
+    static void do_##name(struct call *c, const Ekonet__ApiRequest *r)                             \
+    {                                                                                              \
+        (void)r;                                                                                   \
+        handler(c);                                                                                \
+    }
+#define WITH(field, handler)                                                                       \
+    static void do_##field(struct call *c, const Ekonet__ApiRequest *r)                            \
+    {                                                                                              \
+        handler(c, r->field);                                                                      \
+    }
+BARE(status, api_status)
+WITH(publish, api_publish)
+WITH(report_list, api_report_list)
+WITH(report_get, api_report_get)
+BARE(network, api_network)
+WITH(publish_entry, api_publish_entry)
+BARE(member_list, api_member_list)
+BARE(board_feed, api_board_feed)
+BARE(peer_list, api_peer_list)
+WITH(event_list, api_event_list)
+WITH(event_get, api_event_get)
+BARE(catalogue, api_catalogue)
+WITH(snapshot, api_snapshot)
+WITH(trend, api_trend)
+WITH(examples, api_examples)
+WITH(profile_get, api_profile_get)
+WITH(contact_send, api_contact_send)
+WITH(contact_list, api_contact_list)
+WITH(contact_get, api_contact_get)
+WITH(contact_reply, api_contact_reply)
+BARE(network_status, api_network_status)
+WITH(reach, api_reach)
+#undef BARE
+#undef WITH
+
+static const struct request {
+    Ekonet__ApiRequest__OpCase op;
+    void (*run)(struct call *c, const Ekonet__ApiRequest *r);
+} requests[] = {
+    {EKONET__API_REQUEST__OP_STATUS, do_status},
+    {EKONET__API_REQUEST__OP_PUBLISH, do_publish},
+    {EKONET__API_REQUEST__OP_REPORT_LIST, do_report_list},
+    {EKONET__API_REQUEST__OP_REPORT_GET, do_report_get},
+    {EKONET__API_REQUEST__OP_NETWORK, do_network},
+    {EKONET__API_REQUEST__OP_PUBLISH_ENTRY, do_publish_entry},
+    {EKONET__API_REQUEST__OP_MEMBER_LIST, do_member_list},
+    {EKONET__API_REQUEST__OP_BOARD_FEED, do_board_feed},
+    {EKONET__API_REQUEST__OP_PEER_LIST, do_peer_list},
+    {EKONET__API_REQUEST__OP_EVENT_LIST, do_event_list},
+    {EKONET__API_REQUEST__OP_EVENT_GET, do_event_get},
+    {EKONET__API_REQUEST__OP_CATALOGUE, do_catalogue},
+    {EKONET__API_REQUEST__OP_SNAPSHOT, do_snapshot},
+    {EKONET__API_REQUEST__OP_TREND, do_trend},
+    {EKONET__API_REQUEST__OP_EXAMPLES, do_examples},
+    {EKONET__API_REQUEST__OP_PROFILE_GET, do_profile_get},
+    {EKONET__API_REQUEST__OP_CONTACT_SEND, do_contact_send},
+    {EKONET__API_REQUEST__OP_CONTACT_LIST, do_contact_list},
+    {EKONET__API_REQUEST__OP_CONTACT_GET, do_contact_get},
+    {EKONET__API_REQUEST__OP_CONTACT_REPLY, do_contact_reply},
+    {EKONET__API_REQUEST__OP_NETWORK_STATUS, do_network_status},
+    {EKONET__API_REQUEST__OP_REACH, do_reach},
+};
+
+/* Carries out a decoded request: its handler fills c->reply. */
+static void dispatch(struct call *c, const Ekonet__ApiRequest *req)
+{
+    for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++)
+        if (requests[i].op == req->op_case) return requests[i].run(c, req);
+    api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST, "unknown request (from a newer ekonet?)");
 }
 
 /* Decodes one request, carries it out and returns the packed reply (the caller's). */
@@ -200,53 +180,8 @@ static uint8_t *answer(struct call *c, const uint8_t *data, size_t len, size_t *
                  n->cfg->max_api_request);
     else if (!(req = ekonet__api_request__unpack(NULL, len, data)))
         api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST, "the request does not decode");
-    else if (req->op_case == EKONET__API_REQUEST__OP_STATUS)
-        api_status(c);
-    else if (req->op_case == EKONET__API_REQUEST__OP_PUBLISH)
-        api_publish(c, req->publish);
-    else if (req->op_case == EKONET__API_REQUEST__OP_REPORT_LIST)
-        api_report_list(c, req->report_list);
-    else if (req->op_case == EKONET__API_REQUEST__OP_REPORT_GET)
-        api_report_get(c, req->report_get);
-    else if (req->op_case == EKONET__API_REQUEST__OP_NETWORK)
-        api_network(c);
-    else if (req->op_case == EKONET__API_REQUEST__OP_PUBLISH_ENTRY)
-        api_publish_entry(c, req->publish_entry);
-    else if (req->op_case == EKONET__API_REQUEST__OP_MEMBER_LIST)
-        api_member_list(c);
-    else if (req->op_case == EKONET__API_REQUEST__OP_BOARD_FEED)
-        api_board_feed(c);
-    else if (req->op_case == EKONET__API_REQUEST__OP_PEER_LIST)
-        api_peer_list(c);
-    else if (req->op_case == EKONET__API_REQUEST__OP_EVENT_LIST)
-        api_event_list(c, req->event_list);
-    else if (req->op_case == EKONET__API_REQUEST__OP_EVENT_GET)
-        api_event_get(c, req->event_get);
-    else if (req->op_case == EKONET__API_REQUEST__OP_CATALOGUE)
-        api_catalogue(c);
-    else if (req->op_case == EKONET__API_REQUEST__OP_SNAPSHOT)
-        api_snapshot(c, req->snapshot);
-    else if (req->op_case == EKONET__API_REQUEST__OP_TREND)
-        api_trend(c, req->trend);
-    else if (req->op_case == EKONET__API_REQUEST__OP_EXAMPLES)
-        api_examples(c, req->examples);
-    else if (req->op_case == EKONET__API_REQUEST__OP_PROFILE_GET)
-        api_profile_get(c, req->profile_get);
-    else if (req->op_case == EKONET__API_REQUEST__OP_CONTACT_SEND)
-        api_contact_send(c, req->contact_send);
-    else if (req->op_case == EKONET__API_REQUEST__OP_CONTACT_LIST)
-        api_contact_list(c, req->contact_list);
-    else if (req->op_case == EKONET__API_REQUEST__OP_CONTACT_GET)
-        api_contact_get(c, req->contact_get);
-    else if (req->op_case == EKONET__API_REQUEST__OP_CONTACT_REPLY)
-        api_contact_reply(c, req->contact_reply);
-    else if (req->op_case == EKONET__API_REQUEST__OP_NETWORK_STATUS)
-        api_network_status(c);
-    else if (req->op_case == EKONET__API_REQUEST__OP_REACH)
-        api_reach(c, req->reach);
     else
-        api_fail(c, EKONET__API_ERROR_CODE__API_BAD_REQUEST,
-                 "unknown request (from a newer ekonet?)");
+        dispatch(c, req);
     /* The reply may point into the request; pack it before the request is freed. */
     uint8_t *out = pack_reply(c, outlen);
     if (req) ekonet__api_request__free_unpacked(req, NULL);
@@ -292,52 +227,4 @@ void api_handle(struct node *n)
         zmq_msg_close(&body);
         zmq_msg_close(&rid);
     }
-}
-
-void api_split_lines(struct call *c, const char *text, char ***out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    if (!text || !*text) return;
-    char *t = arena_strdup(&c->arena, text);
-    size_t cnt = 1;
-    for (const char *p = text; *p; p++) cnt += *p == '\n';
-    *out = arena_alloc(&c->arena, cnt * sizeof(char *));
-    if (!t || !*out) return;
-    char *save = NULL;
-    for (char *tok = strtok_r(t, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save))
-        (*out)[(*n)++] = tok;
-}
-
-/* Finds a member by code, node id prefix or name in the roster (or this node, alone). */
-int api_member(struct call *c, const char *text, uint8_t key[KEY_SIZE])
-{
-    const struct node *n = c->node;
-    size_t len = strlen(text), found = 0;
-    int hex = len >= 8 && hex_is_prefix(text, 2 * KEY_SIZE);
-    char id[ID_HEX];
-    if (!n->roster) {
-        hex_encode(id, n->key.pub, KEY_SIZE);
-        if (strcmp(text, n->cfg->code) == 0 || strcasecmp(text, n->cfg->name) == 0 ||
-            (hex && strncasecmp(id, text, len) == 0)) {
-            memcpy(key, n->key.pub, KEY_SIZE);
-            return 0;
-        }
-    }
-    for (size_t i = 0; n->roster && i < n->roster->nmembers; i++) {
-        const struct member *m = &n->roster->members[i];
-        hex_encode(id, m->key, KEY_SIZE);
-        if (strcmp(text, m->code) == 0 || strcasecmp(text, m->name) == 0 ||
-            (hex && strncasecmp(id, text, len) == 0)) {
-            if (found++ == 0) memcpy(key, m->key, KEY_SIZE);
-        }
-    }
-    if (found == 1) return 0;
-    api_fail(c,
-             found ? EKONET__API_ERROR_CODE__API_AMBIGUOUS : EKONET__API_ERROR_CODE__API_NOT_FOUND,
-             found ? "\"%.60s\" names %zu members; give a node id"
-                   : "no member \"%.60s\"%.0zu"
-                     " (give an SCB code, a name or a node id; see ekonet members)",
-             text, found);
-    return -1;
 }

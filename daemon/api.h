@@ -1,5 +1,6 @@
 /*
  * api: internals shared by the local API's handlers (api.c: framing and dispatch, status;
+ * api_reply.c: the call's arena, error replies, resolving ids and members;
  * api_reports.c: publishing and reading reports; api_network.c: the network, its members and
  * board acts; api_profiles.c: members' profiles). A call's reply points into memory kept in
  * the call's arena until it is sent.
