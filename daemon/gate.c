@@ -74,6 +74,13 @@ static unsigned file_limit(const struct rlimit *rl)
                                                                         : (unsigned)rl->rlim_cur;
 }
 
+/* The limit in force now. */
+static unsigned files_in_force(void)
+{
+    struct rlimit rl;
+    return getrlimit(RLIMIT_NOFILE, &rl) < 0 ? 1024 : file_limit(&rl);
+}
+
 unsigned gate_raise_file_limit(unsigned want)
 {
     struct rlimit rl;
@@ -308,7 +315,7 @@ struct gate *gate_new(void *zctx, void *sock, const char *name, const struct gat
     g->sock = sock;
     g->lim = *limits;
     if (g->lim.max == 0) g->lim.max = 1;
-    g->nfds = gate_raise_file_limit(0); /* raises nothing: the limit in force */
+    g->nfds = files_in_force(); /* a descriptor is always below it */
     g->ycap = 2 * (size_t)g->lim.max;
     g->addr_mask = pow2_at_least(2 * (size_t)g->lim.max + 2) - 1;
     if (!(g->conns = calloc(g->nfds, sizeof *g->conns)) ||

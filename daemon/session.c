@@ -170,9 +170,16 @@ struct session *session_find_rid(struct node *n, const uint8_t *rid, size_t len)
     return NULL;
 }
 
+/* The queue a message to s counts in: its own, or the node's for a Bye to a refused Hello
+   (sent on a session that is never created). */
+static struct sendq *queue_of(const struct node *n, const struct session *s)
+{
+    return s->sendq ? s->sendq : n->sendq;
+}
+
 int session_room(const struct node *n, const struct session *s)
 {
-    return sendq_room(s->sendq ? s->sendq : n->sendq, 1);
+    return sendq_room(queue_of(n, s), 1);
 }
 
 /* A message the peer's queue would not take: answers to Wants wait (after SEND_RETRY_MS when
@@ -190,7 +197,7 @@ static void send_refused(struct node *n, struct session *s, int in_bytes)
 int session_send(struct node *n, struct session *s, const Ekonet__PeerMessage *m)
 {
     size_t len = ekonet__peer_message__get_packed_size(m);
-    struct sendq *q = s->sendq ? s->sendq : n->sendq; /* a Bye to a refused Hello has none */
+    struct sendq *q = queue_of(n, s);
     zmq_msg_t msg;
     void *data;
     int rc = -1, e = EAGAIN, full = !sendq_room(q, len);

@@ -343,15 +343,26 @@ static void went_live(struct node *n, struct session *s, const Ekonet__Hello *h)
     beacon_session_live(n, s);
 }
 
-/* Whether a head names a feed this node may hold: the board's or a member's (revoked ones
-   too: their feeds up to the revocation). Other heads are not remembered, so what a session
-   knows of its peer stays within the roster, 48 bytes a feed, whatever the peer sends; a head
-   of a member admitted later is learnt from the Frontier that sync_roster_changed asks for. */
-static int known_author(const struct node *n, const ProtobufCBinaryData *author)
+/* Whether author's feed is one this node may hold: the board's or a member's (revoked ones
+   too: their feeds up to the revocation). */
+static int known_author(const struct node *n, const uint8_t author[KEY_SIZE])
 {
-    if (!valid_key(author) || !n->roster) return 0;
-    return memcmp(author->data, n->roster->network, ID_SIZE) == 0 ||
-           roster_member(n->roster, author->data) != NULL;
+    return n->roster && (memcmp(author, n->roster->network, ID_SIZE) == 0 ||
+                         roster_member(n->roster, author) != NULL);
+}
+
+/*
+ * The peer holds author's feed up to seq (a Frontier, a Have or an entry it sent says so).
+ * Only feeds this node may hold are remembered, so what a session knows of its peer stays
+ * within the roster, 48 bytes a feed, whatever the peer sends; a head of a member admitted
+ * later is learnt from the Frontier that sync_roster_changed asks for. 1 if remembered.
+ */
+static int peer_holds(struct node *n, struct session *s, const uint8_t author[KEY_SIZE],
+                      uint64_t seq)
+{
+    if (!known_author(n, author)) return 0;
+    frontier_raise(s->theirs, author, seq);
+    return 1;
 }
 
 static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontier *f)
@@ -362,8 +373,8 @@ static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontie
         return;
     }
     for (size_t i = 0; i < f->n_heads; i++)
-        if (known_author(n, &f->heads[i]->author))
-            frontier_raise(s->theirs, f->heads[i]->author.data, f->heads[i]->seq);
+        if (valid_key(&f->heads[i]->author))
+            peer_holds(n, s, f->heads[i]->author.data, f->heads[i]->seq);
     s->have_frontier = 1;
     schedule_wants(n, s);
 }
@@ -580,8 +591,8 @@ static void note_refusals(struct node *n, struct session *s, struct entry *const
         s->refused++;
         /* Do not ask this peer for that feed again for a while: it would serve the same. Only
            feeds this node may hold are remembered (a batch may name a thousand made-up ones). */
-        ProtobufCBinaryData a = {KEY_SIZE, v[i]->author};
-        if (known_author(n, &a)) frontier_set(s->stuck, v[i]->author, node_now_ms() + STUCK_MS);
+        if (known_author(n, v[i]->author))
+            frontier_set(s->stuck, v[i]->author, node_now_ms() + STUCK_MS);
         if (refused++ == 0) first = i;
         watch_event(n, "refused", v[i]->author, v[i]->id, v[i]->seq, entry_status_label(rc),
                     "entry %llu of %s from %s refused: %s", (unsigned long long)v[i]->seq,
@@ -770,9 +781,7 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
             malformed = 1;
             continue;
         }
-        ProtobufCBinaryData author = {KEY_SIZE, b->v[b->count]->author};
-        if (known_author(n, &author)) /* the peer holds it; made-up authors are not kept */
-            frontier_raise(s->theirs, author.data, b->v[b->count]->seq);
+        peer_holds(n, s, b->v[b->count]->author, b->v[b->count]->seq);
         b->count++;
     }
     s->entries_in += b->count;
@@ -825,9 +834,8 @@ static void on_have(struct node *n, struct session *s, const Ekonet__Have *h)
     }
     for (size_t i = 0; i < h->n_heads; i++) {
         const Ekonet__FeedHead *f = h->heads[i];
-        if (!known_author(n, &f->author)) continue;
-        frontier_raise(s->theirs, f->author.data, f->seq);
-        s->heard |= f->seq > frontier_get(n->ours, f->author.data);
+        if (valid_key(&f->author) && peer_holds(n, s, f->author.data, f->seq))
+            s->heard |= f->seq > frontier_get(n->ours, f->author.data);
     }
 }
 
