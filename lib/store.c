@@ -466,6 +466,43 @@ void store_set_durable(struct store *s, int full)
 
 static const char SQL_HEAD[] = "SELECT head_seq, head_id, fork_seq FROM feeds WHERE author=?1";
 
+static const char SQL_META_GET[] = "SELECT value FROM meta WHERE key=?1";
+static const char SQL_META_SET[] = "INSERT OR REPLACE INTO meta VALUES(?1, ?2)";
+static const char SQL_META_DELETE[] = "DELETE FROM meta WHERE key=?1";
+
+int store_meta_get(struct store *s, const char *key, int64_t *value)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_META_GET);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *value = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs a one-row statement on key (and value, when set is 1). 0 or -1. */
+static int meta_write(struct store *s, const char *sql, const char *key, int set, int64_t value)
+{
+    sqlite3_stmt *st = store_stmt(s, sql);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (set) sqlite3_bind_int64(st, 2, value);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_meta_set(struct store *s, const char *key, int64_t value)
+{
+    return meta_write(s, SQL_META_SET, key, 1, value);
+}
+
+int store_meta_delete(struct store *s, const char *key)
+{
+    return meta_write(s, SQL_META_DELETE, key, 0, 0);
+}
+
 int store_head(struct store *s, const uint8_t author[KEY_SIZE], struct feed_head *h)
 {
     memset(h, 0, sizeof *h);

@@ -66,6 +66,15 @@ int store_checkpoint(struct store *s);
    (in the system's cache) when needed. */
 void store_release_memory(struct store *s);
 
+/* A number kept in the store's meta table under key: 1 found (*value), 0 not, -1 error. */
+int store_meta_get(struct store *s, const char *key, int64_t *value);
+
+/* Sets (value) a number in the meta table, in the caller's transaction if one is open. 0 or -1. */
+int store_meta_set(struct store *s, const char *key, int64_t value);
+
+/* Removes key from the meta table. 0 or -1. */
+int store_meta_delete(struct store *s, const char *key);
+
 /* The author's head (seq 0 when none). 0 or -1. */
 int store_head(struct store *s, const uint8_t author[KEY_SIZE], struct feed_head *h);
 

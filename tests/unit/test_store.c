@@ -589,6 +589,21 @@ static void ranges_past_the_largest_seq_are_empty(void **state)
     entry_destroy(&e2);
 }
 
+static void meta_numbers_are_kept_until_removed(void **state)
+{
+    struct fixture *f = *state;
+    int64_t v = 7;
+    assert_int_equal(store_meta_get(f->store, "restored_ms", &v), 0);
+    assert_int_equal(v, 7); /* untouched when absent */
+    assert_int_equal(store_meta_set(f->store, "restored_ms", 1764000000000), 0);
+    store_destroy(&f->store);
+    open_store(f);
+    assert_int_equal(store_meta_get(f->store, "restored_ms", &v), 1);
+    assert_true(v == 1764000000000);
+    assert_int_equal(store_meta_delete(f->store, "restored_ms"), 0);
+    assert_int_equal(store_meta_get(f->store, "restored_ms", &v), 0);
+}
+
 static void a_newer_schema_is_refused(void **state)
 {
     struct fixture *f = *state;
@@ -610,6 +625,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_new_store_has_the_current_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(meta_numbers_are_kept_until_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(published_entries_survive_reopening, setup, teardown),
         cmocka_unit_test_setup_teardown(a_batch_from_a_peer_is_accepted_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(batches_share_a_commit_and_fail_alone, setup, teardown),
