@@ -94,6 +94,17 @@ int strlist_add(struct strlist *l, char *s);
    what NULL: prints nothing. */
 int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len, const char *what);
 
+/*
+ * Waits up to PUBLISH_WAIT_MS for pending publish n (pending.c) to be signed: then prints it
+ * with published(c, what, id, seq, 0); if it is still waiting, with waiting(c, what, n, why);
+ * if the node refused it when signing, fails with the reason.
+ */
+#define PUBLISH_WAIT_MS 5000
+int cli_pending_wait(struct cli *c, uint64_t n, const char *what,
+                     void (*published)(struct cli *c, const char *what, const uint8_t *id,
+                                       uint64_t seq, uint64_t ts_ms),
+                     void (*waiting)(struct cli *c, const char *what, uint64_t n, const char *why));
+
 /* Parses "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" as Swedish local time (Europe/Stockholm). */
 int cli_parse_time(const char *s, uint64_t *ms);
 
@@ -114,6 +125,7 @@ cJSON *out_json_hex(const uint8_t *p, size_t n);
 /* Commands. */
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_pending(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_board(struct cli *c, int argc, char **argv);
 int cmd_application(struct cli *c, int argc, char **argv);

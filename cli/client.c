@@ -92,6 +92,47 @@ out:
     return rc;
 }
 
+/* Prints a signed publish: "Published WHAT id (seq N)", or JSON. */
+static void print_published(struct cli *c, const char *what, const uint8_t *id_bytes, uint64_t seq,
+                            uint64_t ts_ms)
+{
+    char id[ID_HEX], iso[40];
+    hex_encode(id, id_bytes, ID_SIZE);
+    if (!what) {
+        /* quiet: the caller reports */
+    } else if (c->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", id);
+        cJSON_AddNumberToObject(o, "seq", (double)seq);
+        if (ts_ms) {
+            cJSON_AddNumberToObject(o, "timestamp_ms", (double)ts_ms);
+            cJSON_AddStringToObject(o, "time", out_time_iso(iso, sizeof iso, ts_ms));
+        }
+        out_json(o);
+    } else {
+        printf("Published %s %.12s (seq %llu)\n", what, id, (unsigned long long)seq);
+    }
+}
+
+/* A publish still pending after the wait: says so plainly (on stderr when quiet). */
+static void print_pending(struct cli *c, const char *what, uint64_t n, const char *waits_for)
+{
+    if (c->json && what) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "pending", (double)n);
+        cJSON_AddStringToObject(o, "state", "waiting");
+        cJSON_AddStringToObject(o, "waits_for", waits_for ? waits_for : "");
+        out_json(o);
+        return;
+    }
+    fprintf(what ? stdout : stderr,
+            "Kept %s as pending (no. %llu): %s.\n"
+            "It is signed and sent to every member as soon as that is done; nothing is lost.\n"
+            "'ekonet pending' shows what waits. If you are sure no member holds anything newer\n"
+            "of this node's feed, 'ekonet pending confirm' sends it now.\n",
+            what ? what : "it", (unsigned long long)n, waits_for ? waits_for : "waiting");
+}
+
 int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len, const char *what)
 {
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
@@ -103,25 +144,17 @@ int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len
     Ekonet__ApiReply *reply;
     int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_PUBLISH, &reply);
     if (rc != EXIT_OK) return rc;
-    if (reply->publish->id.len != ID_SIZE) {
+    const Ekonet__PublishReply *r = reply->publish;
+    if (r->has_pending) {
+        uint64_t n = r->pending;
+        ekonet__api_reply__free_unpacked(reply, NULL);
+        return cli_pending_wait(c, n, what, print_published, print_pending);
+    }
+    if (r->id.len != ID_SIZE) {
         ekonet__api_reply__free_unpacked(reply, NULL);
         return cli_fail(c, "the node sent an unexpected reply");
     }
-    const Ekonet__PublishReply *r = reply->publish;
-    char id[ID_HEX], iso[40];
-    hex_encode(id, r->id.data, ID_SIZE);
-    if (!what) {
-        /* quiet: the caller reports */
-    } else if (c->json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "id", id);
-        cJSON_AddNumberToObject(o, "seq", (double)r->seq);
-        cJSON_AddNumberToObject(o, "timestamp_ms", (double)r->timestamp_ms);
-        cJSON_AddStringToObject(o, "time", out_time_iso(iso, sizeof iso, r->timestamp_ms));
-        out_json(o);
-    } else {
-        printf("Published %s %.12s (seq %llu)\n", what, id, (unsigned long long)r->seq);
-    }
+    print_published(c, what, r->id.data, r->seq, r->timestamp_ms);
     ekonet__api_reply__free_unpacked(reply, NULL);
     return EXIT_OK;
 }

@@ -21,6 +21,7 @@ static const struct command {
 } commands[] = {
     {"init", cmd_init, "create a node: data directory, key and configuration"},
     {"status", cmd_status, "this node: identity, network, entries, sessions, errors"},
+    {"pending", cmd_pending, "publishes waiting for this node's own feed to be confirmed"},
     {"application", cmd_application, "write this node's membership application for the board"},
     {"join", cmd_join, "join the network described by a bundle from the board"},
     {"members", cmd_members, "the network's members: who, since when, by which decision"},

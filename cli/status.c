@@ -28,6 +28,10 @@ static void print_json(const Ekonet__StatusReply *s)
     cJSON_AddNumberToObject(o, "entries", (double)s->entries);
     cJSON_AddNumberToObject(o, "feeds", (double)s->feeds);
     cJSON_AddNumberToObject(o, "own_seq", (double)s->own_seq);
+    cJSON_AddBoolToObject(o, "head_confirmed", s->head_confirmed);
+    cJSON_AddNumberToObject(o, "pending", (double)s->pending);
+    if (s->waits_for) cJSON_AddStringToObject(o, "waits_for", s->waits_for);
+    cJSON_AddNumberToObject(o, "own_fork_seq", (double)s->own_fork_seq);
     cJSON_AddNumberToObject(o, "db_bytes", (double)s->db_bytes);
     cJSON_AddNumberToObject(o, "sessions", s->sessions);
     cJSON_AddNumberToObject(o, "sessions_live", s->sessions_live);
@@ -90,6 +94,19 @@ static void print_text(const struct cli *c, const Ekonet__StatusReply *s)
     row(c, "Listening", "%s", s->listen);
     row(c, "Entries", "%llu in %llu feed%s (own feed at seq %llu)", (unsigned long long)s->entries,
         (unsigned long long)s->feeds, s->feeds == 1 ? "" : "s", (unsigned long long)s->own_seq);
+    if (s->own_fork_seq)
+        row(c, "OWN FEED",
+            "FORKED at seq %llu: two different entries at that seq were signed with this\n"
+            "%-12snode's key (its store restored from an old copy and then used, or the key in\n"
+            "%-12suse on two machines). Every member stops taking this node's feed there, so\n"
+            "%-12snothing it publishes reaches anyone. The board must give the member a new key\n"
+            "%-12s(docs/OPERATIONS.md, \"A new key for a member\").",
+            (unsigned long long)s->own_fork_seq, "", "", "", "");
+    else if (!s->head_confirmed && s->joined)
+        row(c, "Own feed", "not confirmed yet: %s", s->waits_for ? s->waits_for : "waiting");
+    if (s->pending)
+        row(c, "Pending", "%llu publish%s kept until then (ekonet pending)",
+            (unsigned long long)s->pending, s->pending == 1 ? "" : "es");
     row(c, "Database", "%s", out_bytes(db, sizeof db, s->db_bytes));
     row(c, "Sessions", "%u (%u live)", s->sessions, s->sessions_live);
     if (s->joined)

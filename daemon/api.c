@@ -18,10 +18,13 @@
 #include <zmq.h>
 
 #include "api.h"
+#include "own.h"
 #include "session.h"
 #include "ekonet/contacts.h"
+#include "ekonet/frontier.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
+#include "ekonet/pending.h"
 #include "ekonet/roster.h"
 #include "ekonet/version.h"
 
@@ -47,12 +50,20 @@ void api_status(struct call *c)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the store: %s",
                         store_errmsg(n->store));
     s->own_seq = own.seq;
+    char waits[400];
+    s->has_head_confirmed = s->has_pending = s->has_own_fork_seq = 1;
+    s->head_confirmed = own_confirmed(n);
+    int64_t pending = pending_waiting(n->store);
+    s->pending = pending > 0 ? (uint64_t)pending : 0;
+    s->own_fork_seq = own.fork_seq;
+    if (!s->head_confirmed)
+        s->waits_for = arena_strdup(&c->arena, own_waits_for(n, waits, sizeof waits));
     s->db_bytes = store_bytes(n->store);
     unsigned all, live, outbound;
     session_counts(n, &all, &live, &outbound);
     s->sessions = all;
     s->sessions_live = live;
-    s->forks = n->feeds.forks;
+    s->forks = frontier_count(n->forked); /* quarantined, whenever proven */
     for (int i = 1; i < ENTRY_STATUS_COUNT; i++)
         if (i != ENTRY_DUPLICATE) s->entries_refused += n->feeds.refused[i];
     struct contacts_counts cc;
@@ -130,6 +141,7 @@ WITH(contact_get, api_contact_get)
 WITH(contact_reply, api_contact_reply)
 BARE(network_status, api_network_status)
 WITH(reach, api_reach)
+WITH(pending, api_pending)
 #undef BARE
 #undef WITH
 
@@ -159,6 +171,7 @@ static const struct request {
     {EKONET__API_REQUEST__OP_CONTACT_REPLY, do_contact_reply},
     {EKONET__API_REQUEST__OP_NETWORK_STATUS, do_network_status},
     {EKONET__API_REQUEST__OP_REACH, do_reach},
+    {EKONET__API_REQUEST__OP_PENDING, do_pending},
 };
 
 /* Carries out a decoded request: its handler fills c->reply. */

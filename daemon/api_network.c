@@ -120,6 +120,7 @@ void api_publish_entry(struct call *c, const Ekonet__PublishEntryRequest *req)
     if (r) {
         ekonet__publish_reply__init(r);
         r->id = api_bin(&c->arena, e->id, ID_SIZE);
+        r->has_id = r->has_seq = r->has_timestamp_ms = 1;
         r->seq = e->seq;
         r->timestamp_ms = e->timestamp_ms;
         c->reply.result_case = EKONET__API_REPLY__RESULT_PUBLISH;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "own.h"
 #include "sync.h"
 #include "ekonet/content.h"
 #include "ekonet/hex.h"
@@ -105,12 +106,10 @@ void api_publish(struct call *c, const Ekonet__PublishRequest *p)
 {
     struct node *n = c->node;
     struct errbuf why = {""}, err = {""};
-    struct entry *e;
-    uint64_t redactions = n->feeds.redactions;
+    struct own_published out;
     if (check_indicators(c, p) < 0 || check_supersedes(c, p) < 0 || api_check_profile(c, p) < 0)
         return;
-    int rc =
-        feed_publish(&n->feeds, &n->key, p->kind, p->content.data, p->content.len, &e, &why, &err);
+    int rc = own_publish(n, p->kind, p->content.data, p->content.len, &out, &why, &err);
     if (rc < 0) {
         node_error(n, "publish failed: %s", err.msg);
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "the node could not store it: %s",
@@ -119,22 +118,24 @@ void api_publish(struct call *c, const Ekonet__PublishRequest *p)
     if (rc != ENTRY_OK)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INVALID, "%s",
                         why.msg[0] ? why.msg : entry_status_str(rc));
-    char id[ID_HEX];
-    elog(ELOG_INFO, "published", "id=%s kind=%s seq=%llu", hex_encode(id, e->id, ID_SIZE),
-         entry_kind_str(e->kind), (unsigned long long)e->seq);
-    int ok = ENTRY_OK;
-    sync_accepted(n, &e, &ok, 1); /* on its way to every member at once */
-    if (n->feeds.redactions != redactions) redact_purge(n->store); /* no copy left in the files */
     Ekonet__PublishReply *r = arena_alloc(&c->arena, sizeof *r);
+    char waits[400];
     if (r) {
         ekonet__publish_reply__init(r);
-        r->id = api_bin(&c->arena, e->id, ID_SIZE);
-        r->seq = e->seq;
-        r->timestamp_ms = e->timestamp_ms;
+        if (out.entry) {
+            r->id = api_bin(&c->arena, out.entry->id, ID_SIZE);
+            r->has_id = r->has_seq = r->has_timestamp_ms = 1;
+            r->seq = out.entry->seq;
+            r->timestamp_ms = out.entry->timestamp_ms;
+        } else {
+            r->has_pending = 1;
+            r->pending = (uint64_t)out.pending;
+            r->waits_for = arena_strdup(&c->arena, own_waits_for(n, waits, sizeof waits));
+        }
         c->reply.result_case = EKONET__API_REPLY__RESULT_PUBLISH;
         c->reply.publish = r;
     }
-    entry_destroy(&e);
+    entry_destroy(&out.entry);
     if (!r) api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
 }
 

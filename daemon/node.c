@@ -20,6 +20,7 @@
 #include "gate.h"
 #include "metrics.h"
 #include "node.h"
+#include "own.h"
 #include "sendq.h"
 #include "spare.h"
 #include "watch.h"
@@ -147,6 +148,7 @@ void node_roster_changed(struct node *n)
         catalogue_in_force(n, n->catalogue_revision, sizeof n->catalogue_revision);
     catalogue_destroy(&n->catalogue);
     n->catalogue = c;
+    own_changed(n); /* the only other member revoked, say */
     elog(ELOG_INFO, "roster", "members=%zu revoked=%zu board_seq=%llu catalogue=%s",
          n->roster->nmembers - n->roster->nrevoked, n->roster->nrevoked,
          (unsigned long long)n->roster->board_seq, elog_quote(q, sizeof q, n->catalogue_revision));
@@ -342,7 +344,7 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
         goto fail;
     }
     if (metrics_start(n, err) < 0) goto fail;
-    if (sync_start(n) < 0 || beacon_start(n) < 0) {
+    if (sync_start(n) < 0 || beacon_start(n) < 0 || own_start(n) < 0) {
         errbuf_set(err, "cannot read the feeds: %s", store_errmsg(store));
         goto fail;
     }
@@ -368,6 +370,7 @@ void node_destroy(struct node **pn)
     while (n->sessions) session_close(n, n->sessions, "shutting down");
     watch_close(n);
     beacon_stop(n);
+    own_stop(n);
     frontier_destroy(&n->ours);
     frontier_destroy(&n->forked);
     frontier_destroy(&n->grown);

@@ -74,6 +74,7 @@ struct node_stats {
     uint64_t send_drops; /* messages a peer's full queue would not take */
     uint64_t sessions_opened;
     uint64_t forks;
+    uint64_t probes; /* entries asked for at a seq held here, given another id there (sync.c) */
     uint64_t pruned, grafted; /* sessions this node asked to make lazy, eager (sync.c) */
     uint64_t haves_sent;      /* Have messages sent to lazy sessions */
     uint64_t peer_limits[PEER_LIMIT_COUNT]; /* a peer ran into a limit, by limit (session.c) */
@@ -107,6 +108,7 @@ struct backoff {
 
 struct session;
 struct frontier;
+struct own;
 struct metrics;
 struct gate;
 
@@ -151,7 +153,8 @@ struct node {
     struct session *sessions;
     size_t nsessions;
     struct sendq *sendq;     /* bytes queued to all peers (sendq.h), each session's under it */
-    struct frontier *ours;   /* this node's heads */
+    struct frontier *ours;   /* this node's heads, with their ids */
+    struct own *own;         /* whether the own feed's head is confirmed (own.c) */
     struct frontier *forked; /* author -> seq of a proven fork */
     struct frontier *grown;  /* feeds grown since the last Have round, to their new heads */
     struct frontier *early;  /* author -> when its entries dated ahead may be logged again */

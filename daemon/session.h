@@ -64,6 +64,8 @@ struct want {
     uint64_t next;  /* the next seq expected */
     uint64_t until; /* the last seq asked for */
     uint64_t progress_ms;
+    int probe; /* one entry at a seq this node holds, whose id the peer gives as another (a
+                  fork): not the feed's one want (sync.c probe) */
 };
 
 struct session {
@@ -92,6 +94,10 @@ struct session {
     uint64_t paused_until_ms; /* its send queue was full: serve it again after this */
     uint64_t opened_ms, state_ms, last_recv_ms, last_digest_ms;
     uint64_t msgs_in, msgs_out, entries_in, entries_out, refused, send_drops;
+    /* What the peer said last of this node's own feed (own.c): its head and that entry's id */
+    uint64_t own_seq;
+    uint8_t own_id[ID_SIZE];
+    int own_claimed, own_has_id;
 };
 
 /* Dials a member at endpoint (key@endpoint); the session starts CONNECTING. NULL on failure. */

@@ -19,30 +19,32 @@
 #include "ekonet/store.h"
 #include "ekonet/version.h"
 #include "node.h"
+#include "own.h"
 #include "session.h"
 #include "sync.h"
 #include "watch.h"
 
 /* Heads per Frontier: a network has a few hundred members (Sweden has 290 municipalities and
    21 regions), and only heads of the board and of members are remembered (known_author). */
-#define FRONTIER_MAX     4096
-#define STUCK_MS         60000 /* a peer that served a refused entry is not asked for that feed */
-#define ENTRIES_MAX      (2 * BATCH_ENTRIES)
-#define CHECK_INLINE_MAX 4 /* entries checked on the loop's thread rather than the checker's */
-#define STORE_GROUP      4 /* verified batches stored in one commit while more are verified */
-#define BATCH_BYTES_MAX  (2 * BATCH_BYTES) /* an Entries message of more than one entry */
-#define SERVE_PAGES      4                 /* pages served to one session per pass */
+#define FRONTIER_MAX          4096
+#define STUCK_MS              60000 /* a peer that served a refused entry is not asked for that feed */
+#define ENTRIES_MAX           (2 * BATCH_ENTRIES)
+#define CHECK_INLINE_MAX      4 /* entries checked on the loop's thread rather than the checker's */
+#define STORE_GROUP           4 /* verified batches stored in one commit while more are verified */
+#define BATCH_BYTES_MAX       (2 * BATCH_BYTES) /* an Entries message of more than one entry */
+#define SERVE_PAGES           4                 /* pages served to one session per pass */
+#define UNCONFIRMED_DIGEST_MS 1000 /* digests while the own feed's head is not confirmed */
 
-static void load_head(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq, uint64_t fork_seq)
+static void load_head(void *ctx, const uint8_t author[KEY_SIZE], const struct feed_head *h)
 {
     struct node *n = ctx;
-    if (seq) frontier_set(n->ours, author, seq);
-    if (fork_seq) frontier_set(n->forked, author, fork_seq);
+    if (h->seq) frontier_set_id(n->ours, author, h->seq, h->id);
+    if (h->fork_seq) frontier_set(n->forked, author, h->fork_seq);
 }
 
 int sync_start(struct node *n)
 {
-    if (!(n->ours = frontier_new()) || !(n->forked = frontier_new()) ||
+    if (!(n->ours = frontier_new_ids()) || !(n->forked = frontier_new()) ||
         !(n->grown = frontier_new()) || !(n->early = frontier_new()))
         return -1;
     return store_feeds(n->store, load_head, n);
@@ -69,7 +71,8 @@ static void send_hello(struct node *n, struct session *s)
     session_send(n, s, &m);
 }
 
-/* Sends heads (keys[i], seqs[i]) as one Frontier, or as Have messages of at most HAVE_MAX. */
+/* Sends heads (keys[i], seqs[i]) as one Frontier, or as Have messages of at most HAVE_MAX,
+   each with its entry's id when this node holds that entry as the feed's head. */
 static void send_heads(struct node *n, struct session *s, int have, uint8_t (*keys)[KEY_SIZE],
                        const uint64_t *seqs, size_t count)
 {
@@ -80,6 +83,11 @@ static void send_heads(struct node *n, struct session *s, int have, uint8_t (*ke
         ekonet__feed_head__init(&heads[i]);
         heads[i].author = (ProtobufCBinaryData){KEY_SIZE, keys[i]};
         heads[i].seq = seqs[i];
+        const uint8_t *id = frontier_id(n->ours, keys[i]);
+        if (id && frontier_get(n->ours, keys[i]) == seqs[i]) {
+            heads[i].has_id = 1;
+            heads[i].id = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)id};
+        }
         ptrs[i] = &heads[i];
     }
     size_t i = 0;
@@ -237,7 +245,7 @@ static const struct session *fetching(const struct node *n, const uint8_t author
     *until = 0;
     for (const struct session *s = n->sessions; s; s = s->next) {
         for (int i = 0; i < s->nwants; i++) {
-            if (memcmp(s->wants[i].author, author, KEY_SIZE) != 0) continue;
+            if (s->wants[i].probe || memcmp(s->wants[i].author, author, KEY_SIZE) != 0) continue;
             found = s;
             if (s->wants[i].until > *until) *until = s->wants[i].until;
         }
@@ -280,11 +288,42 @@ static int try_want(struct node *n, struct session *s, const uint8_t author[KEY_
     m.want = &w;
     if (session_send(n, s, &m) < 0) return 0;
     struct want *nw = &s->wants[s->nwants++];
+    memset(nw, 0, sizeof *nw);
     memcpy(nw->author, author, KEY_SIZE);
     nw->next = from;
     nw->until = from + limit - 1;
     nw->progress_ms = node_now_ms();
     return 1;
+}
+
+/*
+ * The peer's entry of author at seq has another id than this node's: two entries at one seq, a
+ * fork whichever branch is longer (docs/PROTOCOL.md 7.6). Asks the peer for its entry there;
+ * the answer is refused as ENTRY_FORK, and the proof spreads (fork_in_batch). At most one
+ * probe per feed per session, within the session's window of wants.
+ */
+static void probe(struct node *n, struct session *s, const uint8_t author[KEY_SIZE], uint64_t seq)
+{
+    if (seq == 0 || s->nwants >= WANT_WINDOW || frontier_get(n->forked, author)) return;
+    for (int i = 0; i < s->nwants; i++)
+        if (s->wants[i].probe && memcmp(s->wants[i].author, author, KEY_SIZE) == 0) return;
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Want w = EKONET__WANT__INIT;
+    w.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
+    w.from = seq;
+    w.limit = 1;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_WANT;
+    m.want = &w;
+    if (session_send(n, s, &m) < 0) return;
+    struct want *nw = &s->wants[s->nwants++];
+    memcpy(nw->author, author, KEY_SIZE);
+    nw->next = nw->until = seq;
+    nw->progress_ms = node_now_ms();
+    nw->probe = 1;
+    n->stats.probes++;
+    char a[13], p[13];
+    elog(ELOG_INFO, "fork probe", "author=%s seq=%llu peer=%s", short_id(a, author),
+         (unsigned long long)seq, short_id(p, s->key));
 }
 
 /* Fills the session's window with wants: the board feed first, then any feed it is ahead on. */
@@ -327,6 +366,40 @@ static const char *hello_problem(const struct node *n, const Ekonet__Hello *h)
     return NULL;
 }
 
+struct proofs {
+    struct node *n;
+    struct session *s;
+    struct frontier *sent; /* author -> seq of the proof sent */
+};
+
+static void send_proof(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq, const uint8_t *a,
+                       size_t alen, const uint8_t *b, size_t blen, uint64_t detected_ms)
+{
+    struct proofs *p = ctx;
+    (void)detected_ms;
+    if (frontier_get(p->n->forked, author) != seq || frontier_get(p->sent, author) == seq) return;
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__ForkProof fp = EKONET__FORK_PROOF__INIT;
+    fp.a = (ProtobufCBinaryData){alen, (uint8_t *)a};
+    fp.b = (ProtobufCBinaryData){blen, (uint8_t *)b};
+    m.body_case = EKONET__PEER_MESSAGE__BODY_FORK_PROOF;
+    m.fork_proof = &fp;
+    session_send(p->n, p->s, &m);
+    frontier_set(p->sent, author, seq);
+}
+
+/* A new session is given the proof of each fork this node knows (one per feed, the one its
+   quarantine starts at): a node that was away when a fork was found learns of it from the
+   first member it meets (docs/PROTOCOL.md 7.6), whether or not it could find it itself. */
+static void send_fork_proofs(struct node *n, struct session *s)
+{
+    if (frontier_count(n->forked) == 0) return;
+    struct proofs p = {n, s, frontier_new()};
+    if (p.sent && store_forks(n->store, send_proof, &p) < 0)
+        node_error(n, "cannot read fork proofs: %s", store_errmsg(n->store));
+    frontier_destroy(&p.sent);
+}
+
 static void went_live(struct node *n, struct session *s, const Ekonet__Hello *h)
 {
     char id[ID_HEX], q[96];
@@ -339,6 +412,7 @@ static void went_live(struct node *n, struct session *s, const Ekonet__Hello *h)
     watch_event(n, "peer_up", s->key, NULL, 0, NULL, "session with %s up (%s, %s)",
                 node_member_name(n, s->key) ? node_member_name(n, s->key) : id,
                 s->outbound ? "dialled" : "accepted", s->endpoint);
+    send_fork_proofs(n, s);
     courier_session_live(n, s);
     beacon_session_live(n, s);
 }
@@ -365,6 +439,35 @@ static int peer_holds(struct node *n, struct session *s, const uint8_t author[KE
     return 1;
 }
 
+/*
+ * Whether the peer's entry at h's seq is the one this node holds there (when the peer gave
+ * its id and this node holds that seq): if not, the feed has forked and the peer is asked
+ * for its entry (probe). A head beyond this node's is checked by its chain when it arrives.
+ */
+static void check_head(struct node *n, struct session *s, const Ekonet__FeedHead *h)
+{
+    const uint8_t *author = h->author.data;
+    uint64_t ours = frontier_get(n->ours, author);
+    uint8_t id[ID_SIZE];
+    if (h->id.len != ID_SIZE || h->seq == 0 || h->seq > ours) return;
+    if (h->seq == ours)
+        memcpy(id, frontier_id(n->ours, author), ID_SIZE);
+    else if (store_id_at(n->store, author, h->seq, id) != 1)
+        return;
+    if (memcmp(id, h->id.data, ID_SIZE) != 0) probe(n, s, author, h->seq);
+}
+
+/* One head of a Frontier or a Have: remembered, checked, and, for this node's own feed, a
+   claim (own.h). 1 if it is of a feed this node may hold. */
+static int head_heard(struct node *n, struct session *s, const Ekonet__FeedHead *h)
+{
+    if (!valid_key(&h->author) || !peer_holds(n, s, h->author.data, h->seq)) return 0;
+    check_head(n, s, h);
+    if (memcmp(h->author.data, n->key.pub, KEY_SIZE) == 0)
+        own_claim(n, s, h->seq, h->id.len == ID_SIZE ? h->id.data : NULL);
+    return 1;
+}
+
 static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontier *f)
 {
     if (f->n_heads > FRONTIER_MAX) {
@@ -372,9 +475,13 @@ static void on_frontier(struct node *n, struct session *s, const Ekonet__Frontie
         peer_violation(n, s->key, LIMIT_FRONTIER);
         return;
     }
-    for (size_t i = 0; i < f->n_heads; i++)
-        if (valid_key(&f->heads[i]->author))
-            peer_holds(n, s, f->heads[i]->author.data, f->heads[i]->seq);
+    int own = 0;
+    for (size_t i = 0; i < f->n_heads; i++) {
+        head_heard(n, s, f->heads[i]);
+        own |= valid_key(&f->heads[i]->author) &&
+               memcmp(f->heads[i]->author.data, n->key.pub, KEY_SIZE) == 0;
+    }
+    if (!own) own_claim(n, s, 0, NULL); /* a Frontier names every feed the peer holds */
     s->have_frontier = 1;
     schedule_wants(n, s);
 }
@@ -494,6 +601,7 @@ static void fork_found(struct node *n, const uint8_t author[KEY_SIZE], uint64_t 
     char id[ID_HEX];
     frontier_set(n->forked, author, seq);
     n->stats.forks++;
+    if (memcmp(author, n->key.pub, KEY_SIZE) == 0) own_forked(n, seq);
     node_error(n, "fork in the feed of %s at seq %llu: feed quarantined",
                hex_encode(id, author, KEY_SIZE), (unsigned long long)seq);
     watch_event(
@@ -586,6 +694,9 @@ static void note_refusals(struct node *n, struct session *s, struct entry *const
                    rc == ENTRY_WRONG_KEY || rc == ENTRY_FEW_SIGNATURES ||
                    rc == ENTRY_CONTENT_HASH || rc == ENTRY_CONTENT_SIZE;
         if (rc == ENTRY_FORK) fork_in_batch(n, v[i]);
+        /* Its prev is not this node's entry before it: the peer holds another one there. */
+        if (rc == ENTRY_BAD_PREV && known_author(n, v[i]->author))
+            probe(n, s, v[i]->author, v[i]->seq - 1);
         if (rc == ENTRY_NOT_MEMBER || rc == ENTRY_QUARANTINED)
             continue; /* may come later / known */
         s->refused++;
@@ -665,6 +776,13 @@ static void batch_stored(struct node *n, struct batch *b, int accepted, const st
     if (s && b->pushed && held == b->count && !s->lazy && !s->kept &&
         eager_sessions(n) > n->cfg->push_eager)
         send_push_mode(n, s, 0);
+    /* Entries of the peer's own feed fetched from it: a Have tells it they are held here, so
+       that a node that signed entries no other node had learns that its head is confirmed
+       (docs/PROTOCOL.md 7.8) without waiting for a digest round. */
+    if (s && b->answer && accepted > 0 && memcmp(b->author, s->key, KEY_SIZE) == 0) {
+        uint64_t head = frontier_get(n->ours, b->author);
+        send_heads(n, s, 1, &b->author, &head, 1);
+    }
     /* The answer to one of our wants moves it on, or ends it. */
     for (int i = 0; s && b->answer && i < s->nwants; i++) {
         struct want *w = &s->wants[i];
@@ -672,6 +790,8 @@ static void batch_stored(struct node *n, struct batch *b, int accepted, const st
             continue;
         w->progress_ms = node_now_ms();
         w->next = b->from + b->n;
+        if (b->done && b->n == 0 && !w->probe && memcmp(b->author, n->key.pub, KEY_SIZE) == 0)
+            own_claim_unfounded(n, s);
         if (b->done) drop_want(s, i);
         break;
     }
@@ -834,8 +954,7 @@ static void on_have(struct node *n, struct session *s, const Ekonet__Have *h)
     }
     for (size_t i = 0; i < h->n_heads; i++) {
         const Ekonet__FeedHead *f = h->heads[i];
-        if (valid_key(&f->author) && peer_holds(n, s, f->author.data, f->seq))
-            s->heard |= f->seq > frontier_get(n->ours, f->author.data);
+        if (head_heard(n, s, f)) s->heard |= f->seq > frontier_get(n->ours, f->author.data);
     }
 }
 
@@ -859,6 +978,8 @@ static void on_digest(struct node *n, struct session *s, const Ekonet__Digest *d
     frontier_digest(n->ours, ours);
     if (d->digest.len != FRONTIER_DIGEST || memcmp(d->digest.data, ours, FRONTIER_DIGEST) != 0)
         send_frontier(n, s);
+    else
+        own_digest_equal(n, s); /* the same heads, with their ids: this node's own too */
 }
 
 /* Handles one decoded message; the session may be closed (freed) when it returns 1. */
@@ -1028,6 +1149,7 @@ void sync_session_up(struct node *n, struct session *s)
     s->have_frontier = 0;
     s->lazy = s->heard = s->kept = 0;
     s->nwants = 0;
+    s->own_claimed = 0;
     s->state = SESSION_HELLO;
     s->state_ms = node_now_ms();
     send_hello(n, s);
@@ -1107,11 +1229,13 @@ static void spread(struct node *n, struct entry *const *v, const int *status, si
     ProtobufCBinaryData *enc = calloc(count + 1, sizeof *enc),
                         *out = calloc(count + 1, sizeof *out);
     size_t nenc = 0;
+    int own = 0;
     if (!enc || !out) goto done;
     for (size_t i = 0; i < count; i++)
         if (status[i] == ENTRY_OK) {
-            frontier_set(n->ours, v[i]->author, v[i]->seq);
+            frontier_set_id(n->ours, v[i]->author, v[i]->seq, v[i]->id);
             frontier_set(n->grown, v[i]->author, v[i]->seq); /* for lazy sessions */
+            own |= memcmp(v[i]->author, n->key.pub, KEY_SIZE) == 0;
             nenc++;
         }
     if (nenc == 0) goto done;
@@ -1134,6 +1258,9 @@ done:
         for (size_t i = 0; i < count; i++) free(enc[i].data);
     free(enc);
     free(out);
+    /* Taken back from the network: maybe the head is confirmed now, and what is pending is
+       signed, after these went out. */
+    if (own && from) own_changed(n);
 }
 
 void sync_accepted(struct node *n, struct entry *const *v, const int *status, size_t count)
@@ -1168,6 +1295,7 @@ int sync_tick(struct node *n)
     uint64_t now = node_now_ms(), interval = (uint64_t)n->cfg->digest_interval * 1000;
     if (interval > DIGEST_INTERVAL_MAX_MS) interval = DIGEST_INTERVAL_MAX_MS;
     session_maintain(n);
+    own_changed(n);
     courier_tick(n);
     beacon_tick(n);
     if (now >= n->announce_ms) {
@@ -1199,7 +1327,10 @@ int sync_tick(struct node *n)
             session_close(n, s, "idle");
             continue;
         }
-        if (now - s->last_digest_ms >= interval) send_digest(n, s);
+        /* Until the own feed's head is confirmed, a digest a second: a peer whose frontier
+           differs answers with its Frontier, which may confirm it (own.h). */
+        if (now - s->last_digest_ms >= (own_confirmed(n) ? interval : UNCONFIRMED_DIGEST_MS))
+            send_digest(n, s);
         /* A Have showed entries that no push brought since: the way pushes reach this node
            is broken, so this peer pushes again (a graft); the wants below fetch the rest. */
         if (s->heard && s->lazy && sync_behind(n, s)) send_push_mode(n, s, 1);

@@ -315,22 +315,19 @@ int feed_accept_batches(struct feeds *f, struct feed_batch *b, size_t k, struct 
     return accept(f, b, k, 0, err);
 }
 
-int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const uint8_t *content,
-                 size_t len, struct entry **out, struct errbuf *why, struct errbuf *err)
+/* Whether k may publish content of kind as seq; ENTRY_OK or a refusal (why says what). */
+static int check_publish(struct feeds *f, const struct node_key *k, uint64_t seq, uint32_t kind,
+                         const uint8_t *content, size_t len, struct errbuf *why)
 {
-    *out = NULL;
-    struct feed_head h;
-    if (store_head(f->store, k->pub, &h) < 0)
-        return errbuf_set(err, "cannot read the feed: %s", store_errmsg(f->store));
     /* Checked before signing too, so that a refusal names the field or the reason. */
     if (len > f->max_content) {
         errbuf_set(why, "the content is %zu bytes, over the limit of %zu", len, f->max_content);
         return ENTRY_CONTENT_TOO_LARGE;
     }
-    if (f->roster && roster_may_author(f->roster, k->pub, h.seq + 1) != ENTRY_OK) {
+    if (f->roster && roster_may_author(f->roster, k->pub, seq) != ENTRY_OK) {
         errbuf_set(why, "this node is not an admitted member of the network %s",
                    f->roster->joined ? f->roster->name : "(no charter yet)");
-        return roster_may_author(f->roster, k->pub, h.seq + 1);
+        return roster_may_author(f->roster, k->pub, seq);
     }
     int rc = content_check(kind, content, len, why);
     if (rc != ENTRY_OK) return rc;
@@ -338,6 +335,27 @@ int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const
         errbuf_set(why, "board acts are published with 'ekonet board publish'");
         return ENTRY_CONTENT_INVALID;
     }
+    return ENTRY_OK;
+}
+
+int feed_check_publish(struct feeds *f, const struct node_key *k, uint32_t kind,
+                       const uint8_t *content, size_t len, struct errbuf *why, struct errbuf *err)
+{
+    struct feed_head h;
+    if (store_head(f->store, k->pub, &h) < 0)
+        return errbuf_set(err, "cannot read the feed: %s", store_errmsg(f->store));
+    return check_publish(f, k, h.seq + 1, kind, content, len, why);
+}
+
+int feed_publish(struct feeds *f, const struct node_key *k, uint32_t kind, const uint8_t *content,
+                 size_t len, struct entry **out, struct errbuf *why, struct errbuf *err)
+{
+    *out = NULL;
+    struct feed_head h;
+    if (store_head(f->store, k->pub, &h) < 0)
+        return errbuf_set(err, "cannot read the feed: %s", store_errmsg(f->store));
+    int rc = check_publish(f, k, h.seq + 1, kind, content, len, why);
+    if (rc != ENTRY_OK) return rc;
     struct entry *e =
         entry_new(f->network, k->pub, h.seq + 1, h.seq ? h.id : NULL, now_ms(), kind, content, len);
     if (!e || entry_sign(e, k) < 0) {

@@ -128,6 +128,17 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  received_ms INTEGER NOT NULL,"
     "  raw BLOB NOT NULL"
     ") WITHOUT ROWID;",
+    /* 4 -> 5: publishes waiting for the own feed's head to be confirmed (pending.h) */
+    "CREATE TABLE pending("
+    "  n INTEGER PRIMARY KEY,"
+    "  kind INTEGER NOT NULL,"
+    "  content BLOB NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  done_ms INTEGER,"
+    "  entry_id BLOB,"
+    "  seq INTEGER,"
+    "  refused TEXT"
+    ");",
 };
 
 sqlite3 *store_db(struct store *s)
@@ -702,20 +713,40 @@ int store_has_id(struct store *s, const uint8_t id[ID_SIZE])
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-static const char SQL_FEEDS[] = "SELECT author, head_seq, fork_seq FROM feeds";
+static const char SQL_ID_AT[] = "SELECT id FROM entries WHERE author=?1 AND seq=?2";
+
+int store_id_at(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq, uint8_t id[ID_SIZE])
+{
+    if (seq >= (uint64_t)INT64_MAX) return 0; /* no entry lies there (store_range) */
+    sqlite3_stmt *st = store_stmt(s, SQL_ID_AT);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == ID_SIZE) {
+        memcpy(id, sqlite3_column_blob(st, 0), ID_SIZE);
+        found = 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+}
+
+static const char SQL_FEEDS[] = "SELECT author, head_seq, head_id, fork_seq FROM feeds";
 
 int store_feeds(struct store *s,
-                void (*fn)(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq,
-                           uint64_t fork_seq),
+                void (*fn)(void *ctx, const uint8_t author[KEY_SIZE], const struct feed_head *h),
                 void *ctx)
 {
     sqlite3_stmt *st = store_stmt(s, SQL_FEEDS);
     if (!st) return -1;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (sqlite3_column_bytes(st, 0) == KEY_SIZE)
-            fn(ctx, sqlite3_column_blob(st, 0), (uint64_t)sqlite3_column_int64(st, 1),
-               (uint64_t)sqlite3_column_int64(st, 2));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct feed_head h = {
+            (uint64_t)sqlite3_column_int64(st, 1), {0}, (uint64_t)sqlite3_column_int64(st, 3)};
+        if (sqlite3_column_bytes(st, 2) == ID_SIZE)
+            memcpy(h.id, sqlite3_column_blob(st, 2), ID_SIZE);
+        if (sqlite3_column_bytes(st, 0) == KEY_SIZE) fn(ctx, sqlite3_column_blob(st, 0), &h);
+    }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -79,10 +79,10 @@ struct feed_list {
     size_t n, cap;
 };
 
-static void collect(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq, uint64_t fork_seq)
+static void collect(void *ctx, const uint8_t author[KEY_SIZE], const struct feed_head *head)
 {
     struct feed_list *l = ctx;
-    (void)fork_seq;
+    uint64_t seq = head->seq;
     if (seq == 0) return;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;

@@ -69,6 +69,10 @@ int feed_accept_batches(struct feeds *f, struct feed_batch *b, size_t k, struct 
 int feed_accept_all(struct feeds *f, struct entry *const *v, size_t n, int *status,
                     struct errbuf *why, struct errbuf *err);
 
+/* The checks feed_publish makes before it signs: ENTRY_OK, a refusal (why), or -1 (err). */
+int feed_check_publish(struct feeds *f, const struct node_key *k, uint32_t kind,
+                       const uint8_t *content, size_t len, struct errbuf *why, struct errbuf *err);
+
 /*
  * Publishes content of kind in k's own feed: next seq, prev = head, timestamp now, signed,
  * accepted and committed (fsynced) before it returns. *out gets the entry (caller owns).

@@ -20,7 +20,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -92,10 +92,12 @@ int store_get_seq(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq,
 /* 1 if an entry with this id is stored, 0 if not, -1 on error. */
 int store_has_id(struct store *s, const uint8_t id[ID_SIZE]);
 
-/* Calls fn for every feed: author, head seq, fork seq (0 if none). 0 or -1. */
+/* The id of author's entry at seq: 1 found (id filled), 0 not, -1 error. */
+int store_id_at(struct store *s, const uint8_t author[KEY_SIZE], uint64_t seq, uint8_t id[ID_SIZE]);
+
+/* Calls fn for every feed: its author and head (seq, id, fork seq or 0). 0 or -1. */
 int store_feeds(struct store *s,
-                void (*fn)(void *ctx, const uint8_t author[KEY_SIZE], uint64_t seq,
-                           uint64_t fork_seq),
+                void (*fn)(void *ctx, const uint8_t author[KEY_SIZE], const struct feed_head *h),
                 void *ctx);
 
 /*

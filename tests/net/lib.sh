@@ -20,7 +20,7 @@ cleanup() {
             tail -n 20 "$log" >&2
         done
     fi
-    rm -rf "$TESTDIR"
+    [ -n "${KEEP_TESTDIR:-}" ] || rm -rf "$TESTDIR"
     exit $rc
 }
 trap cleanup EXIT

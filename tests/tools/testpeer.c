@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <zmq.h>
@@ -173,6 +174,32 @@ static int next_event(void *mon)
     return event;
 }
 
+/* Waits (up to 30 s) until the node has confirmed the head of its own feed, so that what is
+   published next is signed at once rather than kept as pending (docs/PROTOCOL.md 7.8). */
+static void wait_confirmed(void *s)
+{
+    for (int i = 0; i < 300; i++) {
+        Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
+        Ekonet__PendingRequest pr = EKONET__PENDING_REQUEST__INIT;
+        req.op_case = EKONET__API_REQUEST__OP_PENDING;
+        req.pending = &pr;
+        uint8_t buf[64];
+        zmq_send(s, buf, ekonet__api_request__pack(&req, buf), 0);
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        Ekonet__ApiReply *r =
+            zmq_msg_recv(&m, s, 0) >= 0
+                ? ekonet__api_reply__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m))
+                : NULL;
+        zmq_msg_close(&m);
+        int done =
+            !r || r->result_case != EKONET__API_REPLY__RESULT_PENDING || r->pending->confirmed;
+        if (r) ekonet__api_reply__free_unpacked(r, NULL);
+        if (done) return;
+        usleep(100000);
+    }
+}
+
 static int publish(int argc, char **argv)
 {
     if (argc < 2) return usage();
@@ -189,6 +216,7 @@ static int publish(int argc, char **argv)
     zmq_connect(s, endpoint);
     for (long i = 0; i < bytes; i++) body[i] = "Vi minskade avfallet med en tredjedel. "[i % 39];
     body[bytes] = '\0';
+    wait_confirmed(s);
     for (long i = 0; i < count; i++) {
         snprintf(title, sizeof title, "Rapport %ld", i + 1);
         Ekonet__Report r = EKONET__REPORT__INIT;
@@ -503,6 +531,7 @@ static int profile(int argc, char **argv)
     zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
     zmq_connect(s, endpoint);
+    wait_confirmed(s);
     Ekonet__Profile prof = EKONET__PROFILE__INIT;
     Ekonet__ContactPerson pol = EKONET__CONTACT_PERSON__INIT, off = EKONET__CONTACT_PERSON__INIT;
     pol.name = "Politiker";

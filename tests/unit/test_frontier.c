@@ -75,6 +75,40 @@ static void the_digest_depends_on_the_heads_not_on_the_order(void **state)
     frontier_destroy(&y);
 }
 
+/* Two feeds of one length that differ (a fork) differ in the digest of a frontier with ids. */
+static void ids_are_kept_and_change_the_digest(void **state)
+{
+    (void)state;
+    struct frontier *x = frontier_new_ids(), *y = frontier_new_ids(), *plain = frontier_new();
+    uint8_t k[32], id[32], other[32], dx[FRONTIER_DIGEST], dy[FRONTIER_DIGEST];
+    memset(id, 0x11, sizeof id);
+    memset(other, 0x22, sizeof other);
+    for (int i = 0; i < 200; i++) { /* the tables grow: ids move with their heads */
+        key(k, i);
+        frontier_set_id(x, k, 4, id);
+        frontier_set_id(y, k, 4, id);
+        frontier_set_id(plain, k, 4, id);
+    }
+    key(k, 150);
+    assert_memory_equal(frontier_id(x, k), id, 32);
+    assert_null(frontier_id(plain, k)); /* a plain frontier keeps no ids */
+    frontier_digest(x, dx);
+    frontier_digest(y, dy);
+    assert_memory_equal(dx, dy, FRONTIER_DIGEST);
+    frontier_set_id(y, k, 4, other); /* same seq, another entry */
+    frontier_digest(y, dy);
+    assert_memory_not_equal(dx, dy, FRONTIER_DIGEST);
+    assert_memory_equal(frontier_id(y, k), other, 32);
+    frontier_set_id(y, k, 4, id); /* back: the digest is a function of the heads alone */
+    frontier_digest(y, dy);
+    assert_memory_equal(dx, dy, FRONTIER_DIGEST);
+    key(k, 999);
+    assert_null(frontier_id(x, k));
+    frontier_destroy(&x);
+    frontier_destroy(&y);
+    frontier_destroy(&plain);
+}
+
 static void batches_come_back_checked_and_in_order(void **state)
 {
     (void)state;
@@ -139,6 +173,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(heads_are_kept_and_raised),
         cmocka_unit_test(the_digest_depends_on_the_heads_not_on_the_order),
+        cmocka_unit_test(ids_are_kept_and_change_the_digest),
         cmocka_unit_test(batches_come_back_checked_and_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 
 #include "content.pb-c.h"
 #include "ekonet/feed.h"
+#include "ekonet/pending.h"
 #include "ekonet/project.h"
 #include "ekonet/reports.h"
 #include "ekonet/roster.h"
@@ -604,6 +605,52 @@ static void meta_numbers_are_kept_until_removed(void **state)
     assert_int_equal(store_meta_get(f->store, "restored_ms", &v), 0);
 }
 
+static int count_row(void *ctx, const struct pending_row *r)
+{
+    struct pending_row *last = ctx;
+    *last = *r;
+    last->content = NULL; /* valid only during the call */
+    last->seq++;          /* used as the count: seq of a waiting row is 0 */
+    return 0;
+}
+
+/* Publishes kept while the own feed's head is unconfirmed: kept in order across a reopening,
+   marked signed or refused, bounded, and done rows forgotten after PENDING_KEEP_MS. */
+static void pending_publishes_are_kept_in_order_and_bounded(void **state)
+{
+    struct fixture *f = *state;
+    int64_t n1, n2, n;
+    struct pending_row r;
+    assert_int_equal(pending_add(f->store, 11, (const uint8_t *)"abc", 3, 1000, &n1), 0);
+    assert_int_equal(pending_add(f->store, 13, (const uint8_t *)"", 0, 2000, &n2), 0);
+    assert_true(n2 > n1);
+    store_destroy(&f->store);
+    open_store(f);
+    assert_int_equal(pending_waiting(f->store), 2);
+    uint8_t id[ID_SIZE];
+    memset(id, 7, sizeof id);
+    assert_int_equal(pending_done(f->store, n1, id, 42, NULL, 3000), 0);
+    assert_int_equal(pending_done(f->store, n2, NULL, 0, "the title is empty", 3000), 0);
+    assert_int_equal(pending_get(f->store, n1, &r), 1);
+    assert_int_equal(r.state, PENDING_SIGNED);
+    assert_true(r.seq == 42 && r.kind == 11 && r.created_ms == 1000 && r.done_ms == 3000);
+    assert_memory_equal(r.id, id, ID_SIZE);
+    assert_int_equal(pending_get(f->store, n2, &r), 1);
+    assert_int_equal(r.state, PENDING_REFUSED);
+    assert_string_equal(r.why, "the title is empty");
+    assert_int_equal(pending_get(f->store, n2 + 1, &r), 0);
+    assert_int_equal(pending_waiting(f->store), 0);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(pending_each(f->store, 1, count_row, &r), 0);
+    assert_true(r.seq == 0); /* none waiting */
+    for (int i = 0; i < PENDING_MAX; i++)
+        assert_int_equal(pending_add(f->store, 11, (const uint8_t *)"x", 1, 4000, &n), 0);
+    assert_int_equal(pending_add(f->store, 11, (const uint8_t *)"x", 1, 4000, &n), 1); /* full */
+    assert_int_equal(pending_trim(f->store, 3001), 0); /* the two done rows go */
+    assert_int_equal(pending_get(f->store, n1, &r), 0);
+    assert_int_equal(pending_waiting(f->store), PENDING_MAX);
+}
+
 static void a_newer_schema_is_refused(void **state)
 {
     struct fixture *f = *state;
@@ -626,6 +673,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_new_store_has_the_current_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(meta_numbers_are_kept_until_removed, setup, teardown),
+        cmocka_unit_test_setup_teardown(pending_publishes_are_kept_in_order_and_bounded, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(published_entries_survive_reopening, setup, teardown),
         cmocka_unit_test_setup_teardown(a_batch_from_a_peer_is_accepted_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(batches_share_a_commit_and_fail_alone, setup, teardown),
