@@ -26,6 +26,9 @@
 
 #define BACKOFF_FIRST_MS 5000
 #define BACKOFF_MAX_MS   600000
+/* A dialled session closed with a Bye: how long its socket may still send what was queued (the
+   kernel takes it at once unless the peer stopped reading; shutdown waits this long at most). */
+#define BYE_LINGER_MS 250
 
 static void unlink_session(struct node *n, struct session *s)
 {
@@ -145,6 +148,9 @@ void session_close(struct node *n, struct session *s, const char *reason)
     sync_session_down(n, s);
     unlink_session(n, s);
     if (s->sock) {
+        /* what was sent last (a Bye, the act that revoked the peer) still leaves, for a while */
+        if (reason && s->state != SESSION_CONNECTING)
+            setopt_int(s->sock, ZMQ_LINGER, BYE_LINGER_MS);
         zmq_socket_monitor(s->sock, NULL, 0);
         zmq_close(s->sock);
     }
