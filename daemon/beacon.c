@@ -383,12 +383,12 @@ void beacon_roster_changed(struct node *n)
     /* A revoked member's latest beacon stays (`ekonet network` shows when it was last heard
        from); it is no longer passed on, and no newer one is taken (beacon_receive). */
     beacon_store_fresh(n);
-    for (size_t i = 0; i < n->nfresh;) {
-        if (node_admits(n, n->fresh[i].member)) {
-            i++;
-            continue;
-        }
-        free(n->fresh[i].raw);
-        n->fresh[i] = n->fresh[--n->nfresh];
+    size_t kept = 0;
+    for (size_t i = 0; i < n->nfresh; i++) {
+        if (node_admits(n, n->fresh[i].member))
+            n->fresh[kept++] = n->fresh[i];
+        else
+            free(n->fresh[i].raw);
     }
+    n->nfresh = kept;
 }
