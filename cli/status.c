@@ -54,6 +54,13 @@ static void print_json(const Ekonet__StatusReply *s)
         cJSON_AddNullToObject(o, "network_name");
     cJSON_AddNumberToObject(o, "members", s->members);
     cJSON_AddBoolToObject(o, "member", s->member);
+    if (s->has_revoked_ms) {
+        cJSON_AddStringToObject(o, "revoked", out_time_iso(iso, sizeof iso, s->revoked_ms));
+        cJSON_AddStringToObject(o, "revoked_reason", s->revoked_reason ? s->revoked_reason : "");
+    } else {
+        cJSON_AddNullToObject(o, "revoked");
+        cJSON_AddNullToObject(o, "revoked_reason");
+    }
     cJSON *errs = cJSON_AddArrayToObject(o, "last_errors");
     for (size_t i = 0; i < s->n_last_errors; i++)
         cJSON_AddItemToArray(errs, cJSON_CreateString(s->last_errors[i]));
@@ -77,7 +84,7 @@ static void row(const struct cli *c, const char *label, const char *fmt, ...)
 
 static void print_text(const struct cli *c, const Ekonet__StatusReply *s)
 {
-    char id[129], net[129], up[32], db[32];
+    char id[129], net[129], up[32], db[32], day[40];
     const struct place *p = place_lookup(s->code);
     row(c, "Node", "%s (%s, %s)", s->name, s->code, p ? place_kind_str(p->kind) : "unknown code");
     row(c, "Node id", "%s", out_hex(id, s->node_id.data, s->node_id.len));
@@ -86,7 +93,11 @@ static void print_text(const struct cli *c, const Ekonet__StatusReply *s)
             out_hex(net, s->network_id.data, s->network_id.len));
     else
         row(c, "Network", "none yet (join one with: ekonet join BUNDLE)");
-    if (s->joined)
+    if (s->joined && s->has_revoked_ms)
+        row(c, "Membership", "revoked by the board on %s: %s; %u member%s",
+            out_time(day, sizeof day, s->revoked_ms), s->revoked_reason ? s->revoked_reason : "",
+            s->members, s->members == 1 ? "" : "s");
+    else if (s->joined)
         row(c, "Membership", "%s; %u member%s", s->member ? "admitted" : "not admitted", s->members,
             s->members == 1 ? "" : "s");
     row(c, "Version", "%s", s->version);

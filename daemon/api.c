@@ -30,6 +30,22 @@
 
 #define API_BURST 16
 
+struct revocation {
+    struct call *c;
+    Ekonet__StatusReply *s;
+};
+
+/* The revocation of this node's member, if it is one: the act's date and reason. */
+static void own_revocation(void *ctx, const struct member_row *r)
+{
+    struct revocation *v = ctx;
+    struct node *n = v->c->node;
+    if (r->status != MEMBER_REVOKED || memcmp(r->key, n->key.pub, KEY_SIZE) != 0) return;
+    v->s->has_revoked_ms = 1;
+    v->s->revoked_ms = r->revoked_ms;
+    v->s->revoked_reason = arena_strdup(&v->c->arena, r->reason ? r->reason : "");
+}
+
 void api_status(struct call *c)
 {
     struct node *n = c->node;
@@ -84,6 +100,11 @@ void api_status(struct call *c)
         s->members = (uint32_t)(n->roster->nmembers - n->roster->nrevoked);
     }
     s->member = !n->roster || roster_may_author(n->roster, n->key.pub, own.seq + 1) == ENTRY_OK;
+    const struct member *me = n->roster ? roster_member(n->roster, n->key.pub) : NULL;
+    struct revocation v = {c, s};
+    if (me && me->status == MEMBER_REVOKED && roster_list(n->store, own_revocation, &v) < 0)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the roster: %s",
+                        store_errmsg(n->store));
     s->n_last_errors = (size_t)n->last_error_count;
     s->last_errors = arena_alloc(&c->arena, NODE_LAST_ERRORS * sizeof(char *));
     if (!s->last_errors) s->n_last_errors = 0;

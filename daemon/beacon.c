@@ -150,7 +150,9 @@ static int offer_one(void *ctx, const uint8_t member[KEY_SIZE], uint64_t time_ms
     struct offer *o = ctx;
     (void)time_ms;
     (void)received_ms;
-    if (memcmp(member, o->s->key, KEY_SIZE) != 0) add(o->n, o->s, &o->b, raw, len);
+    /* a revoked member's last beacon is kept for `ekonet network`, not passed on */
+    if (memcmp(member, o->s->key, KEY_SIZE) != 0 && node_admits(o->n, member))
+        add(o->n, o->s, &o->b, raw, len);
     return 0;
 }
 
@@ -318,6 +320,7 @@ void beacon_tick(struct node *n)
     for (size_t i = 0; i < n->nbeacons; i++) {
         struct beacon_seen *b = &n->beacons[i];
         int r = beacon_reachable(n, b, now);
+        if (!node_admits(n, b->key)) continue; /* revoked: kept to show, not watched */
         if (r == b->reachable) continue;
         b->reachable = r;
         const char *name = node_member_name(n, b->key);
@@ -377,18 +380,15 @@ void beacon_roster_changed(struct node *n)
     if (!n->roster) return;
     uint64_t soon = n->beacon_last_ms + BEACON_FLUSH_MS;
     if (soon < n->beacon_next_ms) n->beacon_next_ms = soon;
-    for (size_t i = 0; i < n->nbeacons;) {
-        const struct member *m = roster_member(n->roster, n->beacons[i].key);
-        if (m && m->status == MEMBER_ADMITTED) {
-            i++;
-            continue;
-        }
-        beacon_forget(n->store, n->beacons[i].key);
-        struct beacon_fresh *f = fresh_of(n, n->beacons[i].key);
-        if (f) {
-            free(f->raw);
-            *f = n->fresh[--n->nfresh];
-        }
-        n->beacons[i] = n->beacons[--n->nbeacons];
+    /* A revoked member's latest beacon stays (`ekonet network` shows when it was last heard
+       from); it is no longer passed on, and no newer one is taken (beacon_receive). */
+    beacon_store_fresh(n);
+    size_t kept = 0;
+    for (size_t i = 0; i < n->nfresh; i++) {
+        if (node_admits(n, n->fresh[i].member))
+            n->fresh[kept++] = n->fresh[i];
+        else
+            free(n->fresh[i].raw);
     }
+    n->nfresh = kept;
 }

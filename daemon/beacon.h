@@ -74,9 +74,9 @@ int beacon_reachable(const struct node *n, const struct beacon_seen *b, uint64_t
 int beacon_member_reachable(const struct node *n, const uint8_t key[KEY_SIZE], uint64_t now_ms);
 
 /*
- * The board feed moved on (a board act): beacons of members no longer admitted go, and this
- * node's next beacon goes out within BEACON_FLUSH_MS of its last one, since members read a
- * beacon's heads only against the same board head.
+ * The board feed moved on (a board act): beacons of members no longer admitted are kept to
+ * show but no longer passed on, and this node's next beacon goes out within BEACON_FLUSH_MS of its
+ * last one, since members read a beacon's heads only against the same board head.
  */
 void beacon_roster_changed(struct node *n);
 

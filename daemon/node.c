@@ -123,7 +123,9 @@ static void cut_revoked(struct node *n)
     struct session *next;
     for (struct session *s = n->sessions; s; s = next) {
         next = s->next;
-        if (!node_admits(n, s->key)) session_close(n, s, "revoked");
+        if (node_admits(n, s->key)) continue;
+        sync_send_board(n, s); /* the act that revoked it, so that its node can say so */
+        session_close(n, s, "revoked");
     }
     for (struct session *s = n->sessions; s; s = next) {
         next = s->next;

@@ -104,6 +104,7 @@ struct backoff {
     uint8_t key[KEY_SIZE];
     uint64_t until_ms;
     uint32_t delay_ms;
+    uint64_t where; /* the endpoints it was held off at (session.c: where_of) */
 };
 
 struct session;

@@ -26,6 +26,9 @@
 
 #define BACKOFF_FIRST_MS 5000
 #define BACKOFF_MAX_MS   600000
+/* A dialled session closed with a Bye: how long its socket may still send what was queued (the
+   kernel takes it at once unless the peer stopped reading; shutdown waits this long at most). */
+#define BYE_LINGER_MS 250
 
 static void unlink_session(struct node *n, struct session *s)
 {
@@ -145,6 +148,9 @@ void session_close(struct node *n, struct session *s, const char *reason)
     sync_session_down(n, s);
     unlink_session(n, s);
     if (s->sock) {
+        /* what was sent last (a Bye, the act that revoked the peer) still leaves, for a while */
+        if (reason && s->state != SESSION_CONNECTING)
+            setopt_int(s->sock, ZMQ_LINGER, BYE_LINGER_MS);
         zmq_socket_monitor(s->sock, NULL, 0);
         zmq_close(s->sock);
     }
@@ -332,6 +338,21 @@ void session_monitor(struct node *n, struct session *s)
     }
 }
 
+/* Where key is dialled: a digest of its targets' endpoints, in any order. A backoff holds for
+   those places; a member that names others (a node moved, docs/OPERATIONS.md) is dialled now. */
+static uint64_t where_of(const struct node *n, const uint8_t key[KEY_SIZE])
+{
+    uint64_t d = 0;
+    for (size_t i = 0; i < n->ntargets; i++) {
+        if (memcmp(n->targets[i].key, key, KEY_SIZE) != 0) continue;
+        uint64_t h = 14695981039346656037ull; /* FNV-1a */
+        for (const char *p = n->targets[i].endpoint; *p; p++)
+            h = (h ^ (uint8_t)*p) * 1099511628211ull;
+        d ^= h;
+    }
+    return d;
+}
+
 void session_backoff(struct node *n, const uint8_t key[KEY_SIZE])
 {
     struct backoff *b = NULL;
@@ -347,6 +368,7 @@ void session_backoff(struct node *n, const uint8_t key[KEY_SIZE])
     b->delay_ms = b->delay_ms ? b->delay_ms * 2 : BACKOFF_FIRST_MS;
     if (b->delay_ms > BACKOFF_MAX_MS) b->delay_ms = BACKOFF_MAX_MS;
     b->until_ms = now + b->delay_ms;
+    b->where = where_of(n, key);
 }
 
 static int backing_off(const struct node *n, const uint8_t key[KEY_SIZE], uint64_t now)
@@ -409,11 +431,17 @@ static int targeted(const struct node *n, const uint8_t key[KEY_SIZE], const cha
 /*
  * A member's profile moved its endpoints (or a redaction took a profile away): list the
  * targets again, and give up dialling endpoints no longer listed that never answered, so
- * that the new ones are dialled now rather than after the connect timeout.
+ * that the new ones are dialled now rather than after the connect timeout, nor after a
+ * backoff earned at the old ones.
  */
 static void retarget(struct node *n)
 {
     session_targets(n);
+    uint64_t now = node_now_ms();
+    for (size_t i = 0; i < n->nbackoff; i++) {
+        struct backoff *b = &n->backoff[i];
+        if (b->until_ms > now && where_of(n, b->key) != b->where) b->until_ms = b->delay_ms = 0;
+    }
     struct session *next;
     for (struct session *s = n->sessions; s; s = next) {
         next = s->next;

@@ -34,6 +34,10 @@
 #define BATCH_BYTES_MAX       (2 * BATCH_BYTES) /* an Entries message of more than one entry */
 #define SERVE_PAGES           4                 /* pages served to one session per pass */
 #define UNCONFIRMED_DIGEST_MS 1000 /* digests while the own feed's head is not confirmed */
+/* Entries of one feed a peer's claimed head counts for in sync_behind, at most: what one
+   session fetches in one round of wants. So a claim of 2^64 - 1 cannot make the figure absurd,
+   and with a roster of 10000 members and 8192 sessions the sum stays far from overflowing. */
+#define BEHIND_FEED_MAX ((uint64_t)WANT_WINDOW * WANT_LIMIT)
 
 static void load_head(void *ctx, const uint8_t author[KEY_SIZE], const struct feed_head *h)
 {
@@ -507,7 +511,7 @@ static int serve_one(void *ctx, const struct entry *e)
    peer reads. */
 static void on_want(struct node *n, struct session *s, const Ekonet__Want *w)
 {
-    if (!valid_key(&w->author) || w->from == 0 || w->from > UINT64_MAX - WANT_LIMIT) {
+    if (!valid_key(&w->author) || w->from == 0) {
         s->refused++;
         peer_violation(n, s->key, LIMIT_MALFORMED);
         return;
@@ -517,11 +521,14 @@ static void on_want(struct node *n, struct session *s, const Ekonet__Want *w)
         peer_violation(n, s->key, LIMIT_WANTS);
         return;
     }
-    uint32_t limit = w->limit == 0 || w->limit > WANT_LIMIT ? WANT_LIMIT : w->limit;
+    /* limit 0 asks for nothing (until = from - 1: answered empty, done); the range stops at
+       the last seq there is, so a from near 2^64 is served like any other. */
+    uint64_t span = w->limit > WANT_LIMIT ? WANT_LIMIT : w->limit;
     struct want *q = &s->serving[s->nserving++];
     memcpy(q->author, w->author.data, KEY_SIZE);
     q->next = w->from;
-    q->until = w->from + limit - 1;
+    uint64_t after = UINT64_MAX - w->from; /* seqs there are after from */
+    q->until = span == 0 ? w->from - 1 : w->from + (span - 1 < after ? span - 1 : after);
     q->progress_ms = node_now_ms();
 }
 
@@ -533,15 +540,16 @@ static void on_want(struct node *n, struct session *s, const Ekonet__Want *w)
 static int serve_page(struct node *n, struct session *s)
 {
     struct want *w = &s->serving[0];
-    uint64_t left = w->until - w->next + 1;
+    /* until < next: a Want of limit 0, answered with an empty page */
+    uint64_t left = w->until < w->next ? 0 : w->until - w->next + 1;
     uint32_t slice = left < BATCH_ENTRIES ? (uint32_t)left : BATCH_ENTRIES;
-    struct serve sv = {calloc(slice, sizeof *sv.v), 0, frontier_get(n->forked, w->author)};
+    struct serve sv = {calloc(slice + 1, sizeof *sv.v), 0, frontier_get(n->forked, w->author)};
     if (!sv.v) return 0;
-    if (store_range(n->store, w->author, w->next, slice, serve_one, &sv) < 0)
+    if (slice && store_range(n->store, w->author, w->next, slice, serve_one, &sv) < 0)
         node_error(n, "cannot read entries: %s", store_errmsg(n->store));
     size_t k = 0, bytes = 0;
     while (k < sv.n && (k == 0 || bytes + sv.v[k].len <= BATCH_BYTES)) bytes += sv.v[k++].len;
-    int done = k == sv.n && (sv.n < slice || w->next + k > w->until);
+    int done = k == sv.n && (sv.n < slice || k == left); /* k == left: the range is served */
     Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
     Ekonet__Entries e = EKONET__ENTRIES__INIT;
     e.author = (ProtobufCBinaryData){KEY_SIZE, w->author};
@@ -864,6 +872,29 @@ void sync_checked(struct node *n)
     if (n->nheld >= STORE_GROUP || checker_pending(n->checker) == 0) store_held(n);
 }
 
+/*
+ * An answer with done that ends before the range this node wanted says the peer holds no more
+ * of that feed, or serves no more of it (a fork it knows): whatever head it claimed beyond is
+ * forgotten, so that the feed is neither asked of it again at once nor counted behind (PROTOCOL
+ * 7.3). Read in the order the peer sent, before later messages that may claim more.
+ */
+static void answer_ends(struct session *s, const Ekonet__Entries *m)
+{
+    if (!m->has_author || !valid_key(&m->author) || !m->has_done || !m->done || m->from == 0 ||
+        m->n_entries > UINT64_MAX - m->from)
+        return;
+    uint64_t last = m->from + m->n_entries - 1; /* the last seq it served */
+    for (int i = 0; i < s->nwants; i++) {
+        const struct want *w = &s->wants[i];
+        if (memcmp(w->author, m->author.data, KEY_SIZE) != 0 || m->from < w->next ||
+            m->from > w->until)
+            continue;
+        if (last < w->until && frontier_get(s->theirs, w->author) > last)
+            frontier_set(s->theirs, w->author, last);
+        return;
+    }
+}
+
 static void on_entries(struct node *n, struct session *s, const Ekonet__Entries *m)
 {
     size_t max = entry_max_encoded(n->cfg->max_content);
@@ -905,6 +936,7 @@ static void on_entries(struct node *n, struct session *s, const Ekonet__Entries 
         b->count++;
     }
     s->entries_in += b->count;
+    answer_ends(s, m);
     if (!b->answer) b->pushed = b->count;
     if (malformed) peer_violation(n, s->key, LIMIT_MALFORMED); /* one per batch */
     /* Entries this node holds already need no verifying: in a mesh most pushes are such. One
@@ -1102,7 +1134,9 @@ static void first_hello(struct node *n, const uint8_t key[KEY_SIZE], const uint8
         session_send(n, &tmp, &m);
         return;
     }
-    if (other) session_close(n, other, NULL); /* their dial wins, or a stale session */
+    /* Their dial wins, or the member dialled again: the session it replaces is told so (Wants
+       sent on it are not answered, PROTOCOL 7.2), then forgotten. */
+    if (other) session_close(n, other, other->outbound ? NULL : "replaced by a new session");
     struct session *s = session_accept(n, key, rid, rid_len, address);
     if (!s) return;
     s->state = SESSION_HELLO;
@@ -1268,6 +1302,21 @@ void sync_accepted(struct node *n, struct entry *const *v, const int *status, si
     spread(n, v, status, count, NULL, 0);
 }
 
+void sync_send_board(struct node *n, struct session *s)
+{
+    if (!n->roster || s->state != SESSION_LIVE) return;
+    const uint8_t *board = n->roster->network;
+    uint64_t theirs = frontier_get(s->theirs, board), ours = frontier_get(n->ours, board);
+    if (theirs >= ours) return;
+    uint32_t count = ours - theirs < BATCH_ENTRIES ? (uint32_t)(ours - theirs) : BATCH_ENTRIES;
+    struct serve sv = {calloc(count + 1, sizeof *sv.v), 0, 0};
+    if (!sv.v) return;
+    if (store_range(n->store, board, theirs + 1, count, serve_one, &sv) == 0 && sv.n)
+        send_entries(n, s, NULL, 0, sv.v, sv.n, 0);
+    for (size_t i = 0; i < sv.n; i++) free(sv.v[i].data);
+    free(sv.v);
+}
+
 void sync_roster_changed(struct node *n)
 {
     session_targets(n);
@@ -1285,7 +1334,9 @@ uint64_t sync_behind(const struct node *n, const struct session *s)
     uint64_t seq, behind = 0;
     while (frontier_next(s->theirs, &pos, author, &seq)) {
         uint64_t ours = frontier_get(n->ours, author);
-        if (seq > ours && acceptable(n, author, ours + 1)) behind += seq - ours;
+        if (seq <= ours || !acceptable(n, author, ours + 1)) continue;
+        /* A head is the peer's word: it counts for one round of wants at most. */
+        behind += seq - ours < BEHIND_FEED_MAX ? seq - ours : BEHIND_FEED_MAX;
     }
     return behind;
 }

@@ -61,6 +61,10 @@ int sync_serve(struct node *n);
 /* Timers: digests, timeouts, dialling. Returns milliseconds until it wants to run again. */
 int sync_tick(struct node *n);
 
+/* Pushes s the board acts its frontier shows it lacks (at most BATCH_ENTRIES): a member whose
+   session is cut because the board revoked it learns so from the act itself. */
+void sync_send_board(struct node *n, struct session *s);
+
 /* The roster changed: authors that were not members may be wanted now. */
 void sync_roster_changed(struct node *n);
 

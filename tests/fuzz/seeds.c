@@ -586,13 +586,14 @@ static void add_heads(uint8_t **buf, size_t *len, int have, uint64_t attacker_se
     add_message(buf, len, &m);
 }
 
-static void add_want(uint8_t **buf, size_t *len, const uint8_t *author, uint64_t from)
+static void add_want(uint8_t **buf, size_t *len, const uint8_t *author, uint64_t from,
+                     uint32_t limit)
 {
     Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
     Ekonet__Want w = EKONET__WANT__INIT;
     w.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
     w.from = from;
-    w.limit = 512;
+    w.limit = limit;
     m.body_case = EKONET__PEER_MESSAGE__BODY_WANT;
     m.want = &w;
     add_message(buf, len, &m);
@@ -631,8 +632,8 @@ static void seeds_node_sync(void)
     add_hello(&buf, &len);
     add_heads(&buf, &len, 0, nfeed);
     add_heads(&buf, &len, 1, nfeed + 1);
-    add_want(&buf, &len, charter_net, 1);
-    add_want(&buf, &len, me.pub, 1);
+    add_want(&buf, &len, charter_net, 1, 512);
+    add_want(&buf, &len, me.pub, 1, 512);
     Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
     Ekonet__Entries es = EKONET__ENTRIES__INIT;
     es.has_author = es.has_from = es.has_done = 1;
@@ -673,6 +674,29 @@ static void seeds_node_sync(void)
     put("node", "push", buf, len);
     free(buf);
     for (size_t i = 0; i < nfeed; i++) free(feed[i].data);
+}
+
+/* The edges of anti-entropy: a claimed head of 2^64 - 1 for the attacker's feed, the node's Want
+   of it answered short (empty, done), Wants of limit 0 and from near 2^64. */
+static void seeds_node_edges(void)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    add_hello(&buf, &len);
+    add_heads(&buf, &len, 0, UINT64_MAX);
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Entries es = EKONET__ENTRIES__INIT;
+    es.has_author = es.has_from = es.has_done = es.done = 1;
+    es.author = (ProtobufCBinaryData){KEY_SIZE, other.pub};
+    es.from = 1;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ENTRIES;
+    m.entries = &es;
+    add_message(&buf, &len, &m);
+    add_want(&buf, &len, me.pub, 1, 0);
+    add_want(&buf, &len, me.pub, UINT64_MAX, 512);
+    add_want(&buf, &len, charter_net, UINT64_MAX - 511, 512);
+    put("node", "edges", buf, len);
+    free(buf);
 }
 
 /*
@@ -973,6 +997,7 @@ int main(int argc, char **argv)
     seeds_api_misc();
     fuzz_charter_network(charter_net);
     seeds_node_sync();
+    seeds_node_edges();
     seeds_node_parcels();
     seeds_apihandler_reads();
     seeds_application();

@@ -46,6 +46,20 @@
  *   ekonet-testpeer hold ENDPOINT SERVER_NODE_ID KEYFILE SECONDS
  *       stays connected for SECONDS, sending a message every 100 ms, and prints each change:
  *       "handshake ok", "disconnected", "handshake refused" (one line each, flushed)
+ *   ekonet-testpeer twice ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID
+ *       opens a session as KEYFILE's member, then a second connection of the same member that
+ *       says Hello too and wants the server's feed from seq 1; prints what the first connection
+ *       heard ("first: bye: REASON" or "first: no bye") and what the second got ("second:
+ *       entries N, done" or "second: no answer")
+ *   ekonet-testpeer wants ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID
+ *       wants the server's feed with limit 0 from 1, then from 2^64-1 and from 2^64-512 with
+ *       limit 512, then from 1 with limit 2; prints each answer as "from F: N entries, done"
+ *       (or "not done"), in the order they came, and "bye: REASON" if the node ended the session
+ *   ekonet-testpeer claim ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID GOFILE
+ *       says in its Frontier that it holds KEYFILE's member's feed up to seq 2^64-1 (it holds
+ *       nothing); prints "wanted" at the node's first Want of it and answers nothing until
+ *       GOFILE exists; then answers every Want of that feed with an empty Entries (done) for 3 s
+ *       and prints "answered N wants"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +89,8 @@ static int usage(void)
             "[ARG]\n"
             "       ekonet-testpeer envelope ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID HEX "
             "as-is|tamper-box|tamper-header\n"
+            "       ekonet-testpeer twice|wants ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID\n"
+            "       ekonet-testpeer claim ENDPOINT SERVER_NODE_ID KEYFILE NETWORK_ID GOFILE\n"
             "       ekonet-testpeer publish DIR COUNT [BODY_BYTES]\n"
             "       ekonet-testpeer profile DIR CODE\n");
     return 2;
@@ -989,6 +1005,198 @@ static int lazy(int argc, char **argv)
     return 0;
 }
 
+/* ---- the node's answers to a member's protocol edge cases -------------------------------- */
+
+/* A connection as a member: its own context (each has one monitor), handshake done, Hello
+   sent. */
+struct conn {
+    void *ctx, *s, *mon;
+};
+
+static int conn_open(struct conn *c, char **argv, const uint8_t net[ID_SIZE])
+{
+    c->ctx = zmq_ctx_new();
+    c->s = client(c->ctx, argv[1], argv[2], &c->mon);
+    if (!c->s) return -1;
+    zmq_connect(c->s, argv[0]);
+    if (await_handshake(c->mon) != 1) {
+        printf("handshake refused\n");
+        return -1;
+    }
+    send_hello(c->s, net);
+    return 0;
+}
+
+static void conn_close(struct conn *c)
+{
+    if (c->s) {
+        zmq_socket_monitor(c->s, NULL, 0);
+        zmq_close(c->s);
+    }
+    if (c->mon) zmq_close(c->mon);
+    zmq_ctx_term(c->ctx);
+}
+
+/* The next message within ms, or NULL. */
+static Ekonet__PeerMessage *recv_within(void *s, int ms)
+{
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &ms, sizeof ms);
+    zmq_msg_t in;
+    zmq_msg_init(&in);
+    Ekonet__PeerMessage *r =
+        zmq_msg_recv(&in, s, 0) < 0
+            ? NULL
+            : ekonet__peer_message__unpack(NULL, zmq_msg_size(&in), zmq_msg_data(&in));
+    zmq_msg_close(&in);
+    return r;
+}
+
+/* Reads messages for seconds; returns the first of kind body (the caller frees it) or NULL. */
+static Ekonet__PeerMessage *await_kind(void *s, double seconds, int body)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (elapsed(&t0) < seconds) {
+        Ekonet__PeerMessage *r = recv_within(s, 100);
+        if (r && (int)r->body_case == body) return r;
+        if (r) ekonet__peer_message__free_unpacked(r, NULL);
+    }
+    return NULL;
+}
+
+static int twice(int argc, char **argv)
+{
+    if (argc < 4) return usage();
+    struct node_key k;
+    uint8_t net[ID_SIZE], server[KEY_SIZE];
+    if (member_args(argv, &k, net) < 0 || hex_decode(server, KEY_SIZE, argv[1]) < 0) return 2;
+    struct conn a = {0}, b = {0};
+    if (conn_open(&a, argv, net) < 0) return 1;
+    Ekonet__PeerMessage *r = await_kind(a.s, 5, EKONET__PEER_MESSAGE__BODY_FRONTIER);
+    if (!r) {
+        printf("first: no session\n");
+        return 1;
+    }
+    ekonet__peer_message__free_unpacked(r, NULL);
+    if (conn_open(&b, argv, net) < 0) return 1;
+    send_want(b.s, server, 1, 512);
+    r = await_kind(a.s, 3, EKONET__PEER_MESSAGE__BODY_BYE);
+    printf("first: %s%s\n", r ? "bye: " : "no bye", r && r->bye->reason ? r->bye->reason : "");
+    if (r) ekonet__peer_message__free_unpacked(r, NULL);
+    long got = 0;
+    int done = 0;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (!done && elapsed(&t0) < 5) {
+        r = await_kind(b.s, 1, EKONET__PEER_MESSAGE__BODY_ENTRIES);
+        if (!r) continue;
+        if (r->entries->has_author) got += (long)r->entries->n_entries;
+        done = r->entries->has_author && r->entries->has_done && r->entries->done;
+        ekonet__peer_message__free_unpacked(r, NULL);
+    }
+    if (done)
+        printf("second: entries %ld, done\n", got);
+    else
+        printf("second: no answer\n");
+    key_wipe(&k);
+    conn_close(&a);
+    conn_close(&b);
+    return 0;
+}
+
+static int wants(int argc, char **argv)
+{
+    if (argc < 4) return usage();
+    struct node_key k;
+    uint8_t net[ID_SIZE], server[KEY_SIZE];
+    if (member_args(argv, &k, net) < 0 || hex_decode(server, KEY_SIZE, argv[1]) < 0) return 2;
+    struct conn c = {0};
+    if (conn_open(&c, argv, net) < 0) return 1;
+    send_want(c.s, server, 1, 0);
+    send_want(c.s, server, UINT64_MAX, 512);
+    send_want(c.s, server, UINT64_MAX - 511, 512);
+    send_want(c.s, server, 1, 2);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int answers = 0;
+    while (answers < 4 && elapsed(&t0) < 5) {
+        Ekonet__PeerMessage *r = recv_within(c.s, 100);
+        if (r && r->body_case == EKONET__PEER_MESSAGE__BODY_ENTRIES && r->entries->has_author) {
+            int done = r->entries->has_done && r->entries->done;
+            printf("from %llu: %zu entries, %s\n", (unsigned long long)r->entries->from,
+                   r->entries->n_entries, done ? "done" : "not done");
+            answers += done;
+        } else if (r && r->body_case == EKONET__PEER_MESSAGE__BODY_BYE) {
+            printf("bye: %s\n", r->bye->reason ? r->bye->reason : "");
+            answers = 4;
+        }
+        if (r) ekonet__peer_message__free_unpacked(r, NULL);
+    }
+    key_wipe(&k);
+    conn_close(&c);
+    return 0;
+}
+
+/* Answers a Want of author with an empty Entries, done. */
+static void answer_empty(void *s, const uint8_t author[KEY_SIZE], uint64_t from)
+{
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Entries es = EKONET__ENTRIES__INIT;
+    es.has_author = es.has_from = es.has_done = es.done = 1;
+    es.author = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)author};
+    es.from = from;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_ENTRIES;
+    m.entries = &es;
+    send_msg(s, &m);
+}
+
+static int claim(int argc, char **argv)
+{
+    if (argc < 5) return usage();
+    struct node_key k;
+    uint8_t net[ID_SIZE];
+    if (member_args(argv, &k, net) < 0) return 2;
+    struct conn c = {0};
+    if (conn_open(&c, argv, net) < 0) return 1;
+    Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
+    Ekonet__Frontier f = EKONET__FRONTIER__INIT;
+    Ekonet__FeedHead head = EKONET__FEED_HEAD__INIT, *heads[1] = {&head};
+    head.author = (ProtobufCBinaryData){KEY_SIZE, k.pub};
+    head.seq = UINT64_MAX;
+    f.n_heads = 1;
+    f.heads = heads;
+    m.body_case = EKONET__PEER_MESSAGE__BODY_FRONTIER;
+    m.frontier = &f;
+    send_msg(c.s, &m);
+    Ekonet__PeerMessage *r = await_kind(c.s, 10, EKONET__PEER_MESSAGE__BODY_WANT);
+    printf("%s\n", r ? "wanted" : "not wanted");
+    fflush(stdout);
+    if (r) ekonet__peer_message__free_unpacked(r, NULL);
+    long answered = 0;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (access(argv[4], F_OK) != 0 && elapsed(&t0) < 60) { /* the Wants wait in the socket */
+        struct timespec pause = {0, 50000000};
+        nanosleep(&pause, NULL);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (r) answer_empty(c.s, k.pub, 1); /* the first Want, taken above, was from 1 */
+    answered += r != NULL;
+    while (elapsed(&t0) < 3) {
+        r = recv_within(c.s, 100);
+        if (r && r->body_case == EKONET__PEER_MESSAGE__BODY_WANT &&
+            r->want->author.len == KEY_SIZE && memcmp(r->want->author.data, k.pub, KEY_SIZE) == 0) {
+            answer_empty(c.s, k.pub, r->want->from);
+            answered++;
+        }
+        if (r) ekonet__peer_message__free_unpacked(r, NULL);
+    }
+    printf("answered %ld wants\n", answered);
+    key_wipe(&k);
+    conn_close(&c);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage();
@@ -1002,5 +1210,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "envelope") == 0) return envelope(argc - 2, argv + 2);
     if (strcmp(argv[1], "attack") == 0) return attack(argc - 2, argv + 2);
     if (strcmp(argv[1], "lazy") == 0) return lazy(argc - 2, argv + 2);
+    if (strcmp(argv[1], "twice") == 0) return twice(argc - 2, argv + 2);
+    if (strcmp(argv[1], "wants") == 0) return wants(argc - 2, argv + 2);
+    if (strcmp(argv[1], "claim") == 0) return claim(argc - 2, argv + 2);
     return usage();
 }
