@@ -26,10 +26,12 @@
 #include "ekonet/file.h"
 #include "ekonet/hex.h"
 #include "ekonet/log.h"
+#include "ekonet/pending.h"
 #include "ekonet/roster.h"
 #include "ekonet/version.h"
 #include "gate.h"
 #include "metrics.h"
+#include "own.h"
 #include "sendq.h"
 #include "spare.h"
 #include "node.h"
@@ -151,6 +153,17 @@ static void render_store(struct exposition *x, const struct node *n)
     single(x, "ekonet_forks", "gauge",
            "Feeds quarantined after a fork (their author signed two entries with one seq).",
            (double)frontier_count(n->forked));
+    single(x, "ekonet_fork_probes_total", "counter",
+           "Entries asked of a peer at a seq held here because the peer gave another id there.",
+           (double)n->stats.probes);
+    single(x, "ekonet_own_head_confirmed", "gauge",
+           "1 once another member has confirmed the head of this node's own feed since the start "
+           "(until then publishes are kept as pending).",
+           own_confirmed(n) ? 1.0 : 0.0);
+    int64_t pending = pending_waiting(n->store);
+    single(x, "ekonet_pending_publishes", "gauge",
+           "Publishes kept until the head of this node's own feed is confirmed.",
+           pending > 0 ? (double)pending : 0.0);
     single(x, "ekonet_entries_accepted_total", "counter",
            "Entries accepted into the store: published here or received from peers.",
            (double)n->feeds.accepted);

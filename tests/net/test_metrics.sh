@@ -101,6 +101,7 @@ expect_eq "content type" "text/plain; version=0.0.4; charset=utf-8" \
     "$(curl -s -o /dev/null -w '%{content_type}' "$(url a /metrics)")"
 for fam in ekonet_info ekonet_start_time_seconds ekonet_uptime_seconds ekonet_sessions \
     ekonet_entries ekonet_feeds ekonet_members ekonet_members_revoked ekonet_forks \
+    ekonet_fork_probes_total ekonet_own_head_confirmed ekonet_pending_publishes \
     ekonet_entries_accepted_total ekonet_entries_refused_total ekonet_sync_behind_entries \
     ekonet_peer_messages_total ekonet_peer_dropped_total ekonet_received_bytes_total \
     ekonet_sent_bytes_total ekonet_send_drops_total ekonet_handshakes_total \

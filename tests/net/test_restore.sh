@@ -138,3 +138,20 @@ node_start c
 for n in b c e; do wait_for 30 "$n finding e's fork" sh -c "[ \$($EKONET --dir $(dir_of $n) status --json | jq .forks) -ge 3 ]"; done
 expect_eq "e's own fork seq" 2 "$(ek e status --json | json .own_fork_seq)"
 ok "a fork of two branches of the same length (seq 2 against seq 2) is found by both sides"
+
+# --- ekonet pending: its usage errors and a stopped daemon ---------------------------------
+expect_contains "pending, nothing kept" "Nothing has been kept as pending" "$(ek b pending)"
+for args in "bogus" "--yes" "confirm extra" "--bogus"; do
+    set +e
+    # shellcheck disable=SC2086 # the words are the arguments
+    out=$(ek b pending $args 2>&1); rc=$?
+    set -e
+    expect_eq "pending $args: exit" 2 "$rc"
+    expect_contains "pending $args: help hint" "ekonet pending --help" "$out"
+done
+node_stop b
+set +e
+out=$(ek b pending 2>&1); rc=$?
+set -e
+expect_eq "pending with the daemon stopped: exit" 3 "$rc"
+ok "ekonet pending: usage errors exit 2 and say where help is; a stopped daemon exits 3"
