@@ -374,6 +374,9 @@ static void seeds_peer(ProtobufCBinaryData *env, ProtobufCBinaryData *acks,
     h1.seq = 42;
     h2.author = (ProtobufCBinaryData){KEY_SIZE, other.pub};
     h2.seq = 3;
+    static uint8_t head_id[ID_SIZE] = {0x1d};
+    h2.has_id = 1;
+    h2.id = (ProtobufCBinaryData){ID_SIZE, head_id};
     Ekonet__Frontier f = EKONET__FRONTIER__INIT;
     f.n_heads = 2;
     f.heads = heads;
@@ -569,6 +572,10 @@ static void add_heads(uint8_t **buf, size_t *len, int have, uint64_t attacker_se
     h[1].seq = 3;
     h[2].author = (ProtobufCBinaryData){KEY_SIZE, me.pub};
     h[2].seq = 7;
+    /* ids: the board feed's another than the node's (a fork probe), the node's own a claim */
+    static uint8_t other_id[ID_SIZE] = {0xf0, 0x4c};
+    h[1].has_id = h[2].has_id = 1;
+    h[1].id = h[2].id = (ProtobufCBinaryData){ID_SIZE, other_id};
     Ekonet__PeerMessage m = EKONET__PEER_MESSAGE__INIT;
     Ekonet__Frontier f = EKONET__FRONTIER__INIT;
     Ekonet__Have hv = EKONET__HAVE__INIT;
