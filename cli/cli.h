@@ -112,6 +112,7 @@ int cli_parse_time(const char *s, uint64_t *ms);
 void out_json(cJSON *root);                                    /* prints and frees root */
 const char *out_time(char *buf, size_t size, uint64_t ms);     /* "2026-11-26 15:30" local */
 const char *out_time_iso(char *buf, size_t size, uint64_t ms); /* "2026-11-26T14:30:00.000Z" */
+uint64_t out_now_ms(void);                                     /* the time, ms since 1970 */
 const char *out_bytes(char *buf, size_t size, uint64_t n);     /* "1.2 MB" */
 const char *out_duration(char *buf, size_t size, uint64_t s);  /* "3d 4h", "5m 12s" */
 const char *out_hex(char *buf, const uint8_t *p, size_t n);    /* buf holds 2n+1 */

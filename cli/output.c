@@ -41,6 +41,13 @@ const char *out_time(char *buf, size_t size, uint64_t ms)
     return buf;
 }
 
+uint64_t out_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 const char *out_time_iso(char *buf, size_t size, uint64_t ms)
 {
     time_t t = (time_t)(ms / 1000);

@@ -3,7 +3,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "ekonet/hex.h"
@@ -26,13 +25,6 @@ static const char usage_reach[] =
     "latest beacons say: \"reached 287/300 members\". Members that have sent no beacon yet, or\n"
     "whose latest beacon was made before the last board act this node holds, are counted\n"
     "apart as unknown.\n";
-
-static uint64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
 
 static cJSON *member_json(const Ekonet__MemberStatus *m)
 {
@@ -115,7 +107,7 @@ int cmd_network(struct cli *c, int argc, char **argv)
         out_json(o);
     } else {
         char head[200];
-        uint64_t now = now_ms();
+        uint64_t now = out_now_ms();
         snprintf(head, sizeof head, "%-20s  %-4s  %-11s  %-10s  %-14s  %6s  %6s  %s", "MEMBER",
                  "CODE", "STATE", "BEACON", "VERSION", "HEAD", "LAG", "SESSION");
         out_bold(c, head);

@@ -2,7 +2,6 @@
  * ekonet peers: the node's sessions with other members' nodes.
  */
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "ekonet/key.h"
@@ -16,13 +15,6 @@ static const char usage[] =
     "because it is reached another way), how many entries this node still lacks that the\n"
     "peer holds, and when the peer was last heard from.\n";
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int cmd_peers(struct cli *c, int argc, char **argv)
 {
     c->usage = usage;
@@ -35,7 +27,7 @@ int cmd_peers(struct cli *c, int argc, char **argv)
     req.peer_list = &pr;
     if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_PEER_LIST, &reply)) != EXIT_OK) return rc;
     const Ekonet__PeerListReply *l = reply->peer_list;
-    uint64_t now = now_ms();
+    uint64_t now = out_now_ms();
     if (c->json) {
         cJSON *arr = cJSON_CreateArray();
         for (size_t i = 0; i < l->n_peers; i++) {

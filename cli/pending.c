@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -35,13 +34,6 @@ static const char usage[] =
     "          stops taking it. Asks first on a terminal.\n"
     "  --yes   do not ask\n";
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Asks the node for the pending list (one publish if n, confirming first if confirm). */
 static int ask(struct cli *c, uint64_t n, int confirm, Ekonet__ApiReply **reply)
 {
@@ -60,7 +52,7 @@ int cli_pending_wait(struct cli *c, uint64_t n, const char *what,
                                        uint64_t seq, uint64_t ts_ms),
                      void (*waiting)(struct cli *c, const char *what, uint64_t n, const char *why))
 {
-    uint64_t until = now_ms() + PUBLISH_WAIT_MS;
+    uint64_t until = out_now_ms() + PUBLISH_WAIT_MS;
     int told = 0;
     for (;;) {
         Ekonet__ApiReply *reply;
@@ -73,7 +65,7 @@ int cli_pending_wait(struct cli *c, uint64_t n, const char *what,
         } else if (strcmp(state, "refused") == 0) {
             rc = cli_fail(c, "the node refused it when it came to sign it: %s",
                           it->why ? it->why : "no reason given");
-        } else if (now_ms() >= until || !it) {
+        } else if (out_now_ms() >= until || !it) {
             waiting(c, what, n, reply->pending->waits_for);
         } else {
             if (!told && isatty(STDERR_FILENO) && !c->json)
