@@ -368,7 +368,7 @@ int backup_copy(const char *src, const char *dst, const uint8_t *owner, int repl
     if (rc == 0) rc = fill_copy(from, to, dst, owner, fn, ctx, info, err);
     sqlite3_close(from);
     if (sqlite3_close(to) != SQLITE_OK && rc == 0) rc = errbuf_set(err, "cannot close the copy");
-    struct stat st;
+    struct stat st = {0};
     if (rc == 0 && (fsync(fd) < 0 || fstat(fd, &st) < 0))
         rc = fs_error(sys_errno, errno, err, "cannot write", tmp);
     close(fd);
