@@ -116,12 +116,13 @@ sqlite3 "$TESTDIR/backups/newer.db" "PRAGMA user_version=99"
 cp "$TESTDIR/backups/load.db" "$TESTDIR/backups/unmarked.db"
 sqlite3 "$TESTDIR/backups/unmarked.db" "DELETE FROM meta WHERE key IN ('backup_node', 'backup_ms')"
 X=$(node_id x)
+SCHEMA=$(db "$TESTDIR/backups/load.db" 'PRAGMA user_version')
 
 # each refusal: file, then the sentence
 refusals=(
     note "$TESTDIR/backups/note.db is not an ekonet store (not an SQLite database)"
     damaged "$TESTDIR/backups/damaged.db is damaged"
-    newer "$TESTDIR/backups/newer.db has schema version 99, newer than this ekonet understands (4); restore it with the newer version that made it"
+    newer "$TESTDIR/backups/newer.db has schema version 99, newer than this ekonet understands ($SCHEMA); restore it with the newer version that made it"
     x "$TESTDIR/backups/x.db is a store of another network ("
     b "$TESTDIR/backups/b.db is the store of another node (${B:0:12}…), not of this one (${A:0:12}…)"
     unmarked "$TESTDIR/backups/unmarked.db does not say which node's store it is (it was not made by ekonet backup); restore only backups that ekonet backup made"
@@ -182,8 +183,11 @@ ok "restored: a's feed to seq $held, the old store kept as $aside, marked restor
 
 node_start a
 expect_eq "the node runs on the restored store" "$A" "$(ek a status --json | json .node_id)"
+restored_mark() { [ -z "$(db "$DA/ekonet.db" "SELECT value FROM meta WHERE key='restored_ms'")" ]; }
+wait_for 60 "a taking back its own feed from b" has_head a "$A" "$seq_before_restore"
+wait_for 60 "the restored mark cleared" restored_mark
 node_stop a
-ok "the node starts on the restored store"
+ok "the node starts on the restored store, takes back its feed to seq $seq_before_restore from b, and clears the mark"
 
 # --- the daemon as systemd runs it (root only) ------------------------------------------------
 if [ "$(id -u)" != 0 ] || ! command -v useradd >/dev/null || ! command -v setpriv >/dev/null ||
