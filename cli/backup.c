@@ -479,9 +479,7 @@ static int restore_locked(struct cli *c, const char *file)
     else if (file_join(db, sizeof db, c->dir, "ekonet.db") < 0)
         rc = cli_fail(c, "path too long");
     else {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        uint64_t now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+        uint64_t now = out_now_ms();
         if (backup_install(file, db, now, aside, sizeof aside, &err) < 0)
             rc = cli_fail(c, "%s", err.msg);
         else {
