@@ -80,6 +80,16 @@ int cli_parse_common(struct cli *c, int argc, char **argv, int max_args);
 int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__ResultCase expect,
              Ekonet__ApiReply **reply);
 
+/*
+ * Takes the data directory's lock, which a running ekonetd holds: its fd (keep it open while
+ * working on the store), or -1: *running is 1 when ekonetd holds it, 0 when the lock file
+ * cannot be opened (errno).
+ */
+int cli_lock_dir(struct cli *c, int *running);
+
+/* The same for a command that needs ekonetd stopped (`doing`: "joining"): -1 printed. */
+int cli_lock_stopped(struct cli *c, const char *doing);
+
 /* Says why the node's socket could not be reached (errno e) and returns EXIT_UNREACHABLE. */
 int cli_connect_failed(struct cli *c, int e);
 
@@ -140,6 +150,8 @@ int cmd_contact(struct cli *c, int argc, char **argv);
 int cmd_network(struct cli *c, int argc, char **argv);
 int cmd_reach(struct cli *c, int argc, char **argv);
 int cmd_watch(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_restore(struct cli *c, int argc, char **argv);
 
 /* Profiles (profile.c): a contact person as JSON (with languages and expertise; null for
    NULL), and `ekonet members --contacts`: who to ask at each admitted member. */

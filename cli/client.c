@@ -3,12 +3,15 @@
  * socket (cli/zmtp.c).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "ekonet/content.h"
+#include "ekonet/file.h"
 #include "ekonet/hex.h"
 #include "ekonet/key.h"
 #include "zmtp.h"
@@ -41,6 +44,38 @@ int cli_connect_failed(struct cli *c, int e)
     if (e == ETIMEDOUT) return unreachable(c, "no answer within 30 seconds");
     if (e == ENAMETOOLONG) return unreachable(c, "the socket path is too long");
     return unreachable(c, strerror(e));
+}
+
+int cli_lock_dir(struct cli *c, int *running)
+{
+    char path[PATH_MAX];
+    *running = 0;
+    if (file_join(path, sizeof path, c->dir, "ekonetd.lock") < 0) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(fd, F_SETLK, &fl) < 0) {
+        close(fd);
+        *running = 1;
+        return -1;
+    }
+    return fd;
+}
+
+int cli_lock_stopped(struct cli *c, const char *doing)
+{
+    int running;
+    int fd = cli_lock_dir(c, &running);
+    if (fd >= 0) return fd;
+    if (running)
+        cli_fail(c, "ekonetd is running on %s; stop it before %s, and start it again after", c->dir,
+                 doing);
+    else
+        cli_fail(c, "cannot open %s/ekonetd.lock: %s", c->dir, strerror(errno));
+    return -1;
 }
 
 int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__ResultCase expect,

@@ -36,6 +36,8 @@ static const struct command {
     {"indicators", cmd_indicators,
      "green key indicators: catalogue, values, trends, good examples"},
     {"board", cmd_board, "the board's tools: charter, admissions, revocations, signatures"},
+    {"backup", cmd_backup, "copy the node's store while it runs; check a backup"},
+    {"restore", cmd_restore, "put a backup in place of the store (the daemon stopped)"},
 };
 
 static void overview(FILE *f)

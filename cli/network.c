@@ -194,26 +194,6 @@ int cmd_application(struct cli *c, int argc, char **argv)
     return rc;
 }
 
-/* Takes the data directory's lock, which a running ekonetd holds; fd or -1 (printed). */
-static int lock_stopped(struct cli *c)
-{
-    char path[PATH_MAX];
-    if (file_join(path, sizeof path, c->dir, "ekonetd.lock") < 0) return -1;
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        cli_fail(c, "cannot open %s: %s", path, strerror(errno));
-        return -1;
-    }
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    if (fcntl(fd, F_SETLK, &fl) < 0) {
-        close(fd);
-        cli_fail(c, "ekonetd is running on %s; stop it before joining, and start it again after",
-                 c->dir);
-        return -1;
-    }
-    return fd;
-}
-
 /* Decodes the bundle's board feed; entries are the caller's to destroy. */
 static int bundle_read(struct cli *c, const char *path, Ekonet__Bundle **bundle,
                        struct entry ***entries, uint8_t network[ID_SIZE])
@@ -294,7 +274,7 @@ int cmd_join(struct cli *c, int argc, char **argv)
     char dbpath[PATH_MAX], id[ID_HEX];
     int *status = NULL;
     if ((rc = load_config(c, &cfg)) != CLI_CONTINUE) return rc;
-    int lock = lock_stopped(c);
+    int lock = cli_lock_stopped(c, "joining");
     if (lock < 0) {
         config_free(&cfg);
         return EXIT_FAIL;

@@ -163,6 +163,7 @@ WITH(contact_reply, api_contact_reply)
 BARE(network_status, api_network_status)
 WITH(reach, api_reach)
 WITH(pending, api_pending)
+WITH(backup, api_backup)
 #undef BARE
 #undef WITH
 
@@ -193,6 +194,7 @@ static const struct request {
     {EKONET__API_REQUEST__OP_NETWORK_STATUS, do_network_status},
     {EKONET__API_REQUEST__OP_REACH, do_reach},
     {EKONET__API_REQUEST__OP_PENDING, do_pending},
+    {EKONET__API_REQUEST__OP_BACKUP, do_backup},
 };
 
 /* Carries out a decoded request: its handler fills c->reply. */

@@ -2,8 +2,9 @@
  * api: internals shared by the local API's handlers (api.c: framing and dispatch, status;
  * api_reply.c: the call's arena, error replies, resolving ids and members;
  * api_reports.c: publishing and reading reports; api_network.c: the network, its members and
- * board acts; api_profiles.c: members' profiles; api_own.c: the own feed's pending publishes). A call's reply points into memory kept in
- * the call's arena until it is sent.
+ * board acts; api_profiles.c: members' profiles; api_own.c: the own feed's pending publishes;
+ * backup.c: backups of the store). A call's reply points into memory kept in the call's arena
+ * until it is sent.
  */
 #ifndef EKONETD_API_H
 #define EKONETD_API_H
@@ -87,6 +88,7 @@ void api_contact_reply(struct call *c, const Ekonet__ContactReplyRequest *req);
 void api_network_status(struct call *c);
 void api_reach(struct call *c, const Ekonet__ReachRequest *req);
 void api_pending(struct call *c, const Ekonet__PendingRequest *req);
+void api_backup(struct call *c, const Ekonet__BackupRequest *req); /* backup.c */
 
 /* Profiles (api_profiles.c): a contact person and a profile copied into the call's arena
    (NULL when out of memory); the PROFILE checks of the publishing node (0, or -1 replied). */

@@ -17,6 +17,7 @@
 #include "ekonet/hex.h"
 #include "ekonet/roster.h"
 #include "ekonet/log.h"
+#include "backup.h"
 #include "gate.h"
 #include "metrics.h"
 #include "node.h"
@@ -368,6 +369,7 @@ void node_destroy(struct node **pn)
     if (!pn || !*pn) return;
     struct node *n = *pn;
     metrics_stop(n);
+    backup_job_end(n);            /* a running copy stops within one step and is removed */
     if (n->checker) sync_stop(n); /* stores what is verified */
     while (n->sessions) session_close(n, n->sessions, "shutting down");
     watch_close(n);

@@ -112,6 +112,7 @@ struct frontier;
 struct own;
 struct metrics;
 struct gate;
+struct backup_job;
 
 /*
  * A ZeroMQ socket in the loop's poll set. Its ZMQ_FD only tells that something changed, and
@@ -189,6 +190,8 @@ struct node {
     void *events;          /* the event stream's PUB socket (watch.c) */
     char events_path[128];
     uint64_t courier_purge_ms;
+    struct backup_job *backup; /* the running or last backup (backup.c), NULL before one */
+    uint32_t backup_jobs;      /* backups started since the node started */
     char last_errors[NODE_LAST_ERRORS][200]; /* ring, newest at last_error_pos-1 */
     int last_error_pos, last_error_count;
 };

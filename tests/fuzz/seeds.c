@@ -875,6 +875,18 @@ static void seeds_apihandler_reads(void)
     req.op_case = EKONET__API_REQUEST__OP_REACH;
     req.reach = &rc;
     put_request("reach", &req);
+    /* a backup, and the question how it goes (the target keeps the path in its directory) */
+    Ekonet__BackupRequest bk = EKONET__BACKUP_REQUEST__INIT;
+    bk.path = "/var/lib/ekonet/backups/ekonet-2026-11-26.db";
+    bk.has_force = bk.force = 1;
+    req.op_case = EKONET__API_REQUEST__OP_BACKUP;
+    req.backup = &bk;
+    put_request("backup", &req);
+    Ekonet__BackupRequest bq = EKONET__BACKUP_REQUEST__INIT;
+    bq.has_job = 1;
+    bq.job = 1;
+    req.backup = &bq;
+    put_request("backup-progress", &req);
 }
 
 static void seeds_application(void)

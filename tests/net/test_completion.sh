@@ -64,6 +64,8 @@ offers "join BUNDLE completes files" "$TESTDIR/files/overtornea.bundle" \
     ekonet join "$TESTDIR/files/over"
 offers "--dir=DIR" "$TESTDIR/files/notes" ekonet --dir = "$TESTDIR/files/not"
 offers "board sign PROPOSAL" "$TESTDIR/files/body.md" ekonet board sign "$TESTDIR/files/bo"
+offers "restore FILE" "$TESTDIR/files/body.md" ekonet restore "$TESTDIR/files/bo"
+offers "backup --check FILE" "$TESTDIR/files/body.md" ekonet backup --check "$TESTDIR/files/bo"
 ok "file and directory names complete where a command wants a file"
 
 offers "ekonetd options" "--check-config --config" ekonetd --c
