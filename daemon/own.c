@@ -103,6 +103,7 @@ static void signed_one(struct node *n, struct entry *e, uint64_t redactions, int
 struct first {
     int64_t n;
     uint32_t kind;
+    uint64_t created_ms;
     uint8_t *content;
     size_t len;
     int failed;
@@ -113,6 +114,7 @@ static int take_first(void *ctx, const struct pending_row *r)
     struct first *f = ctx;
     f->n = r->n;
     f->kind = r->kind;
+    f->created_ms = r->created_ms;
     f->len = r->content_len;
     if (!(f->content = malloc(r->content_len + 1))) f->failed = 1;
     if (f->content) memcpy(f->content, r->content, r->content_len);
@@ -128,6 +130,18 @@ static int sign_oldest(struct node *n)
     struct entry *e = NULL;
     if (pending_each(n->store, 1, take_first, &f) < 0 || f.failed) goto fail;
     if (!f.n) return 0;
+    uint8_t id[ID_SIZE];
+    uint64_t seq;
+    int already = pending_signed_already(n->store, n->key.pub, f.kind, f.content, f.len,
+                                         f.created_ms, id, &seq);
+    if (already < 0) goto fail;
+    if (already) { /* signed after the backup this store came from, and taken back since */
+        if (pending_done(n->store, f.n, id, seq, NULL, node_now_ms()) < 0) goto fail;
+        elog(ELOG_INFO, "pending publish signed before", "n=%lld seq=%llu", (long long)f.n,
+             (unsigned long long)seq);
+        free(f.content);
+        return 1;
+    }
     uint64_t redactions = n->feeds.redactions;
     if (store_begin(n->store, &err) < 0) goto fail;
     int rc = feed_publish(&n->feeds, &n->key, f.kind, f.content, f.len, &e, &why, &err);

@@ -16,6 +16,30 @@ static const char SQL_DONE[] =
     "UPDATE pending SET done_ms=?2, entry_id=?3, seq=?4, refused=?5 WHERE n=?1";
 static const char SQL_TRIM[] = "DELETE FROM pending WHERE done_ms IS NOT NULL AND done_ms<?1";
 
+static const char SQL_SIGNED[] =
+    "SELECT id, seq FROM entries WHERE author=?1 AND kind=?2 AND ts>=?3 AND content=?4"
+    " ORDER BY seq LIMIT 1";
+
+int pending_signed_already(struct store *s, const uint8_t author[KEY_SIZE], uint32_t kind,
+                           const uint8_t *content, size_t len, uint64_t since_ms,
+                           uint8_t id[ID_SIZE], uint64_t *seq)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_SIGNED);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, kind);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)since_ms);
+    sqlite3_bind_blob(st, 4, len ? content : (const void *)"", (int)len, SQLITE_STATIC);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == ID_SIZE) {
+        memcpy(id, sqlite3_column_blob(st, 0), ID_SIZE);
+        *seq = (uint64_t)sqlite3_column_int64(st, 1);
+        found = 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
+}
+
 int64_t pending_waiting(struct store *s)
 {
     sqlite3_stmt *st = store_stmt(s, SQL_COUNT);

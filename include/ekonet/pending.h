@@ -56,6 +56,15 @@ int pending_get(struct store *s, int64_t n, struct pending_row *r);
 int pending_done(struct store *s, int64_t n, const uint8_t id[ID_SIZE], uint64_t seq,
                  const char *why, uint64_t now_ms);
 
+/*
+ * Whether author's feed already holds an entry of kind with this content, signed at or after
+ * since_ms: a publish that a restored store still lists as waiting although it was signed after
+ * the backup (and the entry taken back from the network). 1 (id, seq filled), 0 or -1.
+ */
+int pending_signed_already(struct store *s, const uint8_t author[KEY_SIZE], uint32_t kind,
+                           const uint8_t *content, size_t len, uint64_t since_ms,
+                           uint8_t id[ID_SIZE], uint64_t *seq);
+
 /* Publishes still waiting. -1 on error. */
 int64_t pending_waiting(struct store *s);
 

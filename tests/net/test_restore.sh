@@ -139,6 +139,28 @@ for n in b c e; do wait_for 30 "$n finding e's fork" sh -c "[ \$($EKONET --dir $
 expect_eq "e's own fork seq" 2 "$(ek e status --json | json .own_fork_seq)"
 ok "a fork of two branches of the same length (seq 2 against seq 2) is found by both sides"
 
+# --- a publish pending when the backup was made is not signed twice -------------------------
+C=$(node_id c)
+node_stop e
+node_stop b
+node_stop c
+node_start c # alone: unconfirmed
+before=$(head_of c "$C")
+expect_contains "c keeps it" "Kept report as pending" "$(publish c "Väntande rapport")"
+backup c # the copy lists it as waiting
+node_start b
+wait_for 30 "c signing it" has_head c "$C" $((before + 1))
+wait_for 30 "c's report at b" has_head b "$C" $((before + 1))
+node_stop c
+restore c
+node_start c
+wait_for 30 "c's restored pending list settled" sh -c \
+    "[ \"\$($EKONET --dir $(dir_of c) pending --json | jq -r '.items[0].state')\" = signed ]"
+expect_eq "c's head after the restore" $((before + 1)) "$(head_of c "$C")"
+expect_eq "the report at b, once" 1 "$(ek b report list --member 2583 --json | jq "[.reports[] | select(.title == \"Väntande rapport\")] | length")"
+grep -q 'msg="pending publish signed before"' "$TESTDIR/c.log" || fail "c's log does not say it"
+ok "a publish still pending in a backup, signed after it, is not signed again after the restore"
+
 # --- ekonet pending: its usage errors and a stopped daemon ---------------------------------
 expect_contains "pending, nothing kept" "Nothing has been kept as pending" "$(ek b pending)"
 for args in "bogus" "--yes" "confirm extra" "--bogus"; do
