@@ -1075,6 +1075,22 @@ static int dispatch(struct node *n, struct session *s, const Ekonet__PeerMessage
     return 0;
 }
 
+/*
+ * A Frontier or a Have larger in bytes than FRONTIER_MAX or HAVE_MAX heads can be: refused
+ * before it is decoded, so that no peer makes the node allocate for 90,000 made-up heads (the
+ * count is checked again after decoding, for an encoding that does not begin with the
+ * message's field). protobuf-c writes the one field set first: 0x12 is field 2 (Frontier), 0x5a
+ * field 11 (Have), both length-delimited. A FeedHead with its id takes at most 81 bytes.
+ */
+#define FEED_HEAD_BYTES 96
+static int too_many_heads(const uint8_t *data, size_t len)
+{
+    if (len == 0) return 0;
+    if (data[0] == 0x12) return len > (size_t)FRONTIER_MAX * FEED_HEAD_BYTES;
+    if (data[0] == 0x5a) return len > (size_t)HAVE_MAX * FEED_HEAD_BYTES;
+    return 0;
+}
+
 void sync_message(struct node *n, struct session *s, const uint8_t *data, size_t len)
 {
     uint64_t changes = n->feeds.roster_changes;
@@ -1086,6 +1102,13 @@ void sync_message(struct node *n, struct session *s, const uint8_t *data, size_t
         n->stats.peer_dropped++;
         n->stats.peer_limits[LIMIT_CUT_OFF]++;
         session_close(n, s, "cut off: repeated violations");
+        return;
+    }
+    if (too_many_heads(data, len)) {
+        s->refused++;
+        n->stats.peer_dropped++;
+        if (peer_violation(n, s->key, LIMIT_FRONTIER))
+            session_close(n, s, "cut off: repeated violations");
         return;
     }
     Ekonet__PeerMessage *m =
@@ -1166,9 +1189,14 @@ void sync_inbound(struct node *n, const uint8_t key[KEY_SIZE], const uint8_t *ri
         sync_message(n, s, data, len);
         return;
     }
+    n->stats.peer_messages++;
+    if (too_many_heads(data, len)) { /* not a Hello either */
+        n->stats.peer_dropped++;
+        peer_violation(n, key, LIMIT_FRONTIER);
+        return;
+    }
     Ekonet__PeerMessage *m =
         len <= n->cfg->max_peer_message ? ekonet__peer_message__unpack(NULL, len, data) : NULL;
-    n->stats.peer_messages++;
     if (m && m->body_case == EKONET__PEER_MESSAGE__BODY_HELLO)
         first_hello(n, key, rid, rid_len, address, m->hello);
     else
