@@ -197,6 +197,7 @@ struct node {
     /* a change of this node's key (rotation.c) */
     int rotating;             /* ekonet key rotate made next_key: nothing is published */
     struct node_key next_key; /* rotating: the key the board is asked to make the member's */
+    int dial_next_key;        /* rotating: the next dial uses next_key (session.c) */
     int replaced_seen;        /* the roster's succession of this node's key was acted on */
     int restart;              /* the loop ends so that the daemon starts again (main.c) */
 };
