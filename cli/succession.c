@@ -41,7 +41,16 @@ static const char usage_succeed[] =
     "  --out FILE       where to write the proposal (default: standard output)\n";
 
 static const char usage_key[] =
-    "usage: ekonet key rotate [--out FILE]\n"
+    "usage: ekonet key COMMAND [OPTIONS]\n"
+    "\n"
+    "This node's key.\n"
+    "\n"
+    "  rotate [--out FILE]   change it (planned): a next key, and the rotation for the board\n"
+    "\n"
+    "Run 'ekonet key COMMAND --help' for a command's options.\n";
+
+static const char usage_rotate[] =
+    "usage: ekonet key rotate [--out FILE] [--json]\n"
     "\n"
     "Changes this node's key, planned (the key is kept, not lost). The node makes its next key\n"
     "(kept as node.key.next in its data directory) and writes a rotation signed by its current\n"
@@ -51,7 +60,8 @@ static const char usage_key[] =
     "the member's profile under it and goes on. Asked again before that, it writes the same\n"
     "next key's rotation.\n"
     "\n"
-    "The board: ekonet board succeed --rotation FILE --decision TEXT, then sign and publish.\n";
+    "The board makes it the member's key with ekonet board succeed --rotation FILE and its\n"
+    "decision, then signs and publishes the act.\n";
 
 enum { O_REASON = OPT_FIRST_COMMAND_OPTION, O_DECISION, O_LAST_SEQ, O_ROTATION, O_OUT };
 
@@ -284,6 +294,7 @@ static int key_rotate(struct cli *c, int argc, char **argv)
         CLI_COMMON_OPTIONS, {"out", required_argument, NULL, O_OUT}, {NULL, 0, NULL, 0}};
     const char *out = NULL;
     int ch;
+    c->usage = usage_rotate;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
         if (ch == O_OUT)
