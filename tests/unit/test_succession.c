@@ -3,7 +3,8 @@
  * stops at last_seq and the new key continues the member in a feed of its own; acts that
  * would join two members, or revive a replaced key, change nothing; a planned succession needs
  * the old key's rotation; and every view (reports, indicators, examples, profile, members)
- * joins the member's keys, also after the projections are rebuilt from the entries.
+ * joins the member's keys, also after the projections are rebuilt from the entries; the
+ * node's key files switch crash-safe.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include "content.pb-c.h"
 #include "ekonet/board.h"
 #include "ekonet/feed.h"
+#include "ekonet/file.h"
 #include "ekonet/hex.h"
 #include "ekonet/indicators.h"
 #include "ekonet/profiles.h"
@@ -489,6 +491,39 @@ static void every_view_joins_the_members_keys(void **state)
     check_views(f, &f->carol, "Berit");
 }
 
+/* The node's key files change crash-safe: the old key kept aside, the next one in place; a
+   switch begun (the aside made) and interrupted is finished by running it again. */
+static void the_key_files_switch_and_a_crash_midway_is_finished(void **state)
+{
+    struct fixture *f = *state;
+    char cur[160], next[160], aside[160];
+    struct errbuf err;
+    struct node_key k;
+    snprintf(cur, sizeof cur, "%s/node.key", f->dir);
+    snprintf(next, sizeof next, "%s/node.key.next", f->dir);
+    snprintf(aside, sizeof aside, "%s/node.key.old", f->dir);
+    for (int crash = 0; crash < 2; crash++) {
+        unlink(cur);
+        unlink(aside);
+        assert_int_equal(key_save(&f->alice, cur, "alice", &err), 0);
+        assert_int_equal(key_save(&f->carol, next, "carol", &err), 0);
+        if (crash) assert_int_equal(link(cur, aside), 0); /* the first step, then a crash */
+        assert_int_equal(key_file_switch(cur, next, aside, &err), 0);
+        assert_int_equal(key_load(&k, cur, &err), 0);
+        assert_memory_equal(k.pub, f->carol.pub, KEY_SIZE);
+        assert_int_equal(key_load(&k, aside, &err), 0);
+        assert_memory_equal(k.pub, f->alice.pub, KEY_SIZE);
+        assert_false(file_exists(next));
+    }
+    /* nothing to switch to: said, and node.key stays */
+    assert_int_equal(key_file_switch(cur, next, aside, &err), -1);
+    assert_non_null(strstr(err.msg, "node.key.next"));
+    assert_int_equal(key_load(&k, cur, &err), 0);
+    assert_memory_equal(k.pub, f->carol.pub, KEY_SIZE);
+    unlink(cur);
+    unlink(aside);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +534,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_planned_succession_needs_the_old_keys_rotation, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(every_view_joins_the_members_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_key_files_switch_and_a_crash_midway_is_finished, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
