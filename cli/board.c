@@ -43,7 +43,7 @@ static const char usage_group[] =
     "  revoke MEMBER --reason TEXT [--last-seq N] [--out FILE]\n"
     "                                                  revoke a member (node id, prefix or code)\n"
     "  succeed OLD NEW ...                             a new node key for a member, lost,\n"
-    "                                                  stolen or planned (ekonet board succeed -h)\n"
+    "                                                  stolen or planned (see its own help)\n"
     "  catalogue FILE.csv --revision R [--out FILE]    put an indicator catalogue in force\n"
     "  amend --board-key PUB... --threshold K [--name NAME] [--out FILE]\n"
     "                                                  change the board or the threshold\n"
