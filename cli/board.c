@@ -5,6 +5,7 @@
  *   keygen     a board member's key file
  *   init       the charter: the network's first board act (no node needed)
  *   admit      admit an applicant            revoke   revoke a member
+ *   succeed    a new key for a member (cli/succession.c)
  *   catalogue  an indicator catalogue        amend    new board keys or threshold
  *   sign       add a signature               show     what a proposal does, who signed
  *   publish    hand a signed act to the node bundle   what a newcomer needs to join
@@ -15,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "act.h"
 #include "cli.h"
 #include "ekonet/armor.h"
 #include "ekonet/board.h"
@@ -40,6 +42,8 @@ static const char usage_group[] =
     "  admit APPLICATION --decision TEXT [--out FILE]  admit an applicant\n"
     "  revoke MEMBER --reason TEXT [--last-seq N] [--out FILE]\n"
     "                                                  revoke a member (node id, prefix or code)\n"
+    "  succeed OLD NEW ...                             a new node key for a member, lost,\n"
+    "                                                  stolen or planned (see its own help)\n"
     "  catalogue FILE.csv --revision R [--out FILE]    put an indicator catalogue in force\n"
     "  amend --board-key PUB... --threshold K [--name NAME] [--out FILE]\n"
     "                                                  change the board or the threshold\n"
@@ -50,9 +54,9 @@ static const char usage_group[] =
     "  bundle [--charter PROPOSAL] [--seed ID@ENDPOINT]... [--out FILE]\n"
     "                                                  what a newcomer needs to join\n"
     "\n"
-    "Proposals go to standard output unless --out is given. admit, revoke, catalogue, amend,\n"
-    "publish and bundle ask the node in --dir for the board feed; keygen, init, sign and show\n"
-    "work offline.\n";
+    "Proposals go to standard output unless --out is given. admit, revoke, succeed, catalogue,\n"
+    "amend, publish and bundle ask the node in --dir for the board feed; keygen, init, sign and\n"
+    "show work offline.\n";
 
 /* Options shared by the board commands. */
 enum {
@@ -163,59 +167,6 @@ static int parse(struct cli *c, int argc, char **argv, struct board_args *a, int
     return CLI_CONTINUE;
 }
 
-/* Asks the node for its network; EXIT_OK with *reply when it has joined one. */
-static int network(struct cli *c, Ekonet__ApiReply **reply)
-{
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
-    Ekonet__NetworkRequest nr = EKONET__NETWORK_REQUEST__INIT;
-    req.op_case = EKONET__API_REQUEST__OP_NETWORK;
-    req.network = &nr;
-    int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_NETWORK, reply);
-    if (rc != EXIT_OK) return rc;
-    if (!(*reply)->network->joined || (*reply)->network->network_id.len != ID_SIZE ||
-        (*reply)->network->board_head.len != ID_SIZE) {
-        ekonet__api_reply__free_unpacked(*reply, NULL);
-        return cli_fail(c, "the node in %s has not joined a network", c->dir);
-    }
-    return EXIT_OK;
-}
-
-/* Writes a proposal for the next board act and tells what to do with it. */
-static int prepare(struct cli *c, const struct board_args *a, const uint8_t network_id[ID_SIZE],
-                   uint64_t seq, const uint8_t *prev, uint32_t threshold, uint32_t kind,
-                   const uint8_t *content, size_t len)
-{
-    struct errbuf why = {""};
-    if (content_check(kind, content, len, &why) != ENTRY_OK) return cli_fail(c, "%s", why.msg);
-    struct entry *e = proposal_new(network_id, seq, prev, kind, content, len);
-    if (!e) return cli_fail(c, "out of memory");
-    int rc = proposal_write(a->out, e, &why);
-    entry_destroy(&e);
-    if (rc < 0) return cli_fail(c, "%s", why.msg);
-    const char *file = a->out && strcmp(a->out, "-") != 0 ? a->out : "PROPOSAL";
-    fprintf(stderr,
-            "Prepared the %s act (board feed seq %llu). It needs the signatures of %u "
-            "board member%s:\n  ekonet board sign %s --key BOARD_KEY_FILE\n",
-            entry_kind_str(kind), (unsigned long long)seq, threshold, threshold == 1 ? "" : "s",
-            file);
-    if (seq > 1) fprintf(stderr, "then: ekonet board publish %s\n", file);
-    return EXIT_OK;
-}
-
-/* Prepares the next act of the network the node belongs to. */
-static int prepare_next(struct cli *c, const struct board_args *a, uint32_t kind,
-                        const uint8_t *content, size_t len)
-{
-    Ekonet__ApiReply *reply;
-    int rc = network(c, &reply);
-    if (rc != EXIT_OK) return rc;
-    const Ekonet__NetworkReply *n = reply->network;
-    rc = prepare(c, a, n->network_id.data, n->board_seq + 1, n->board_head.data, n->threshold, kind,
-                 content, len);
-    ekonet__api_reply__free_unpacked(reply, NULL);
-    return rc;
-}
-
 static int board_keygen(struct cli *c, int argc, char **argv)
 {
     struct board_args a;
@@ -282,8 +233,8 @@ static int board_init(struct cli *c, int argc, char **argv)
     if (!a.name) return cli_usage_error(c, "--name is required (the network's name)");
     if ((rc = charter_content(c, &a, a.name, 1, &content, &len)) != CLI_CONTINUE) return rc;
     key_hash(network_id, content, len); /* the network id: the hash of its charter */
-    rc = prepare(c, &a, network_id, 1, NULL, (uint32_t)a.threshold,
-                 EKONET__ENTRY_KIND__KIND_CHARTER, content, len);
+    rc = act_prepare(c, a.out, network_id, 1, NULL, (uint32_t)a.threshold,
+                     EKONET__ENTRY_KIND__KIND_CHARTER, content, len);
     free(content);
     if (rc == EXIT_OK) {
         char id[ID_HEX];
@@ -303,11 +254,11 @@ static int board_amend(struct cli *c, int argc, char **argv)
     size_t len;
     int rc = parse(c, argc, argv, &a, 0);
     if (rc != CLI_CONTINUE) return rc;
-    if ((rc = network(c, &reply)) != EXIT_OK) return rc;
+    if ((rc = act_network(c, &reply)) != EXIT_OK) return rc;
     rc = charter_content(c, &a, a.name ? a.name : reply->network->name, 0, &content, &len);
     ekonet__api_reply__free_unpacked(reply, NULL);
     if (rc != CLI_CONTINUE) return rc;
-    rc = prepare_next(c, &a, EKONET__ENTRY_KIND__KIND_CHARTER, content, len);
+    rc = act_prepare_next(c, a.out, EKONET__ENTRY_KIND__KIND_CHARTER, content, len);
     free(content);
     return rc;
 }
@@ -340,7 +291,7 @@ static int board_admit(struct cli *c, int argc, char **argv)
     len = ekonet__admit__get_packed_size(&ad);
     if ((buf = malloc(len))) {
         ekonet__admit__pack(&ad, buf);
-        rc = prepare_next(c, &a, EKONET__ENTRY_KIND__KIND_ADMIT, buf, len);
+        rc = act_prepare_next(c, a.out, EKONET__ENTRY_KIND__KIND_ADMIT, buf, len);
     } else {
         rc = cli_fail(c, "out of memory");
     }
@@ -348,35 +299,6 @@ static int board_admit(struct cli *c, int argc, char **argv)
     ekonet__application__free_unpacked(app, NULL);
     ekonet__signed_application__free_unpacked(s, NULL);
     return rc;
-}
-
-/* Finds a member by node id (or a prefix of 8+ digits) or SCB code; EXIT_OK with its info. */
-static int find_member(struct cli *c, const char *who, uint8_t key[KEY_SIZE], uint64_t *head)
-{
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
-    Ekonet__MemberListRequest mr = EKONET__MEMBER_LIST_REQUEST__INIT;
-    Ekonet__ApiReply *reply;
-    req.op_case = EKONET__API_REQUEST__OP_MEMBER_LIST;
-    req.member_list = &mr;
-    int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_MEMBER_LIST, &reply);
-    if (rc != EXIT_OK) return rc;
-    size_t found = 0, wl = strlen(who);
-    for (size_t i = 0; i < reply->member_list->n_members; i++) {
-        const Ekonet__MemberInfo *m = reply->member_list->members[i];
-        char hex[ID_HEX];
-        hex_encode(hex, m->key.data, KEY_SIZE);
-        if (strcmp(m->code, who) == 0 || (wl >= 8 && strncmp(hex, who, wl) == 0)) {
-            if (found++ == 0) {
-                memcpy(key, m->key.data, KEY_SIZE);
-                *head = m->head_seq;
-            }
-        }
-    }
-    ekonet__api_reply__free_unpacked(reply, NULL);
-    if (found == 1) return EXIT_OK;
-    if (found == 0)
-        return cli_fail(c, "no member with node id or code \"%s\" (see: ekonet members)", who);
-    return cli_fail(c, "\"%s\" names %zu members; give the whole node id", who, found);
 }
 
 static int board_revoke(struct cli *c, int argc, char **argv)
@@ -387,7 +309,7 @@ static int board_revoke(struct cli *c, int argc, char **argv)
     int rc = parse(c, argc, argv, &a, 1);
     if (rc != CLI_CONTINUE) return rc;
     if (!a.reason) return cli_usage_error(c, "--reason is required");
-    if ((rc = find_member(c, a.operand, key, &head)) != EXIT_OK) return rc;
+    if ((rc = act_member(c, a.operand, key, &head)) != EXIT_OK) return rc;
     Ekonet__Revoke r = EKONET__REVOKE__INIT;
     r.member = (ProtobufCBinaryData){KEY_SIZE, key};
     r.reason = (char *)a.reason;
@@ -396,7 +318,7 @@ static int board_revoke(struct cli *c, int argc, char **argv)
     uint8_t *buf = malloc(len);
     if (!buf) return cli_fail(c, "out of memory");
     ekonet__revoke__pack(&r, buf);
-    rc = prepare_next(c, &a, EKONET__ENTRY_KIND__KIND_REVOKE, buf, len);
+    rc = act_prepare_next(c, a.out, EKONET__ENTRY_KIND__KIND_REVOKE, buf, len);
     free(buf);
     return rc;
 }
@@ -421,7 +343,7 @@ static int board_catalogue(struct cli *c, int argc, char **argv)
     rc = catalogue_to_content(cat, a.revision, &buf, &len);
     catalogue_destroy(&cat);
     if (rc < 0) return cli_fail(c, "out of memory");
-    rc = prepare_next(c, &a, EKONET__ENTRY_KIND__KIND_CATALOGUE, buf, len);
+    rc = act_prepare_next(c, a.out, EKONET__ENTRY_KIND__KIND_CATALOGUE, buf, len);
     free(buf);
     return rc;
 }
@@ -442,7 +364,7 @@ static int board_redact(struct cli *c, int argc, char **argv)
     if (ekonet__redact__get_packed_size(&r) > sizeof buf)
         return cli_fail(c, "the reason is too long");
     size_t len = ekonet__redact__pack(&r, buf);
-    return prepare_next(c, &a, EKONET__ENTRY_KIND__KIND_REDACT, buf, len);
+    return act_prepare_next(c, a.out, EKONET__ENTRY_KIND__KIND_REDACT, buf, len);
 }
 
 static int board_sign(struct cli *c, int argc, char **argv)
@@ -650,10 +572,19 @@ out:
 int cmd_board(struct cli *c, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"keygen", board_keygen}, {"init", board_init},           {"admit", board_admit},
-        {"revoke", board_revoke}, {"catalogue", board_catalogue}, {"amend", board_amend},
-        {"sign", board_sign},     {"show", board_show},           {"publish", board_publish},
-        {"bundle", board_bundle}, {"redact", board_redact},       {NULL, NULL},
+        {"keygen", board_keygen},
+        {"init", board_init},
+        {"admit", board_admit},
+        {"revoke", board_revoke},
+        {"catalogue", board_catalogue},
+        {"amend", board_amend},
+        {"sign", board_sign},
+        {"show", board_show},
+        {"publish", board_publish},
+        {"bundle", board_bundle},
+        {"redact", board_redact},
+        {"succeed", board_succeed},
+        {NULL, NULL},
     };
     c->usage = usage_group;
     return cli_dispatch(c, argc, argv, subs);

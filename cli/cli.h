@@ -152,6 +152,9 @@ int cmd_reach(struct cli *c, int argc, char **argv);
 int cmd_watch(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_restore(struct cli *c, int argc, char **argv);
+int cmd_key(struct cli *c, int argc, char **argv);
+/* ekonet board succeed (cli/succession.c). */
+int board_succeed(struct cli *c, int argc, char **argv);
 
 /* Profiles (profile.c): a contact person as JSON (with languages and expertise; null for
    NULL), and `ekonet members --contacts`: who to ask at each admitted member. */

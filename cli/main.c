@@ -38,6 +38,7 @@ static const struct command {
     {"board", cmd_board, "the board's tools: charter, admissions, revocations, signatures"},
     {"backup", cmd_backup, "copy the node's store while it runs; check a backup"},
     {"restore", cmd_restore, "put a backup in place of the store (the daemon stopped)"},
+    {"key", cmd_key, "change this node's key (planned): the rotation for the board"},
 };
 
 static void overview(FILE *f)

@@ -365,6 +365,16 @@ static cJSON *member_json(const Ekonet__MemberInfo *m)
         cJSON_AddNumberToObject(o, "last_seq", (double)m->last_seq);
     }
     cJSON_AddNumberToObject(o, "head_seq", (double)m->head_seq);
+    cJSON *former = cJSON_AddArrayToObject(o, "former_keys");
+    for (size_t i = 0; i < m->n_former_keys; i++) {
+        const Ekonet__FormerKey *f = m->former_keys[i];
+        cJSON *k = cJSON_CreateObject();
+        cJSON_AddItemToObject(k, "node_id", out_json_hex(f->key.data, f->key.len));
+        cJSON_AddNumberToObject(k, "last_seq", (double)f->last_seq);
+        cJSON_AddStringToObject(k, "replaced", out_time_iso(iso, sizeof iso, f->replaced_ms));
+        cJSON_AddStringToObject(k, "reason", f->reason);
+        cJSON_AddItemToArray(former, k);
+    }
     cJSON_AddItemToObject(o, "politician", profile_person_json(m->politician));
     cJSON_AddItemToObject(o, "official", profile_person_json(m->official));
     cJSON *eps = cJSON_AddArrayToObject(o, "endpoints");
@@ -375,6 +385,21 @@ static cJSON *member_json(const Ekonet__MemberInfo *m)
     else
         cJSON_AddNullToObject(o, "profile_seq");
     return o;
+}
+
+/* Under a member's row: the keys it had before, newest first. */
+static void members_former(const Ekonet__MemberInfo *m)
+{
+    char hex[ID_HEX], when[32];
+    for (size_t i = 0; i < m->n_former_keys; i++) {
+        const Ekonet__FormerKey *f = m->former_keys[i];
+        hex_encode(hex, f->key.data, f->key.len == KEY_SIZE ? KEY_SIZE : 0);
+        printf("  former key %.16s  until seq %llu, replaced %.10s (key %s)\n", hex,
+               (unsigned long long)f->last_seq, out_time(when, sizeof when, f->replaced_ms),
+               f->reason);
+    }
+    if (m->former_total > m->n_former_keys)
+        printf("  and %zu older keys\n", (size_t)m->former_total - m->n_former_keys);
 }
 
 int cmd_members(struct cli *c, int argc, char **argv)
@@ -431,6 +456,7 @@ int cmd_members(struct cli *c, int argc, char **argv)
                    out_time(when, sizeof when, m->admitted_ms));
             out_cell(m->decision, 40, 0);
             putchar('\n');
+            members_former(m);
         }
     }
     ekonet__api_reply__free_unpacked(reply, NULL);

@@ -78,6 +78,21 @@ static void describe_content(const struct entry *e, char *buf, size_t size)
         ekonet__redact__free_unpacked(r, NULL);
         return;
     }
+    case EKONET__ENTRY_KIND__KIND_SUCCEED: {
+        Ekonet__Succeed *x = ekonet__succeed__unpack(NULL, len, d);
+        if (!x) return;
+        char next[ID_HEX];
+        snprintf(buf, size,
+                 "Makes node %s the member's key in place of node %s (key %s%s): the same "
+                 "member, its history continued. The old key's entries after seq %llu are "
+                 "refused.\nDecision: %s",
+                 hex_encode(next, x->new_key.data, KEY_SIZE),
+                 hex_encode(key, x->old_key.data, KEY_SIZE), succession_reason_str(x->reason),
+                 x->rotation ? ", signed by the old key" : "", (unsigned long long)x->last_seq,
+                 x->decision);
+        ekonet__succeed__free_unpacked(x, NULL);
+        return;
+    }
     case EKONET__ENTRY_KIND__KIND_CATALOGUE: {
         Ekonet__Catalogue *c = ekonet__catalogue__unpack(NULL, len, d);
         if (!c) return;

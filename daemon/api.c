@@ -164,6 +164,7 @@ BARE(network_status, api_network_status)
 WITH(reach, api_reach)
 WITH(pending, api_pending)
 WITH(backup, api_backup)
+BARE(key_rotate, api_key_rotate)
 #undef BARE
 #undef WITH
 
@@ -195,6 +196,7 @@ static const struct request {
     {EKONET__API_REQUEST__OP_REACH, do_reach},
     {EKONET__API_REQUEST__OP_PENDING, do_pending},
     {EKONET__API_REQUEST__OP_BACKUP, do_backup},
+    {EKONET__API_REQUEST__OP_KEY_ROTATE, do_key_rotate},
 };
 
 /* Carries out a decoded request: its handler fills c->reply. */

@@ -3,8 +3,8 @@
  * api_reply.c: the call's arena, error replies, resolving ids and members;
  * api_reports.c: publishing and reading reports; api_network.c: the network, its members and
  * board acts; api_profiles.c: members' profiles; api_own.c: the own feed's pending publishes;
- * backup.c: backups of the store). A call's reply points into memory kept in the call's arena
- * until it is sent.
+ * backup.c: backups of the store; rotation.c: a change of this node's key). A call's reply
+ * points into memory kept in the call's arena until it is sent.
  */
 #ifndef EKONETD_API_H
 #define EKONETD_API_H
@@ -89,6 +89,8 @@ void api_network_status(struct call *c);
 void api_reach(struct call *c, const Ekonet__ReachRequest *req);
 void api_pending(struct call *c, const Ekonet__PendingRequest *req);
 void api_backup(struct call *c, const Ekonet__BackupRequest *req); /* backup.c */
+/* ekonet key rotate (rotation.c): the next key, and the current key's rotation to it. */
+void api_key_rotate(struct call *c);
 
 /* Profiles (api_profiles.c): a contact person and a profile copied into the call's arena
    (NULL when out of memory); the PROFILE checks of the publishing node (0, or -1 replied). */

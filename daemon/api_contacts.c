@@ -238,7 +238,10 @@ void api_contact_reply(struct call *c, const Ekonet__ContactReplyRequest *req)
         api_fail(c, EKONET__API_ERROR_CODE__API_INVALID, "that request is %s already", o.state);
         return;
     }
-    if (reachable(c, o.peer) < 0) return;
+    /* A member that changed its key since it asked is answered at its current key. */
+    const struct member *cur = n->roster ? roster_current(n->roster, o.peer) : NULL;
+    const uint8_t *to = cur ? cur->key : o.peer;
+    if (reachable(c, to) < 0) return;
     Ekonet__ContactReply r = EKONET__CONTACT_REPLY__INIT;
     r.answer = req->answer;
     r.text = req->text;
@@ -258,8 +261,8 @@ void api_contact_reply(struct call *c, const Ekonet__ContactReplyRequest *req)
     ekonet__contact_reply__pack(&r, bytes);
     const char *state =
         r.answer == EKONET__CONTACT_ANSWER__ANSWER_DECLINE ? "declined" : "answered";
-    if (courier_send(n, o.peer, id, state, bytes, len, node_now_ms() + REPLY_LIFETIME, reply_id,
-                     &err) < 0) {
+    if (courier_send(n, to, id, state, bytes, len, node_now_ms() + REPLY_LIFETIME, reply_id, &err) <
+        0) {
         api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "%s", err.msg);
         return;
     }

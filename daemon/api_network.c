@@ -137,6 +137,27 @@ struct members_ctx {
     int oom, failed;
 };
 
+/* The keys the member had before its current one. 0 or -1 (out of memory). */
+static int add_former(struct arena *a, Ekonet__MemberInfo *i, const struct member_row *row)
+{
+    i->has_former_total = row->former_total > 0;
+    i->former_total = (uint32_t)row->former_total;
+    if (!row->nformer) return 0;
+    i->former_keys = arena_alloc(a, row->nformer * sizeof *i->former_keys);
+    if (!i->former_keys) return -1;
+    for (size_t k = 0; k < row->nformer; k++) {
+        Ekonet__FormerKey *f = arena_alloc(a, sizeof *f);
+        if (!f) return -1;
+        ekonet__former_key__init(f);
+        f->key = api_bin(a, row->former[k].key, KEY_SIZE);
+        f->last_seq = row->former[k].last_seq;
+        f->replaced_ms = row->former[k].replaced_ms;
+        f->reason = (char *)succession_reason_str(row->former[k].succession);
+        i->former_keys[i->n_former_keys++] = f;
+    }
+    return 0;
+}
+
 static void member_row(void *ctx, const struct member_row *row)
 {
     struct members_ctx *m = ctx;
@@ -173,6 +194,7 @@ static void member_row(void *ctx, const struct member_row *row)
         i->last_seq = row->last_seq;
         i->reason = arena_strdup(a, row->reason);
     }
+    if (add_former(a, i, row) < 0) m->oom = 1;
     /* Who to ask, and where its node is: the profile in force, else the application. */
     struct profile_info info;
     Ekonet__Profile *p = NULL;

@@ -126,7 +126,8 @@ void api_split_lines(struct call *c, const char *text, char ***out, size_t *n)
         (*out)[(*n)++] = tok;
 }
 
-/* Finds a member by code, node id prefix or name in the roster (or this node, alone). */
+/* Finds a member by code, node id prefix or name in the roster (or this node, alone); a
+   member is named by its current key, also when the prefix is of a key it had before. */
 int api_member(struct call *c, const char *text, uint8_t key[KEY_SIZE])
 {
     const struct node *n = c->node;
@@ -144,10 +145,13 @@ int api_member(struct call *c, const char *text, uint8_t key[KEY_SIZE])
     for (size_t i = 0; n->roster && i < n->roster->nmembers; i++) {
         const struct member *m = &n->roster->members[i];
         hex_encode(id, m->key, KEY_SIZE);
-        if (strcmp(text, m->code) == 0 || strcasecmp(text, m->name) == 0 ||
-            (hex && strncasecmp(id, text, len) == 0)) {
-            if (found++ == 0) memcpy(key, m->key, KEY_SIZE);
-        }
+        /* a former key shares its member's code and name: those find the current key */
+        int named =
+            !m->has_successor && (strcmp(text, m->code) == 0 || strcasecmp(text, m->name) == 0);
+        if (!named && !(hex && strncasecmp(id, text, len) == 0)) continue;
+        const struct member *cur = roster_current(n->roster, m->key);
+        if (found && memcmp(key, cur->key, KEY_SIZE) == 0) continue; /* the same member again */
+        if (found++ == 0) memcpy(key, cur->key, KEY_SIZE);
     }
     if (found == 1) return 0;
     api_fail(c,

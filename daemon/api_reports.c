@@ -107,6 +107,12 @@ void api_publish(struct call *c, const Ekonet__PublishRequest *p)
     struct node *n = c->node;
     struct errbuf why = {""}, err = {""};
     struct own_published out;
+    char next[ID_HEX];
+    if (n->rotating) /* the old feed ends where the rotation said (rotation.c) */
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INVALID,
+                        "this node's key is being replaced (ekonet key rotate): it publishes "
+                        "again, under its new key %.16s, once the board's succession act arrives",
+                        hex_encode(next, n->next_key.pub, KEY_SIZE));
     if (check_indicators(c, p) < 0 || check_supersedes(c, p) < 0 || api_check_profile(c, p) < 0)
         return;
     int rc = own_publish(n, p->kind, p->content.data, p->content.len, &out, &why, &err);

@@ -25,6 +25,7 @@
 #include "ekonet/verify.h"
 #include "ekonet/version.h"
 #include "node.h"
+#include "rotation.h"
 
 #define DEFAULT_DIR "/var/lib/ekonet"
 
@@ -216,7 +217,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 }
 
 /* Everything after the configuration: lock, key, store, then the loop (or --reindex). */
-static int run(const struct options *o, const struct config *cfg)
+static int run(const struct options *o, const struct config *cfg, int *restart)
 {
     struct errbuf err;
     char path[PATH_MAX], id[ID_HEX];
@@ -230,11 +231,13 @@ static int run(const struct options *o, const struct config *cfg)
     if (check_dir_mode(cfg->data_dir, &err) < 0) goto out;
     lockfd = lock_dir(cfg->data_dir, &err);
     if (lockfd < 0) goto out;
-    if (file_join(path, sizeof path, cfg->data_dir, "node.key") < 0 ||
-        key_load(&key, path, &err) < 0)
-        goto out;
     if (file_join(path, sizeof path, cfg->data_dir, "ekonet.db") < 0 ||
         !(store = store_open(path, &err)))
+        goto out;
+    /* A key switch the board decided and a crash interrupted is finished before the key is read. */
+    if (rotation_finish(cfg->data_dir, store, &err) < 0) goto out;
+    if (file_join(path, sizeof path, cfg->data_dir, "node.key") < 0 ||
+        key_load(&key, path, &err) < 0)
         goto out;
     if (o->reindex) {
         uint64_t count;
@@ -249,6 +252,7 @@ static int run(const struct options *o, const struct config *cfg)
     }
     if (!(node = node_new(cfg, &key, store, sigpipe[0], &err))) goto out;
     rc = node_run(node) < 0 ? 1 : 0;
+    *restart = rc == 0 && node->restart;
     elog(ELOG_INFO, "stopped", "node=%s", hex_encode(id, key.pub, KEY_SIZE));
 out:
     if (rc == 1) fprintf(stderr, "ekonetd: %s\n", err.msg);
@@ -310,7 +314,14 @@ int main(int argc, char **argv)
         config_free(&cfg);
         return vrc;
     }
-    int rc = run(&o, &cfg);
+    int restart = 0;
+    int rc = run(&o, &cfg, &restart);
     config_free(&cfg);
+    if (restart) {
+        /* The board made this node's next key the member's: the same daemon, anew, reads it. */
+        execv("/proc/self/exe", argv);
+        fprintf(stderr, "ekonetd: cannot start again under the new key: %s\n", strerror(errno));
+        return 1;
+    }
     return rc;
 }

@@ -19,6 +19,7 @@
 #include "ekonet/log.h"
 #include "backup.h"
 #include "gate.h"
+#include "rotation.h"
 #include "metrics.h"
 #include "node.h"
 #include "own.h"
@@ -146,6 +147,8 @@ void node_roster_changed(struct node *n)
         courier_roster_changed(n);
     }
     n->revoked_seen = n->roster->nrevoked;
+    rotation_roster_changed(n);
+    rotation_adopt_profile(n);
     char q[96];
     struct catalogue *c =
         catalogue_in_force(n, n->catalogue_revision, sizeof n->catalogue_revision);
@@ -318,7 +321,7 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
     n->feeds.store = store;
     memcpy(n->feeds.network, cfg->network, ID_SIZE);
     n->feeds.max_content = cfg->max_content;
-    if (open_roster(n, err) < 0 || plan_files(n, err) < 0) goto fail;
+    if (open_roster(n, err) < 0 || rotation_load(n, err) < 0 || plan_files(n, err) < 0) goto fail;
     if (spare_open() < 0) {
         errbuf_set(err, "cannot keep a descriptor in reserve: %s", strerror(errno));
         goto fail;
@@ -585,6 +588,7 @@ int node_step(struct node *n, struct node_loop *l, int max_wait)
         node_error(n, "poll failed: %s", strerror(errno));
         return -1;
     }
+    if (n->restart) return 1; /* this node's key was rotated (rotation.c) */
     if (n->pfd_ready[PFD_SIGNAL]) {
         char sig;
         if (read(n->sigfd, &sig, 1) == 1) {
@@ -622,6 +626,8 @@ int node_run(struct node *n)
          n->cfg->listen, n->api_path);
     struct node_loop l;
     node_loop_init(&l);
+    rotation_roster_changed(n); /* a key replaced while the node was down says so at once */
+    rotation_adopt_profile(n);
     int rc;
     while ((rc = node_step(n, &l, 1000)) == 0) {
     }

@@ -194,6 +194,12 @@ struct node {
     uint32_t backup_jobs;      /* backups started since the node started */
     char last_errors[NODE_LAST_ERRORS][200]; /* ring, newest at last_error_pos-1 */
     int last_error_pos, last_error_count;
+    /* a change of this node's key (rotation.c) */
+    int rotating;             /* ekonet key rotate made next_key: nothing is published */
+    struct node_key next_key; /* rotating: the key the board is asked to make the member's */
+    int dial_next_key;        /* rotating: the next dial uses next_key (session.c) */
+    int replaced_seen;        /* the roster's succession of this node's key was acted on */
+    int restart;              /* the loop ends so that the daemon starts again (main.c) */
 };
 
 /* Starts the node: ZAP handler, peer ROUTER, local API. NULL with err on failure. */

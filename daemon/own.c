@@ -178,6 +178,9 @@ fail:
 static void flush(struct node *n)
 {
     int rc;
+    /* A key being rotated signs nothing more (its feed ends at the rotation's last seq): what
+       waits is signed under the new key once the node runs under it (rotation.c). */
+    if (n->rotating) return;
     while ((rc = sign_oldest(n)) == 1) {
     }
     n->own->flush_failed = rc < 0;

@@ -83,14 +83,18 @@ struct session *session_dial(struct node *n, const uint8_t key[KEY_SIZE], const 
     struct session *s = session_new(n, key);
     if (!s) return NULL;
     s->outbound = 1;
+    /* A node whose key is being rotated and whose handshakes were refused tries its next key:
+       once the board's act makes it the member's, the act reaches the node that way (its
+       current key is refused everywhere by then). */
+    const struct node_key *me = n->rotating && n->dial_next_key ? &n->next_key : &n->key;
     snprintf(s->endpoint, sizeof s->endpoint, "%s", endpoint);
     int64_t maxmsg = (int64_t)n->cfg->max_peer_message;
     s->sock = zmq_socket(n->zctx, ZMQ_DEALER);
     snprintf(mon, sizeof mon, "inproc://monitor-%p", (void *)s);
     if (!s->sock || setopt_int(s->sock, ZMQ_LINGER, 0) < 0 ||
         zmq_setsockopt(s->sock, ZMQ_CURVE_SERVERKEY, server, KEY_SIZE) < 0 ||
-        zmq_setsockopt(s->sock, ZMQ_CURVE_PUBLICKEY, n->key.curve_pub, KEY_SIZE) < 0 ||
-        zmq_setsockopt(s->sock, ZMQ_CURVE_SECRETKEY, n->key.curve_sec, KEY_SIZE) < 0 ||
+        zmq_setsockopt(s->sock, ZMQ_CURVE_PUBLICKEY, me->curve_pub, KEY_SIZE) < 0 ||
+        zmq_setsockopt(s->sock, ZMQ_CURVE_SECRETKEY, me->curve_sec, KEY_SIZE) < 0 ||
         zmq_setsockopt(s->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
         setopt_int(s->sock, ZMQ_IMMEDIATE, 1) < 0 ||
         setopt_int(s->sock, ZMQ_SNDHWM, PEER_SNDHWM) < 0 ||
@@ -112,7 +116,8 @@ struct session *session_dial(struct node *n, const uint8_t key[KEY_SIZE], const 
         session_close(n, s, NULL);
         return NULL;
     }
-    elog(ELOG_DEBUG, "dialling", "node=%s endpoint=%s", hex_encode(id, key, KEY_SIZE), endpoint);
+    elog(ELOG_DEBUG, "dialling", "node=%s endpoint=%s%s", hex_encode(id, key, KEY_SIZE), endpoint,
+         me == &n->key ? "" : " as=next_key");
     return s;
 }
 
@@ -303,6 +308,7 @@ void session_dial_failed(struct node *n, struct session *s, const char *reason)
          hex_encode(id, s->key, KEY_SIZE), s->endpoint, reason);
     session_backoff(n, s->key);
     session_close(n, s, NULL);
+    if (n->rotating && strcmp(reason, "refused") == 0) n->dial_next_key = !n->dial_next_key;
 }
 
 void session_monitor(struct node *n, struct session *s)

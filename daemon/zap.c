@@ -61,7 +61,10 @@ static int admitted(const struct node *n, const uint8_t curve[KEY_SIZE], uint8_t
 {
     if (n->roster) {
         const struct member *m = roster_member_by_curve(n->roster, curve);
-        *reason = !m ? "not_member" : m->status != MEMBER_ADMITTED ? "revoked" : NULL;
+        *reason = !m                             ? "not_member"
+                  : m->has_successor             ? "replaced" /* a new key is the member's */
+                  : m->status != MEMBER_ADMITTED ? "revoked"
+                                                 : NULL;
         if (*reason) return -1;
         memcpy(id, m->key, KEY_SIZE);
         return 0;

@@ -16,7 +16,7 @@
 
 int board_kind(uint32_t kind)
 {
-    return kind >= EKONET__ENTRY_KIND__KIND_CHARTER && kind <= EKONET__ENTRY_KIND__KIND_CATALOGUE;
+    return kind >= EKONET__ENTRY_KIND__KIND_CHARTER && kind <= EKONET__ENTRY_KIND__KIND_SUCCEED;
 }
 
 void network_solo_id(uint8_t out[ID_SIZE], const uint8_t node_key[KEY_SIZE])
@@ -112,6 +112,121 @@ int revoke_validate(const Ekonet__Revoke *r, struct errbuf *err)
     if (!text_valid_line(r->reason, 300))
         return errbuf_set(err, "the reason must be one line of 1 to 300 bytes");
     return 0;
+}
+
+const char *succession_reason_str(int reason)
+{
+    switch (reason) {
+    case EKONET__SUCCESSION_REASON__SUCCESSION_LOST:
+        return "lost";
+    case EKONET__SUCCESSION_REASON__SUCCESSION_STOLEN:
+        return "stolen";
+    case EKONET__SUCCESSION_REASON__SUCCESSION_PLANNED:
+        return "planned";
+    default:
+        return "unknown";
+    }
+}
+
+int succession_reason_parse(const char *s)
+{
+    for (int r = 1; r <= 3; r++)
+        if (strcmp(s, succession_reason_str(r)) == 0) return r;
+    return 0;
+}
+
+static int rotation_validate(const Ekonet__Rotation *r, struct errbuf *err)
+{
+    if (r->network.len != ID_SIZE) return errbuf_set(err, "the rotation names no network");
+    if (!valid_key(&r->old_key) || !valid_key(&r->new_key))
+        return errbuf_set(err, "the rotation's keys are not Ed25519 public keys");
+    if (memcmp(r->old_key.data, r->new_key.data, KEY_SIZE) == 0)
+        return errbuf_set(err, "the rotation's new key is its old key");
+    return 0;
+}
+
+Ekonet__Rotation *rotation_open(const Ekonet__SignedRotation *s, struct errbuf *err)
+{
+    Ekonet__Rotation *r = ekonet__rotation__unpack(NULL, s->rotation.len, s->rotation.data);
+    if (!r) {
+        errbuf_set(err, "the rotation does not decode");
+        return NULL;
+    }
+    if (rotation_validate(r, err) < 0) goto fail;
+    if (s->sig.len != SIG_SIZE || key_verify(r->old_key.data, ROTATION_DOMAIN, s->rotation.data,
+                                             s->rotation.len, s->sig.data) < 0) {
+        errbuf_set(err, "the rotation's signature by the old key does not verify");
+        goto fail;
+    }
+    return r;
+fail:
+    ekonet__rotation__free_unpacked(r, NULL);
+    return NULL;
+}
+
+int rotation_sign(const Ekonet__Rotation *r, const struct node_key *k, uint8_t **out, size_t *len)
+{
+    size_t rlen = ekonet__rotation__get_packed_size(r);
+    uint8_t *rbuf = malloc(rlen), sig[SIG_SIZE];
+    if (!rbuf) return -1;
+    ekonet__rotation__pack(r, rbuf);
+    key_sign(k, ROTATION_DOMAIN, rbuf, rlen, sig);
+    Ekonet__SignedRotation s = EKONET__SIGNED_ROTATION__INIT;
+    s.rotation = (ProtobufCBinaryData){rlen, rbuf};
+    s.sig = (ProtobufCBinaryData){SIG_SIZE, sig};
+    *len = ekonet__signed_rotation__get_packed_size(&s);
+    *out = malloc(*len);
+    if (*out) ekonet__signed_rotation__pack(&s, *out);
+    free(rbuf);
+    return *out ? 0 : -1;
+}
+
+/* A planned succession carries the old key's rotation, and it must say what the act says. */
+static int check_rotation(const Ekonet__Succeed *s, const uint8_t *network, struct errbuf *err)
+{
+    int planned = s->reason == EKONET__SUCCESSION_REASON__SUCCESSION_PLANNED;
+    if (!planned && s->rotation)
+        return errbuf_set(err, "only a planned succession carries the old key's rotation");
+    if (!planned) return 0;
+    if (!s->rotation)
+        return errbuf_set(err, "a planned succession needs the old key's rotation (ekonet key "
+                               "rotate); for a key lost or stolen give that reason");
+    Ekonet__Rotation *r = rotation_open(s->rotation, err);
+    if (!r) return -1;
+    int rc = 0;
+    if (memcmp(r->old_key.data, s->old_key.data, KEY_SIZE) != 0 ||
+        memcmp(r->new_key.data, s->new_key.data, KEY_SIZE) != 0)
+        rc = errbuf_set(err, "the rotation names other keys than the succession");
+    else if (r->last_seq != s->last_seq)
+        rc = errbuf_set(err, "the rotation ends the old feed at seq %llu, the succession at %llu",
+                        (unsigned long long)r->last_seq, (unsigned long long)s->last_seq);
+    else if (network && memcmp(r->network.data, network, ID_SIZE) != 0)
+        rc = errbuf_set(err, "the rotation was made for another network");
+    ekonet__rotation__free_unpacked(r, NULL);
+    return rc;
+}
+
+int succeed_validate(const Ekonet__Succeed *s, const uint8_t *network, struct errbuf *err)
+{
+    if (!valid_key(&s->old_key)) return errbuf_set(err, "the old node key is not valid");
+    if (!valid_key(&s->new_key)) return errbuf_set(err, "the new node key is not valid");
+    if (memcmp(s->old_key.data, s->new_key.data, KEY_SIZE) == 0)
+        return errbuf_set(err, "the new node key is the old one");
+    if (s->reason < 1 || s->reason > 3)
+        return errbuf_set(err, "the reason must be lost, stolen or planned");
+    if (!text_valid_line(s->decision, 300))
+        return errbuf_set(err, "the board's decision must be one line of 1 to 300 bytes");
+    return check_rotation(s, network, err);
+}
+
+int succeed_check_network(const uint8_t *data, size_t len, const uint8_t network[ID_SIZE],
+                          struct errbuf *why)
+{
+    Ekonet__Succeed *s = ekonet__succeed__unpack(NULL, len, data);
+    if (!s) return errbuf_set(why, "the succession does not decode");
+    int rc = succeed_validate(s, network, why);
+    ekonet__succeed__free_unpacked(s, NULL);
+    return rc;
 }
 
 int catalogue_validate(const Ekonet__Catalogue *c, struct errbuf *err)
@@ -248,6 +363,17 @@ int board_content_check(uint32_t kind, const uint8_t *data, size_t len, struct e
         CHECK_MESSAGE(Revoke, revoke, "revocation");
     case EKONET__ENTRY_KIND__KIND_CATALOGUE:
         CHECK_MESSAGE(Catalogue, catalogue, "catalogue");
+    case EKONET__ENTRY_KIND__KIND_SUCCEED: {
+        /* the rotation's network is checked where the network is known (feed.c) */
+        Ekonet__Succeed *m = ekonet__succeed__unpack(NULL, len, data);
+        if (!m) {
+            errbuf_set(why, "the succession does not decode");
+            return ENTRY_CONTENT_INVALID;
+        }
+        int rc = succeed_validate(m, NULL, why);
+        ekonet__succeed__free_unpacked(m, NULL);
+        return rc < 0 ? ENTRY_CONTENT_INVALID : ENTRY_OK;
+    }
     }
     errbuf_set(why, "entry kind %u is not a board act", kind);
     return ENTRY_UNKNOWN_KIND;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ekonet/contacts.h"
+#include "ekonet/roster.h"
 #include "ekonet/store.h"
 
 #define BIND_ID(st, i, p) sqlite3_bind_blob(st, i, p, ID_SIZE, SQLITE_STATIC)
@@ -296,12 +297,16 @@ int contacts_relayed(struct store *s, const uint8_t id[ID_SIZE], uint64_t now_ms
     return 0;
 }
 
+/* A conversation's peer is a member: its reply or ack may come from a key that succeeded the
+   one the conversation began with (docs/PROTOCOL.md 8.5). */
+#define PEER_IS(p) "peer IN (SELECT key FROM (" ROSTER_KEYS_OF(p) "))"
+
 static const char SQL_DELIVERED_REQ[] =
-    "UPDATE contacts SET state='delivered', updated=?3 WHERE id=?1 AND outgoing=1 AND peer=?2 "
-    "AND state IN ('queued', 'relayed', 'expired')";
+    "UPDATE contacts SET state='delivered', updated=?3 WHERE id=?1 AND outgoing=1 AND " PEER_IS(
+        "?2") " AND state IN ('queued', 'relayed', 'expired')";
 static const char SQL_DELIVERED_REPLY[] =
-    "UPDATE contacts SET reply_state='delivered', updated=?3 WHERE reply_id=?1 AND peer=?2 "
-    "AND reply_state IN ('queued', 'relayed', 'expired')";
+    "UPDATE contacts SET reply_state='delivered', updated=?3 WHERE reply_id=?1 AND " PEER_IS(
+        "?2") " AND reply_state IN ('queued', 'relayed', 'expired')";
 
 int contacts_delivered(struct store *s, const uint8_t id[ID_SIZE],
                        const uint8_t recipient[KEY_SIZE], uint64_t now_ms)
@@ -320,8 +325,9 @@ int contacts_delivered(struct store *s, const uint8_t id[ID_SIZE],
     return moved > 0;
 }
 
-static const char SQL_ANSWERED[] = "UPDATE contacts SET state=?3, reply=?4, updated=?5, note=NULL "
-                                   "WHERE id=?1 AND outgoing=1 AND peer=?2 AND reply IS NULL";
+static const char SQL_ANSWERED[] =
+    "UPDATE contacts SET state=?3, reply=?4, updated=?5, note=NULL WHERE id=?1 AND outgoing=1"
+    " AND " PEER_IS("?2") " AND reply IS NULL";
 
 int contacts_answered(struct store *s, const uint8_t id[ID_SIZE], const uint8_t peer[KEY_SIZE],
                       const char *state, const uint8_t *reply, size_t len, uint64_t now_ms)

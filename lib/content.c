@@ -14,6 +14,7 @@ static const char *const kind_names[] = {
     [EKONET__ENTRY_KIND__KIND_ADMIT] = "admit",
     [EKONET__ENTRY_KIND__KIND_REVOKE] = "revoke",
     [EKONET__ENTRY_KIND__KIND_CATALOGUE] = "catalogue",
+    [EKONET__ENTRY_KIND__KIND_SUCCEED] = "succeed",
     [EKONET__ENTRY_KIND__KIND_PROFILE] = "profile",
     [EKONET__ENTRY_KIND__KIND_REPORT] = "report",
     [EKONET__ENTRY_KIND__KIND_INDICATORS] = "indicators",

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ekonet/events.h"
+#include "ekonet/roster.h"
 #include "ekonet/store.h"
 
 static int step(sqlite3_stmt *st)
@@ -121,15 +122,17 @@ static void row_from(sqlite3_stmt *st, struct event_row *r)
 /* Upcoming: not ended by now (an event without an end lasts its start day), soonest first. */
 static const char SQL_COUNT[] =
     "SELECT count(*) FROM events WHERE superseded_by IS NULL"
-    " AND retracted=0 AND (?1 IS NULL OR author=?1) AND (?2=0 OR kind=?2)"
-    " AND ((?3=0 AND coalesce(ends, starts + 86400000) >= ?4)"
-    "   OR (?3=1 AND coalesce(ends, starts + 86400000) < ?4))";
+    " AND retracted=0 AND (?1 IS NULL OR author IN (SELECT key FROM (" ROSTER_KEYS_OF(
+        "?1") "))) AND (?2=0 OR kind=?2)"
+              " AND ((?3=0 AND coalesce(ends, starts + 86400000) >= ?4)"
+              "   OR (?3=1 AND coalesce(ends, starts + 86400000) < ?4))";
 static const char SQL_UPCOMING[] =
     "SELECT " ROW " FROM events WHERE superseded_by IS NULL AND retracted=0"
-    " AND (?1 IS NULL OR author=?1) AND (?2=0 OR kind=?2)"
-    " AND ((?3=0 AND coalesce(ends, starts + 86400000) >= ?4)"
-    "   OR (?3=1 AND coalesce(ends, starts + 86400000) < ?4))"
-    " ORDER BY CASE WHEN ?3=0 THEN starts ELSE -starts END LIMIT ?5";
+    " AND (?1 IS NULL OR author IN (SELECT key FROM (" ROSTER_KEYS_OF(
+        "?1") "))) AND (?2=0 OR kind=?2)"
+              " AND ((?3=0 AND coalesce(ends, starts + 86400000) >= ?4)"
+              "   OR (?3=1 AND coalesce(ends, starts + 86400000) < ?4))"
+              " ORDER BY CASE WHEN ?3=0 THEN starts ELSE -starts END LIMIT ?5";
 
 static void bind_filter(sqlite3_stmt *st, const struct event_filter *f)
 {

@@ -16,8 +16,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "ekonet/board.h"
 #include "ekonet/content.h"
 #include "ekonet/feed.h"
+#include "ekonet/hex.h"
 #include "ekonet/project.h"
 #include "ekonet/redact.h"
 #include "ekonet/roster.h"
@@ -169,6 +171,10 @@ static int check_board(struct feeds *f, const struct entry *e, struct errbuf *wh
     if ((rc = check_board_signatures(f, e, why)) != ENTRY_OK) return rc;
     if ((rc = check_chain(f, e, &h)) != ENTRY_OK) return rc;
     if ((rc = content_check(e->kind, e->content, e->content_len, why)) != ENTRY_OK) return rc;
+    /* A planned succession's rotation names the network, which the content alone does not. */
+    if (e->kind == EKONET__ENTRY_KIND__KIND_SUCCEED &&
+        succeed_check_network(e->content, e->content_len, f->network, why) < 0)
+        return ENTRY_CONTENT_INVALID;
     return check_target(f, e, why);
 }
 
@@ -325,8 +331,16 @@ static int check_publish(struct feeds *f, const struct node_key *k, uint64_t seq
         return ENTRY_CONTENT_TOO_LARGE;
     }
     if (f->roster && roster_may_author(f->roster, k->pub, seq) != ENTRY_OK) {
-        errbuf_set(why, "this node is not an admitted member of the network %s",
-                   f->roster->joined ? f->roster->name : "(no charter yet)");
+        const struct member *m = roster_member(f->roster, k->pub);
+        char next[ID_HEX];
+        if (m && m->has_successor)
+            errbuf_set(why,
+                       "this node's key was replaced by %.16s in the network %s: the member "
+                       "publishes under its new key",
+                       hex_encode(next, m->successor, KEY_SIZE), f->roster->name);
+        else
+            errbuf_set(why, "this node is not an admitted member of the network %s",
+                       f->roster->joined ? f->roster->name : "(no charter yet)");
         return roster_may_author(f->roster, k->pub, seq);
     }
     int rc = content_check(kind, content, len, why);

@@ -74,7 +74,7 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, struct 
     return rc;
 }
 
-static int fsync_dir_of(const char *path)
+int file_sync_dir_of(const char *path)
 {
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s", path);
@@ -110,7 +110,7 @@ int file_write_new(const char *path, const void *data, size_t len, mode_t mode, 
         return errbuf_set(err, "cannot write %s: %s", path, strerror(e));
     }
     close(fd);
-    fsync_dir_of(path);
+    file_sync_dir_of(path);
     return 0;
 }
 
@@ -127,7 +127,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
         unlink(tmp);
         return errbuf_set(err, "cannot replace %s: %s", path, strerror(e));
     }
-    fsync_dir_of(path);
+    file_sync_dir_of(path);
     return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include "content.pb-c.h"
 #include "ekonet/indicators.h"
+#include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
 
@@ -128,11 +129,27 @@ int indicators_forget(struct store *s, const uint8_t id[ID_SIZE])
     return restore_year(s, author, year, id);
 }
 
+/*
+ * A member's snapshots over all its keys (?1 names any of them): k its keys, y for each year
+ * the newest key (highest gen) with a snapshot of it, whose snapshot is the one in force.
+ */
+#define MEMBER_YEARS                                                                               \
+    "WITH k(key, gen) AS (" ROSTER_KEYS_OF(                                                        \
+        "?1") "), y(year, gen) AS (SELECT s.year, max(k.gen)"                                      \
+              " FROM snapshots s JOIN k ON k.key = s.author GROUP BY s.year) "
+
+static const char SQL_YEARS[] =
+    MEMBER_YEARS "SELECT s.year, s.source FROM snapshots s JOIN k ON k.key = s.author"
+                 " JOIN y ON y.year = s.year AND y.gen = k.gen ORDER BY s.year";
+static const char SQL_VALUES[] =
+    MEMBER_YEARS "SELECT v.code, v.year, v.value, v.note FROM indicator_values v"
+                 " JOIN k ON k.key = v.author JOIN y ON y.year = v.year AND y.gen = k.gen"
+                 " WHERE (?2=0 OR v.year=?2) ORDER BY v.code, v.year";
+
 int indicators_years(struct store *s, const uint8_t author[KEY_SIZE],
                      void (*fn)(void *ctx, uint32_t year, const char *source), void *ctx)
 {
-    sqlite3_stmt *st =
-        store_stmt(s, "SELECT year, source FROM snapshots WHERE author=?1 ORDER BY year");
+    sqlite3_stmt *st = store_stmt(s, SQL_YEARS);
     if (!st) return -1;
     sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
     int rc;
@@ -148,9 +165,7 @@ int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t 
                                  const char *note),
                       void *ctx)
 {
-    sqlite3_stmt *st =
-        store_stmt(s, "SELECT code, year, value, note FROM indicator_values WHERE author=?1"
-                      " AND (?2=0 OR year=?2) ORDER BY code, year");
+    sqlite3_stmt *st = store_stmt(s, SQL_VALUES);
     if (!st) return -1;
     sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, year);
@@ -167,11 +182,26 @@ int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t 
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * One indicator's values by member, over all the keys of each: s every snapshot with its
+ * member and key generation, w for each member and year the newest key with a snapshot of
+ * it. Each row names the member by its current key (its newest), by member and year.
+ */
+static const char SQL_EXAMPLES[] =
+    "WITH s(member, gen, author, year) AS (SELECT coalesce(m.member, s.author),"
+    " coalesce(m.gen, 0), s.author, s.year FROM snapshots s LEFT JOIN members m ON m.key = "
+    "s.author),"
+    " w(member, year, gen) AS (SELECT member, year, max(gen) FROM s GROUP BY member, year)"
+    " SELECT coalesce((SELECT key FROM members WHERE member = s.member ORDER BY gen DESC LIMIT 1),"
+    " s.member), v.year, v.value FROM indicator_values v"
+    " JOIN s ON s.author = v.author AND s.year = v.year"
+    " JOIN w ON w.member = s.member AND w.year = s.year AND w.gen = s.gen"
+    " WHERE v.code=?1 ORDER BY s.member, v.year";
+
 int indicators_examples(struct store *s, const char *code, uint32_t years, struct example **all,
                         size_t *n)
 {
-    sqlite3_stmt *st = store_stmt(
-        s, "SELECT author, year, value FROM indicator_values WHERE code=?1 ORDER BY author, year");
+    sqlite3_stmt *st = store_stmt(s, SQL_EXAMPLES);
     size_t cap = 0;
     *all = NULL;
     *n = 0;

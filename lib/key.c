@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -61,6 +62,19 @@ int key_save(const struct node_key *k, const char *path, const char *title, stru
     sodium_memzero(seed, sizeof seed);
     sodium_memzero(text, sizeof text);
     return rc;
+}
+
+int key_file_switch(const char *path, const char *next, const char *aside, struct errbuf *err)
+{
+    /* A link, not a copy: at every step one of the names holds each key. An aside left by a
+       switch that a crash interrupted is the same file. */
+    if (link(path, aside) < 0 && errno != EEXIST)
+        return errbuf_set(err, "cannot keep %s as %s: %s", path, aside, strerror(errno));
+    if (rename(next, path) < 0)
+        return errbuf_set(err, "cannot make %s the key file %s: %s", next, path, strerror(errno));
+    if (file_sync_dir_of(path) < 0)
+        return errbuf_set(err, "cannot sync the directory of %s: %s", path, strerror(errno));
+    return 0;
 }
 
 int key_load(struct node_key *k, const char *path, struct errbuf *err)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ekonet/profiles.h"
+#include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
 
@@ -111,12 +112,17 @@ int profiles_forget(struct store *s, const uint8_t id[ID_SIZE])
     return restore(s, author, id);
 }
 
+/* Of the profiles in force of a member's keys, the newest key's. */
+static const char SQL_MEMBER_PROFILE[] =
+    "SELECT p.id, p.seq, p.ts, p.content, p.author FROM profiles p"
+    " JOIN (" ROSTER_KEYS_OF("?1") ") k ON k.key = p.author ORDER BY k.gen DESC LIMIT 1";
+
 int profile_get(struct store *s, const uint8_t author[KEY_SIZE], struct profile_info *info,
                 Ekonet__Profile **p)
 {
     *p = NULL;
     memset(info, 0, sizeof *info);
-    sqlite3_stmt *st = store_stmt(s, "SELECT id, seq, ts, content FROM profiles WHERE author=?1");
+    sqlite3_stmt *st = store_stmt(s, SQL_MEMBER_PROFILE);
     if (!st) return -1;
     sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
     int rc = sqlite3_step(st), res = rc == SQLITE_DONE ? 0 : -1;
@@ -129,6 +135,8 @@ int profile_get(struct store *s, const uint8_t author[KEY_SIZE], struct profile_
             memcpy(info->id, sqlite3_column_blob(st, 0), ID_SIZE);
             info->seq = (uint64_t)sqlite3_column_int64(st, 1);
             info->timestamp_ms = (uint64_t)sqlite3_column_int64(st, 2);
+            if (sqlite3_column_bytes(st, 4) == KEY_SIZE)
+                memcpy(info->author, sqlite3_column_blob(st, 4), KEY_SIZE);
         }
     }
     sqlite3_reset(st);

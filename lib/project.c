@@ -22,6 +22,7 @@ static const struct projection {
     {EKONET__ENTRY_KIND__KIND_ADMIT, NULL, NULL, roster_project},
     {EKONET__ENTRY_KIND__KIND_REVOKE, NULL, NULL, roster_project},
     {EKONET__ENTRY_KIND__KIND_CATALOGUE, NULL, NULL, roster_project},
+    {EKONET__ENTRY_KIND__KIND_SUCCEED, NULL, NULL, roster_project},
     {EKONET__ENTRY_KIND__KIND_REPORT, REPORTS_SCHEMA, REPORTS_DROP, reports_project},
     {EKONET__ENTRY_KIND__KIND_EVENT, EVENTS_SCHEMA, EVENTS_DROP, events_project},
     {EKONET__ENTRY_KIND__KIND_INDICATORS, INDICATORS_SCHEMA, INDICATORS_DROP, indicators_project},

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ekonet/reports.h"
+#include "ekonet/roster.h"
 #include "ekonet/store.h"
 
 /* A report's row has the number of its entry: finding it by id goes through entries' index of
@@ -275,7 +276,8 @@ static void where(const struct report_filter *f, char *sql, size_t size)
 {
     snprintf(sql + strlen(sql), size - strlen(sql),
              " WHERE r.superseded_by IS NULL AND r.retracted=0%s%s%s%s%s%s%s",
-             f->query ? " AND reports_fts MATCH ?1" : "", f->author ? " AND r.author=?2" : "",
+             f->query ? " AND reports_fts MATCH ?1" : "",
+             f->author ? " AND r.author IN (SELECT key FROM (" ROSTER_KEYS_OF("?2") "))" : "",
              f->topic ? " AND r.n IN (SELECT n FROM report_topics WHERE topic=?3)" : "",
              f->indicator ? " AND r.n IN (SELECT n FROM report_indicators WHERE code=?4)" : "",
              f->since_ms ? " AND r.listed>=?5" : "", f->until_ms ? " AND r.listed<?6" : "",

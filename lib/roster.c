@@ -79,7 +79,8 @@ static int load_members(struct roster *r, struct store *s)
     r->by_curve = calloc(n ? n : 1, sizeof *r->by_curve);
     if (!r->members || !r->by_curve) return -1;
     st = store_stmt(s, "SELECT key, curve, name, code, kind, status, admitted_ms, admitted_seq,"
-                       " coalesce(last_seq, 0) FROM members ORDER BY key");
+                       " coalesce(last_seq, 0), member, gen, successor, coalesce(succession, 0)"
+                       " FROM members ORDER BY key");
     if (!st) return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && r->nmembers < n) {
@@ -95,6 +96,14 @@ static int load_members(struct roster *r, struct store *s)
         m->admitted_ms = (uint64_t)sqlite3_column_int64(st, 6);
         m->admitted_seq = (uint64_t)sqlite3_column_int64(st, 7);
         m->last_seq = (uint64_t)sqlite3_column_int64(st, 8);
+        if (sqlite3_column_bytes(st, 9) == KEY_SIZE)
+            memcpy(m->root, sqlite3_column_blob(st, 9), KEY_SIZE);
+        else
+            memcpy(m->root, m->key, KEY_SIZE);
+        m->gen = (uint32_t)sqlite3_column_int64(st, 10);
+        m->has_successor = sqlite3_column_bytes(st, 11) == KEY_SIZE;
+        if (m->has_successor) memcpy(m->successor, sqlite3_column_blob(st, 11), KEY_SIZE);
+        m->succession = sqlite3_column_int(st, 12);
         if (m->status == MEMBER_REVOKED) r->nrevoked++;
         r->by_curve[r->nmembers] = m;
         r->nmembers++;
@@ -139,6 +148,24 @@ const struct member *roster_member_by_curve(const struct roster *r, const uint8_
     return found ? *found : NULL;
 }
 
+const struct member *roster_current(const struct roster *r, const uint8_t key[KEY_SIZE])
+{
+    const struct member *m = roster_member(r, key);
+    for (int i = 0; m && m->has_successor && i < ROSTER_CHAIN_MAX; i++) {
+        const struct member *next = roster_member(r, m->successor);
+        if (!next) break;
+        m = next;
+    }
+    return m;
+}
+
+int roster_same_member(const struct roster *r, const uint8_t a[KEY_SIZE], const uint8_t b[KEY_SIZE])
+{
+    if (memcmp(a, b, KEY_SIZE) == 0) return 1;
+    const struct member *x = roster_member(r, a), *y = roster_member(r, b);
+    return x && y && memcmp(x->root, y->root, KEY_SIZE) == 0;
+}
+
 int roster_may_author(const struct roster *r, const uint8_t author[KEY_SIZE], uint64_t seq)
 {
     const struct member *m = roster_member(r, author);
@@ -164,8 +191,32 @@ size_t roster_count_signatures(const struct entry *e, const uint8_t (*keys)[KEY_
 static const char SQL_LIST[] =
     "SELECT m.key, m.name, m.code, m.decision, m.reason, m.kind, m.status, m.admitted_ms,"
     " m.admitted_seq, coalesce(m.revoked_ms, 0), coalesce(m.last_seq, 0),"
-    " coalesce(f.head_seq, 0), m.application"
-    " FROM members m LEFT JOIN feeds f ON f.author = m.key ORDER BY m.name, m.key";
+    " coalesce(f.head_seq, 0), m.application, m.member"
+    " FROM members m LEFT JOIN feeds f ON f.author = m.key WHERE m.successor IS NULL"
+    " ORDER BY m.name, m.key";
+static const char SQL_FORMER[] =
+    "SELECT key, coalesce(last_seq, 0), coalesce(revoked_ms, 0), coalesce(succession, 0)"
+    " FROM members WHERE member=?1 AND successor IS NOT NULL ORDER BY gen DESC";
+
+/* The keys the member of row r had before its current one, newest first. 0 or -1. */
+static int list_former(struct store *s, const void *member, struct member_row *r)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_FORMER);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, member, KEY_SIZE, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r->former_total++;
+        if (r->nformer == ROSTER_FORMER_MAX || sqlite3_column_bytes(st, 0) != KEY_SIZE) continue;
+        struct former_key *k = &r->former[r->nformer++];
+        memcpy(k->key, sqlite3_column_blob(st, 0), KEY_SIZE);
+        k->last_seq = (uint64_t)sqlite3_column_int64(st, 1);
+        k->replaced_ms = (uint64_t)sqlite3_column_int64(st, 2);
+        k->succession = sqlite3_column_int(st, 3);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
 
 int roster_list(struct store *s, void (*fn)(void *ctx, const struct member_row *r), void *ctx)
 {
@@ -189,6 +240,9 @@ int roster_list(struct store *s, void (*fn)(void *ctx, const struct member_row *
         r.head_seq = (uint64_t)sqlite3_column_int64(st, 11);
         r.application = sqlite3_column_blob(st, 12);
         r.application_len = (size_t)sqlite3_column_bytes(st, 12);
+        if (sqlite3_column_bytes(st, 13) == KEY_SIZE &&
+            list_former(s, sqlite3_column_blob(st, 13), &r) < 0)
+            break;
         fn(ctx, &r);
     }
     sqlite3_reset(st);
@@ -239,12 +293,14 @@ static int project_admit(struct store *s, const struct entry *e, const Ekonet__A
     }
     sqlite3_stmt *st = store_stmt(
         s, "INSERT INTO members(key, curve, name, code, kind, status, admitted_ms, admitted_seq,"
-           " decision, application) VALUES(?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9)"
+           " decision, application, member) VALUES(?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?1)"
            " ON CONFLICT(key) DO UPDATE SET name=excluded.name, code=excluded.code,"
            " kind=excluded.kind, status=1, admitted_ms=excluded.admitted_ms,"
            " admitted_seq=excluded.admitted_seq, decision=excluded.decision,"
            " application=coalesce(excluded.application, application), revoked_ms=NULL,"
-           " revoked_seq=NULL, reason=NULL, last_seq=NULL");
+           " revoked_seq=NULL, reason=NULL, last_seq=NULL"
+           /* a key that was succeeded stays replaced: its member goes on under its successor */
+           " WHERE successor IS NULL");
     int rc = -1;
     if (st) {
         sqlite3_bind_blob(st, 1, a->member.data, KEY_SIZE, SQLITE_STATIC);
@@ -269,13 +325,47 @@ static int project_revoke(struct store *s, const struct entry *e, const Ekonet__
 {
     sqlite3_stmt *st =
         store_stmt(s, "UPDATE members SET status=2, revoked_ms=?2, revoked_seq=?3, reason=?4,"
-                      " last_seq=?5 WHERE key=?1");
+                      " last_seq=?5 WHERE key=?1 AND successor IS NULL");
     if (!st) return -1;
     sqlite3_bind_blob(st, 1, r->member.data, KEY_SIZE, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)e->timestamp_ms);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
     sqlite3_bind_text(st, 4, r->reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)r->last_seq);
+    return step_done(st);
+}
+
+/* The new key joins the old key's member (name, code, kind, membership, application) one
+   generation on; only if the old key has no successor yet and the new key is no key of the
+   roster at all. */
+static const char SQL_SUCCESSOR[] =
+    "INSERT INTO members(key, curve, name, code, kind, status, admitted_ms, admitted_seq,"
+    " decision, application, member, gen) SELECT ?1, ?2, name, code, kind, 1, admitted_ms,"
+    " admitted_seq, decision, application, member, gen + 1 FROM members"
+    " WHERE key=?3 AND successor IS NULL AND NOT EXISTS (SELECT 1 FROM members WHERE key=?1)";
+static const char SQL_SUCCEEDED[] =
+    "UPDATE members SET status=2, revoked_ms=?2, revoked_seq=?3, reason=?4, last_seq=?5,"
+    " successor=?6, succession=?7 WHERE key=?1";
+
+static int project_succeed(struct store *s, const struct entry *e, const Ekonet__Succeed *x)
+{
+    uint8_t curve[KEY_SIZE];
+    if (key_pub_to_curve(curve, x->new_key.data) < 0) return 0;
+    sqlite3_stmt *st = store_stmt(s, SQL_SUCCESSOR);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, x->new_key.data, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, curve, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, x->old_key.data, KEY_SIZE, SQLITE_STATIC);
+    if (step_done(st) < 0) return -1;
+    if (sqlite3_changes(store_db(s)) == 0) return 0; /* changes nothing (PROTOCOL.md 5.3) */
+    if (!(st = store_stmt(s, SQL_SUCCEEDED))) return -1;
+    sqlite3_bind_blob(st, 1, x->old_key.data, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)e->timestamp_ms);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
+    sqlite3_bind_text(st, 4, x->decision, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)x->last_seq);
+    sqlite3_bind_blob(st, 6, x->new_key.data, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, x->reason);
     return step_done(st);
 }
 
@@ -312,6 +402,11 @@ int roster_project(struct store *s, const struct entry *e, int64_t n)
     case EKONET__ENTRY_KIND__KIND_REVOKE: {
         Ekonet__Revoke *r = ekonet__revoke__unpack(NULL, len, d);
         if (r) rc = project_revoke(s, e, r), ekonet__revoke__free_unpacked(r, NULL);
+        break;
+    }
+    case EKONET__ENTRY_KIND__KIND_SUCCEED: {
+        Ekonet__Succeed *x = ekonet__succeed__unpack(NULL, len, d);
+        if (x) rc = project_succeed(s, e, x), ekonet__succeed__free_unpacked(x, NULL);
         break;
     }
     case EKONET__ENTRY_KIND__KIND_CATALOGUE: {

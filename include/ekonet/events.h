@@ -38,7 +38,7 @@ struct event_row {
 struct event_filter {
     int past; /* 0: upcoming (not ended by now_ms), soonest first; 1: past, latest first */
     uint64_t now_ms;
-    const uint8_t *author; /* NULL: every member */
+    const uint8_t *author; /* NULL: every member; else the member of this key, all its keys */
     int kind;              /* 0: every kind */
     uint32_t limit;
 };

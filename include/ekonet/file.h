@@ -27,6 +27,9 @@ int file_write_new(const char *path, const void *data, size_t len, mode_t mode, 
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
                       struct errbuf *err);
 
+/* fsyncs the directory that holds path, so that a rename or link in it is durable. 0 or -1. */
+int file_sync_dir_of(const char *path);
+
 /* Creates directory path (and missing parents); the last one gets mode. Existing is fine. */
 int file_mkdirs(const char *path, mode_t mode, struct errbuf *err);
 

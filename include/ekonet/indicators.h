@@ -3,6 +3,10 @@
  * the latest seq for a year wins) and its queries: a member's snapshot, its values year by
  * year, and the good examples for one indicator. Nothing here compares members across
  * indicators: the network does not rank its members.
+ *
+ * The tables hold each key's snapshots; the queries join a member's keys (a key that succeeded
+ * another, docs/PROTOCOL.md 4.4.1): for a year with snapshots under several of its keys, the
+ * newest key's is in force, so that a member's series goes on across a change of key.
  */
 #ifndef EKONET_INDICATORS_H
 #define EKONET_INDICATORS_H
@@ -47,13 +51,14 @@ int indicators_project(struct store *s, const struct entry *e, int64_t n);
 /* Forgets the snapshot of entry id (a redaction). 0 or -1. */
 int indicators_forget(struct store *s, const uint8_t id[ID_SIZE]);
 
-/* Calls fn for each year author has a snapshot for, oldest first. 0 or -1. */
+/* Calls fn for each year the member of key author (any of its keys) has a snapshot for, oldest
+   first. 0 or -1. */
 int indicators_years(struct store *s, const uint8_t author[KEY_SIZE],
                      void (*fn)(void *ctx, uint32_t year, const char *source), void *ctx);
 
 /*
- * Calls fn for author's values: of one year (year != 0) or every year (year 0), of the codes
- * given (ncodes 0: all), by code and year. 0 or -1.
+ * Calls fn for the values of author's member (all its keys): of one year (year != 0) or every year
+ * (year 0), of the codes given (ncodes 0: all), by code and year. 0 or -1.
  */
 int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t year,
                       const char *const *codes, size_t ncodes,
@@ -63,8 +68,9 @@ int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t 
 
 /*
  * Good examples for one indicator: every member's latest value, and its change over `years`
- * years before that. *all (caller frees) gets one example per member with a value, *n how
- * many. The caller orders them by the indicator's direction (indicators_order).
+ * years before that. *all (caller frees) gets one example per member with a value (author:
+ * its current key), *n how many. The caller orders them by the indicator's direction
+ * (indicators_order).
  */
 int indicators_examples(struct store *s, const char *code, uint32_t years, struct example **all,
                         size_t *n);

@@ -42,6 +42,13 @@ int key_save(const struct node_key *k, const char *path, const char *title, stru
 /* Loads a key file; refuses one that others can read, or that is malformed. */
 int key_load(struct node_key *k, const char *path, struct errbuf *err);
 
+/*
+ * Makes the key file next the key file at path, crash-safe: the current one stays as aside (a
+ * hard link made first; one already there is kept), next is renamed over path, the directory is
+ * fsynced. Run again after a crash, it finishes what was begun. 0 or -1 with err.
+ */
+int key_file_switch(const char *path, const char *next, const char *aside, struct errbuf *err);
+
 /* Clears the secret parts. */
 void key_wipe(struct node_key *k);
 

@@ -8,7 +8,8 @@
  *     one row per member; endpoints '\n'-joined; content = the Profile bytes in force
  *
  * Until a member publishes a profile, what its membership application said stands in for it
- * (profile_effective): the board keeps the signed application in the ADMIT act.
+ * (profile_effective): the board keeps the signed application in the ADMIT act. A member that
+ * changed its key is presented by the profile of its newest key that has one.
  */
 #ifndef EKONET_PROFILES_H
 #define EKONET_PROFILES_H
@@ -37,9 +38,11 @@ enum profile_source {
 
 struct profile_info {
     enum profile_source source;
-    uint8_t id[ID_SIZE];   /* PUBLISHED: the entry in force */
-    uint64_t seq;          /* PUBLISHED: its seq */
-    uint64_t timestamp_ms; /* PUBLISHED: when it was published; APPLICATION: when it was made */
+    uint8_t id[ID_SIZE];      /* PUBLISHED: the entry in force */
+    uint64_t seq;             /* PUBLISHED: its seq */
+    uint64_t timestamp_ms;    /* PUBLISHED: when it was published; APPLICATION: when it was made */
+    uint8_t author[KEY_SIZE]; /* PUBLISHED: the key that published it (the member's newest with
+                                 a profile) */
 };
 
 /* Applies a PROFILE entry: it is in force unless one with a higher seq is. 0 or -1. */
@@ -50,7 +53,8 @@ int profiles_project(struct store *s, const struct entry *e, int64_t n);
 int profiles_forget(struct store *s, const uint8_t id[ID_SIZE]);
 
 /*
- * The profile in force for author: 1 with *p (free with ekonet__profile__free_unpacked) and
+ * The profile in force for the member of key author: of its keys (docs/PROTOCOL.md 4.4.1), the
+ * newest that has published one. 1 with *p (free with ekonet__profile__free_unpacked) and
  * info, 0 when the member has none, -1 on error.
  */
 int profile_get(struct store *s, const uint8_t author[KEY_SIZE], struct profile_info *info,

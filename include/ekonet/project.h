@@ -13,7 +13,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define PROJECT_VERSION 7
+#define PROJECT_VERSION 8
 
 struct store;
 

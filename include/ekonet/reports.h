@@ -88,7 +88,7 @@ struct report_row {
 
 struct report_filter {
     const char *query;     /* full-text search, NULL: list newest first */
-    const uint8_t *author; /* NULL: every member */
+    const uint8_t *author; /* NULL: every member; else the member of this key, all its keys */
     const char *topic;
     const char *indicator;
     uint64_t since_ms, until_ms; /* 0: open; compared with the time lists order by */

@@ -28,14 +28,30 @@ struct store;
     " name TEXT NOT NULL, code TEXT NOT NULL, kind INTEGER NOT NULL, status INTEGER NOT NULL,"     \
     " admitted_ms INTEGER NOT NULL, admitted_seq INTEGER NOT NULL, decision TEXT NOT NULL,"        \
     " application BLOB, revoked_ms INTEGER, revoked_seq INTEGER, reason TEXT,"                     \
-    " last_seq INTEGER) WITHOUT ROWID;"                                                            \
+    " last_seq INTEGER, member BLOB NOT NULL, gen INTEGER NOT NULL DEFAULT 0, successor BLOB,"     \
+    " succession INTEGER) WITHOUT ROWID;"                                                          \
+    "CREATE INDEX IF NOT EXISTS members_member ON members(member, gen);"                           \
     "CREATE TABLE IF NOT EXISTS catalogue_in_force(one INTEGER PRIMARY KEY CHECK(one=1),"          \
     " seq INTEGER NOT NULL, revision TEXT NOT NULL, content BLOB NOT NULL);"
 #define ROSTER_DROP                                                                                \
     "DROP TABLE IF EXISTS network; DROP TABLE IF EXISTS board_keys;"                               \
     "DROP TABLE IF EXISTS members; DROP TABLE IF EXISTS catalogue_in_force;"
 
+/*
+ * The keys of the member that the key bound as p belongs to, as rows (key, gen): its first key
+ * has gen 0, each successor one more. A key the roster does not know (a node outside any
+ * network) stands for itself alone. For "IN (...)" and joins in the views' queries.
+ */
+#define ROSTER_KEYS_OF(p)                                                                          \
+    "SELECT key, gen FROM members WHERE member=(SELECT member FROM members WHERE key=" p ")"       \
+    " UNION ALL SELECT " p ", 0 WHERE NOT EXISTS (SELECT 1 FROM members WHERE key=" p ")"
+
+/* A key with a successor is revoked (MEMBER_REVOKED) and has has_successor set. */
 enum member_status { MEMBER_ADMITTED = 1, MEMBER_REVOKED = 2 };
+
+/* Longest chain of successions followed (a member changing its key once a year for 1000 years;
+   a longer chain is cut there rather than looped over). */
+#define ROSTER_CHAIN_MAX 1000
 
 struct member {
     uint8_t key[KEY_SIZE];
@@ -45,7 +61,12 @@ struct member {
     int kind;   /* Ekonet__MemberKind */
     int status; /* enum member_status */
     uint64_t admitted_ms, admitted_seq;
-    uint64_t last_seq; /* when revoked: entries up to this seq stay accepted */
+    uint64_t last_seq;      /* when revoked: entries up to this seq stay accepted */
+    uint8_t root[KEY_SIZE]; /* the member's first key: the same for all its keys */
+    uint32_t gen;           /* 0 for the first key, one more for each successor */
+    int has_successor;      /* the key was succeeded by successor (and is revoked) */
+    uint8_t successor[KEY_SIZE];
+    int succession; /* has_successor: Ekonet__SuccessionReason */
 };
 
 struct roster {
@@ -75,11 +96,29 @@ void roster_destroy(struct roster **r);
 const struct member *roster_member(const struct roster *r, const uint8_t key[KEY_SIZE]);
 const struct member *roster_member_by_curve(const struct roster *r, const uint8_t curve[KEY_SIZE]);
 
+/* The member's current key for any of its keys: the end of key's chain of successors (at most
+   ROSTER_CHAIN_MAX steps), or NULL if key is not in the roster. Borrowed like roster_member. */
+const struct member *roster_current(const struct roster *r, const uint8_t key[KEY_SIZE]);
+
+/* True if a and b are keys of one member (or the same key). */
+int roster_same_member(const struct roster *r, const uint8_t a[KEY_SIZE],
+                       const uint8_t b[KEY_SIZE]);
+
 /* ENTRY_OK, ENTRY_NOT_MEMBER or ENTRY_REVOKED for an entry of author at seq. */
 int roster_may_author(const struct roster *r, const uint8_t author[KEY_SIZE], uint64_t seq);
 
 /* Counts the signatures of e by distinct keys among keys[0..n) that verify. */
 size_t roster_count_signatures(const struct entry *e, const uint8_t (*keys)[KEY_SIZE], size_t n);
+
+/* A key a member had before its current one, as `ekonet members` shows it. */
+struct former_key {
+    uint8_t key[KEY_SIZE];
+    uint64_t last_seq;    /* its entries up to this seq are the member's */
+    uint64_t replaced_ms; /* the board's succession act */
+    int succession;       /* Ekonet__SuccessionReason */
+};
+
+#define ROSTER_FORMER_MAX 16 /* former keys listed with a member (older ones are counted) */
 
 /* A member as `ekonet members` shows it; strings borrowed for the duration of the callback. */
 struct member_row {
@@ -90,12 +129,16 @@ struct member_row {
     uint64_t head_seq;          /* how much of its feed this node holds */
     const uint8_t *application; /* SignedApplication bytes, or NULL */
     size_t application_len;
+    struct former_key former[ROSTER_FORMER_MAX]; /* newest first */
+    size_t nformer, former_total;                /* listed, and all there are */
 };
 
-/* Calls fn for every member, admitted or revoked, by name. 0 or -1. */
+/* Calls fn for every member, admitted or revoked, by name: once, with its current key and its
+   former keys. 0 or -1. */
 int roster_list(struct store *s, void (*fn)(void *ctx, const struct member_row *r), void *ctx);
 
-/* Applies a board entry (CHARTER, ADMIT, REVOKE, CATALOGUE) to the roster tables. 0 or -1. */
+/* Applies a board entry (CHARTER, ADMIT, REVOKE, CATALOGUE, SUCCEED) to the roster tables.
+   0 or -1. */
 int roster_project(struct store *s, const struct entry *e, int64_t n);
 
 #endif

@@ -2,7 +2,8 @@
  * The content of an entry, for every kind: the first byte picks the kind (1..KIND_MAX, and
  * unknown kinds too), the rest is the content as it arrives in an entry or a Publish request.
  * Covers reports, events, snapshots, profiles, retractions, redactions and every board act
- * (charter, admit, revoke, catalogue), and the catalogue's own reading of its content.
+ * (charter, admit, revoke, catalogue, succeed with the old key's rotation), and the
+ * catalogue's own reading of its content.
  */
 #include "content.pb-c.h"
 #include "ekonet/board.h"

@@ -85,6 +85,20 @@ static Ekonet__ContactPerson person(const char *name, const char *title, char **
     return p;
 }
 
+/* This node's key rotation to other's key (ekonet key rotate), signed; caller frees. */
+static uint8_t *rotation(size_t *len)
+{
+    Ekonet__Rotation r = EKONET__ROTATION__INIT;
+    r.network = (ProtobufCBinaryData){ID_SIZE, network};
+    r.old_key = (ProtobufCBinaryData){KEY_SIZE, me.pub};
+    r.new_key = (ProtobufCBinaryData){KEY_SIZE, other.pub};
+    r.last_seq = 40;
+    r.created_ms = FUZZ_NOW_MS;
+    uint8_t *buf;
+    if (rotation_sign(&r, &me, &buf, len) < 0) abort();
+    return buf;
+}
+
 static void make_contents(void)
 {
     static char *topics[] = {"avfall", "biogas"}, *codes[] = {"GN.7", "GN.3"};
@@ -179,6 +193,22 @@ static void make_contents(void)
     rv.reason = "utträde";
     rv.last_seq = 12;
     add_content("revoke", EKONET__ENTRY_KIND__KIND_REVOKE, &rv.base);
+    Ekonet__Succeed su = EKONET__SUCCEED__INIT;
+    su.old_key = (ProtobufCBinaryData){KEY_SIZE, me.pub};
+    su.new_key = (ProtobufCBinaryData){KEY_SIZE, other.pub};
+    su.reason = EKONET__SUCCESSION_REASON__SUCCESSION_LOST;
+    su.decision = "Styrelsebeslut 2027-03-02 §5";
+    su.last_seq = 40;
+    add_content("succeed-lost", EKONET__ENTRY_KIND__KIND_SUCCEED, &su.base);
+    size_t rlen;
+    uint8_t *rot = rotation(&rlen);
+    Ekonet__SignedRotation *sr = ekonet__signed_rotation__unpack(NULL, rlen, rot);
+    if (!sr) abort();
+    su.reason = EKONET__SUCCESSION_REASON__SUCCESSION_PLANNED;
+    su.rotation = sr;
+    add_content("succeed-planned", EKONET__ENTRY_KIND__KIND_SUCCEED, &su.base);
+    ekonet__signed_rotation__free_unpacked(sr, NULL);
+    free(rot);
 
     struct catalogue *cat = catalogue_default();
     struct content *c = &contents[ncontents++];
@@ -909,6 +939,12 @@ static void seeds_application(void)
     put("application", "raw", buf, len);
     char *text = armor_encode("APPLICATION", "Övertorneå kommun (2518)", buf, len);
     put("application", "armored", text, strlen(text));
+    free(text);
+    free(buf);
+    buf = rotation(&len);
+    put("application", "rotation-raw", buf, len);
+    text = armor_encode("ROTATION", "Övertorneå kommun (2518): a new node key", buf, len);
+    put("application", "rotation-armored", text, strlen(text));
     free(text);
     free(buf);
 }

@@ -704,7 +704,8 @@ static void entry_kind_names(void **state)
     assert_string_equal(entry_kind_str(EKONET__ENTRY_KIND__KIND_CHARTER), "charter");
     assert_string_equal(entry_kind_str(EKONET__ENTRY_KIND__KIND_REDACT), "redact");
     assert_string_equal(entry_kind_str(0), "unknown");
-    assert_string_equal(entry_kind_str(5), "unknown"); /* a gap in the numbering */
+    assert_string_equal(entry_kind_str(EKONET__ENTRY_KIND__KIND_SUCCEED), "succeed");
+    assert_string_equal(entry_kind_str(6), "unknown"); /* a gap in the numbering */
     assert_string_equal(entry_kind_str(99), "unknown");
     assert_string_equal(entry_kind_str(UINT32_MAX), "unknown");
     assert_true(entry_kind_known(EKONET__ENTRY_KIND__KIND_REPORT));

@@ -304,9 +304,9 @@ static void the_application_stands_in_until_a_profile_is_published(void **state)
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(store_db(f->store),
                                         "INSERT INTO members(key, curve, name, code, kind, status,"
-                                        " admitted_ms, admitted_seq, decision, application)"
-                                        " VALUES(?1, ?1, 'Övertorneå kommun', '2518', 1, 1, 0, 2,"
-                                        " '§4', ?2)",
+                                        " admitted_ms, admitted_seq, decision, application,"
+                                        " member) VALUES(?1, ?1, 'Övertorneå kommun', '2518', 1,"
+                                        " 1, 0, 2, '§4', ?2, ?1)",
                                         -1, &st, NULL),
                      SQLITE_OK);
     sqlite3_bind_blob(st, 1, f->a.pub, KEY_SIZE, SQLITE_STATIC);
