@@ -158,7 +158,7 @@ static int parse(struct cli *c, int argc, char **argv, struct board_args *a, int
         case 'h':
             return cli_help(c);
         default:
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
         }
     }
     if (want_operand && optind < argc) a->operand = argv[optind++];
@@ -356,7 +356,10 @@ static int board_redact(struct cli *c, int argc, char **argv)
     if (rc != CLI_CONTINUE) return rc;
     if (!a.reason) return cli_usage_error(c, "--reason is required");
     if (hex_decode(target, ID_SIZE, a.operand) < 0)
-        return cli_usage_error(c, "give the whole id of the entry to redact (64 hex digits)");
+        return cli_usage_error(c,
+                               "\"%.70s\" is not an entry id: give the whole id of the entry to "
+                               "redact (64 hex digits)",
+                               a.operand);
     Ekonet__Redact r = EKONET__REDACT__INIT;
     r.target = (ProtobufCBinaryData){ID_SIZE, target};
     r.reason = (char *)a.reason;

@@ -44,6 +44,19 @@ int cli_help(struct cli *c);
 /* Reports a usage problem (message and how to get help) and returns EXIT_USAGE. */
 int cli_usage_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * Says what is wrong with the option getopt_long just refused, among the options opts (main
+ * sets opterr to 0, so getopt itself says nothing): "unknown option \"--x\"", "--code needs a
+ * value", "--json takes no value", "\"--p\" is the start of more than one option".
+ */
+const char *cli_option_problem(char *buf, size_t size, char **argv, const struct option *opts);
+
+/* Reports the option getopt_long just refused (cli_option_problem) as a usage error. */
+int cli_bad_option(struct cli *c, char **argv, const struct option *opts);
+
+/* Prints "ekonet: message" on stderr (through out_message: an absurd value shows cut). */
+void cli_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Reports a failure as "ekonet: message" and returns EXIT_FAIL. */
 int cli_fail(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -53,6 +66,7 @@ int cli_fail(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 
 #define cli_help(c)          (cli_help(c), EXIT_OK)
 #define cli_usage_error(...) (cli_usage_error(__VA_ARGS__), EXIT_USAGE)
 #define cli_fail(...)        (cli_fail(__VA_ARGS__), EXIT_FAIL)
+#define cli_bad_option(...)  (cli_bad_option(__VA_ARGS__), EXIT_USAGE)
 #endif
 
 /* A command of a group ("report add"). */
@@ -131,6 +145,12 @@ void out_bold(const struct cli *c, const char *s);             /* bold on a term
 void out_cell(const char *s, int width,
               int pad); /* s cut (with …) to width columns, padded if pad */
 int out_columns(void);  /* terminal width, 100 when not a terminal */
+
+/* Prints a message made from anything a user, a file or the node gave: a control character or
+   a byte that is not UTF-8 as "?", a line cut at OUT_LINE_MAX bytes ("…"), so that an absurd
+   value never fills the terminal. */
+#define OUT_LINE_MAX 240
+void out_message(FILE *f, const char *text);
 cJSON *out_json_hex(const uint8_t *p, size_t n);
 
 /* Commands. */

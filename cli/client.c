@@ -21,10 +21,8 @@
 
 static int unreachable(struct cli *c, const char *why)
 {
-    fprintf(stderr,
-            "ekonet: the node in %s is not reachable: %s\n"
-            "Start it with: ekonetd --dir %s\n",
-            c->dir, why, c->dir);
+    cli_message("the node in %s is not reachable: %s\nStart it with: ekonetd --dir %s", c->dir, why,
+                c->dir);
     return EXIT_UNREACHABLE;
 }
 
@@ -32,10 +30,8 @@ static int unreachable(struct cli *c, const char *why)
 int cli_connect_failed(struct cli *c, int e)
 {
     if (e == ENOENT && access(c->dir, F_OK) < 0) {
-        fprintf(stderr,
-                "ekonet: there is no node in %s\n"
-                "Create one with: ekonet init --dir %s --code SCB_CODE\n",
-                c->dir, c->dir);
+        cli_message("there is no node in %s\nCreate one with: ekonet init --dir %s --code SCB_CODE",
+                    c->dir, c->dir);
         return EXIT_UNREACHABLE;
     }
     if (e == ENOENT || e == ECONNREFUSED) return unreachable(c, "ekonetd is not running");
@@ -107,7 +103,7 @@ int cli_call(struct cli *c, const Ekonet__ApiRequest *req, Ekonet__ApiReply__Res
         goto out;
     }
     if ((*reply)->error) {
-        fprintf(stderr, "ekonet: %s\n", (*reply)->error->message);
+        cli_message("%s", (*reply)->error->message);
         ekonet__api_reply__free_unpacked(*reply, NULL);
         *reply = NULL;
         goto out;

@@ -10,6 +10,7 @@
 #include "ekonet/envelope.h"
 #include "ekonet/file.h"
 #include "ekonet/hex.h"
+#include "ekonet/text.h"
 #include "ekonet/key.h"
 
 static const char usage_group[] =
@@ -282,7 +283,7 @@ static int contact_request(struct cli *c, int argc, char **argv)
             rc = cli_help(c);
             break;
         default:
-            rc = cli_usage_error(c, "unknown option");
+            rc = cli_bad_option(c, argv, opts);
         }
     }
     if (rc != CLI_CONTINUE) return rc;
@@ -300,6 +301,12 @@ static int contact_request(struct cli *c, int argc, char **argv)
                       ? file_read_stream(0, "the message", CONTACT_MAX_MESSAGE, &text, &len, &err)
                       : file_read_all(file, CONTACT_MAX_MESSAGE, &text, &len, &err);
         if (got < 0) return cli_fail(c, "%s", err.msg);
+        if (!*text || strlen(text) != len || !text_valid_block(text, CONTACT_MAX_MESSAGE)) {
+            free(text);
+            return cli_fail(c,
+                            "%s: the message must be UTF-8 text of 1 to %d bytes; nothing was sent",
+                            strcmp(file, "-") == 0 ? "standard input" : file, CONTACT_MAX_MESSAGE);
+        }
         r.message = text;
     }
     struct errbuf err;
@@ -331,7 +338,7 @@ static int parse_limit(struct cli *c, int argc, char **argv, uint32_t *limit)
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
         if (ch == 'h') return cli_help(c);
-        if (ch != O_LIMIT) return cli_usage_error(c, "unknown option");
+        if (ch != O_LIMIT) return cli_bad_option(c, argv, opts);
         char *end;
         long v = strtol(optarg, &end, 10);
         if (*end || v < 1 || v > 1000) return cli_usage_error(c, "--limit must be 1 to 1000");
@@ -464,7 +471,7 @@ static int contact_reply(struct cli *c, int argc, char **argv)
         case 'h':
             return cli_help(c);
         default:
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
         }
     }
     if (answers != 1) return cli_usage_error(c, "give one of --accept, --decline, --answer TEXT");

@@ -131,7 +131,7 @@ static int event_add(struct cli *c, int argc, char **argv)
             rc = cli_help(c);
             break;
         default:
-            rc = cli_usage_error(c, "unknown option");
+            rc = cli_bad_option(c, argv, opts);
         }
     }
     if (rc == CLI_CONTINUE && optind < argc)
@@ -240,7 +240,7 @@ static int event_list(struct cli *c, int argc, char **argv)
         case 'h':
             return cli_help(c);
         default:
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
         }
     }
     if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);

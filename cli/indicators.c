@@ -340,7 +340,7 @@ static int ind_set(struct cli *c, int argc, char **argv)
         else if (ch == 'h')
             rc = cli_help(c);
         else
-            rc = cli_usage_error(c, "unknown option");
+            rc = cli_bad_option(c, argv, opts);
     }
     if (rc == CLI_CONTINUE && argc - optind < 2)
         rc = cli_usage_error(c, "give the year and CODE=VALUE");
@@ -446,7 +446,7 @@ static int ind_import(struct cli *c, int argc, char **argv)
         case 'h':
             return cli_help(c);
         default:
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
         }
     }
     if (optind >= argc) return cli_usage_error(c, "give the file to import");
@@ -517,8 +517,10 @@ static int parse_view(struct cli *c, int argc, char **argv, struct view_args *v,
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
         if (ch == 'h') return cli_help(c);
-        if (ch < O_MEMBER || ch > O_LIMIT || !strstr(allowed, names[ch - O_MEMBER]))
-            return cli_usage_error(c, "unknown option");
+        if (ch < O_MEMBER || ch > O_LIMIT) return cli_bad_option(c, argv, opts);
+        if (!strstr(allowed, names[ch - O_MEMBER]))
+            return cli_usage_error(c, "--%s is not an option of this command",
+                                   names[ch - O_MEMBER]);
         char *end;
         long n = ch == O_YEAR || ch == O_YEARS || ch == O_LIMIT ? strtol(optarg, &end, 10) : 0;
         switch (ch) {
@@ -785,10 +787,12 @@ static int ind_trend(struct cli *c, int argc, char **argv)
     if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_TREND, &reply)) != EXIT_OK) return rc;
     const Ekonet__TrendReply *t = reply->trend;
     if (t->n_series == 0) {
+        /* the name is in the reply: said before the reply is freed */
+        rc = cli_fail(c, "%s has published no values%s",
+                      t->member_name ? t->member_name : "the member",
+                      tr.n_codes ? " for these indicators" : "");
         ekonet__api_reply__free_unpacked(reply, NULL);
-        return cli_fail(c, "%s has published no values%s",
-                        t->member_name ? t->member_name : "the member",
-                        tr.n_codes ? " for these indicators" : "");
+        return rc;
     }
     if (v.svg) rc = write_svg(c, v.svg, t);
     if (rc == EXIT_OK) {
@@ -853,8 +857,10 @@ static int ind_examples(struct cli *c, int argc, char **argv)
     if (rc != CLI_CONTINUE) return rc;
     if (optind >= argc) return cli_usage_error(c, "give one indicator code, e.g. GN.7");
     if (optind + 1 < argc)
-        return cli_usage_error(c, "one indicator at a time: the network does not rank members "
-                                  "across indicators");
+        return cli_usage_error(c,
+                               "unexpected argument \"%s\": one indicator at a time (the network "
+                               "does not rank members across indicators)",
+                               argv[optind + 1]);
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__ExamplesRequest er = EKONET__EXAMPLES_REQUEST__INIT;
     er.code = argv[optind];

@@ -82,6 +82,7 @@ int cli_common_option(struct cli *c, int ch, const char *arg)
 #undef cli_help
 #undef cli_usage_error
 #undef cli_fail
+#undef cli_bad_option
 
 int cli_help(struct cli *c)
 {
@@ -89,26 +90,97 @@ int cli_help(struct cli *c)
     return EXIT_OK;
 }
 
-int cli_usage_error(struct cli *c, const char *fmt, ...)
+/* Longest message: a message is one sentence or two, with a value or a path cut in it. */
+#define MESSAGE_MAX 2048
+
+/* Prints prefix and the message fmt makes, then a newline, on stderr through out_message. */
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+    char msg[MESSAGE_MAX];
+    int n = snprintf(msg, sizeof msg, "%s", prefix);
+    if (n > 0 && (size_t)n < sizeof msg) vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+    out_message(stderr, msg);
+    fputc('\n', stderr);
+}
+
+void cli_message(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "ekonet %s: ", c->command);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say("ekonet: ", fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nRun 'ekonet %s --help' for its usage.\n", c->command);
+}
+
+int cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+    char prefix[96];
+    va_list ap;
+    snprintf(prefix, sizeof prefix, "ekonet %s: ", c->command);
+    va_start(ap, fmt);
+    say(prefix, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Run 'ekonet %s --help' for its usage.\n", c->command);
     return EXIT_USAGE;
+}
+
+/* The option of opts that name (up to its '=') starts, or is exactly; *more: another one also
+   starts with it. */
+static const struct option *option_named(const struct option *opts, const char *name, size_t len,
+                                         int *more)
+{
+    const struct option *found = NULL;
+    *more = 0;
+    for (const struct option *o = opts; o->name; o++) {
+        if (strncmp(o->name, name, len) != 0) continue;
+        if (strlen(o->name) == len) {
+            *more = 0;
+            return o;
+        }
+        if (found) *more = 1;
+        found = found ? found : o;
+    }
+    return found;
+}
+
+const char *cli_option_problem(char *buf, size_t size, char **argv, const struct option *opts)
+{
+    /* A long option is the word getopt_long stepped over, and optopt is 0 (unknown or the start
+       of several) or the option's val (a value missing or not wanted). An unknown short option
+       is only in optopt: it may sit inside a group ("-xy"). Words are cut: they may be anything. */
+    const char *word = optind > 0 ? argv[optind - 1] : "";
+    const char *name = strncmp(word, "--", 2) == 0 ? word + 2 : "";
+    size_t len = strcspn(name, "=");
+    int more = 0;
+    const struct option *o =
+        strncmp(word, "--", 2) == 0 && len ? option_named(opts, name, len, &more) : NULL;
+    if (o && optopt == 0)
+        snprintf(buf, size, "\"--%.*s\" %s", (int)(len < 64 ? len : 64), name,
+                 more ? "is the start of more than one option" : "is not an option here");
+    else if (o && o->val == optopt)
+        snprintf(buf, size, "--%s %s", o->name,
+                 name[len] == '=' ? "takes no value" : "needs a value");
+    else if (optopt > 0 && optopt < 256)
+        snprintf(buf, size, "unknown option \"-%c\"", optopt);
+    else if (strncmp(word, "--", 2) == 0)
+        snprintf(buf, size, "unknown option \"--%.*s\"", (int)(len < 64 ? len : 64), name);
+    else
+        snprintf(buf, size, "unknown option \"%.64s\"", word);
+    return buf;
+}
+
+int cli_bad_option(struct cli *c, char **argv, const struct option *opts)
+{
+    char problem[160];
+    return cli_usage_error(c, "%s", cli_option_problem(problem, sizeof problem, argv, opts));
 }
 
 int cli_fail(struct cli *c, const char *fmt, ...)
 {
     va_list ap;
     (void)c;
-    fputs("ekonet: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say("ekonet: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return EXIT_FAIL;
 }
 
@@ -176,7 +248,7 @@ int cli_parse_common(struct cli *c, int argc, char **argv, int max_args)
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
         if (ch == 'h') return cli_help(c);
-        return cli_usage_error(c, "unknown option");
+        return cli_bad_option(c, argv, opts);
     }
     if (argc - optind > max_args)
         return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind + max_args]);
@@ -199,6 +271,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
     int ch;
+    opterr = 0; /* every command says what is wrong itself (cli_bad_option), in its words */
     while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
         if (cli_common_option(&c, ch, optarg)) continue;
         if (ch == 'V') {
@@ -209,7 +282,9 @@ int main(int argc, char **argv)
             overview(stdout);
             return EXIT_OK;
         }
-        overview(stderr);
+        char problem[160];
+        cli_message("%s\nRun 'ekonet --help' for its usage.",
+                    cli_option_problem(problem, sizeof problem, argv, opts));
         return EXIT_USAGE;
     }
     if (optind >= argc) {
@@ -231,7 +306,7 @@ int main(int argc, char **argv)
             return commands[i].run(&c, sub_argc, sub_argv);
         }
     }
-    fprintf(stderr, "ekonet: unknown command \"%s\"\n\n", name);
+    cli_message("unknown command \"%.64s\"\n", name);
     overview(stderr);
     return EXIT_USAGE;
 }

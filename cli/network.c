@@ -110,7 +110,7 @@ int cmd_application(struct cli *c, int argc, char **argv)
         case 'h':
             return cli_help(c);
         default:
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
         }
     }
     if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
@@ -274,13 +274,11 @@ int cmd_join(struct cli *c, int argc, char **argv)
     char dbpath[PATH_MAX], id[ID_HEX];
     int *status = NULL;
     if ((rc = load_config(c, &cfg)) != CLI_CONTINUE) return rc;
-    int lock = cli_lock_stopped(c, "joining");
-    if (lock < 0) {
-        config_free(&cfg);
-        return EXIT_FAIL;
-    }
+    /* The bundle first: a bad one is said before the operator stops the node for nothing. */
+    int lock = -1;
     if ((rc = bundle_read(c, path, &bundle, &entries, network)) != EXIT_OK) goto out;
     rc = EXIT_FAIL;
+    if ((lock = cli_lock_stopped(c, "joining")) < 0) goto out;
     for (size_t i = 0; i < bundle->n_seeds; i++) {
         if (!config_parse_seed(bundle->seeds[i], key, &ep)) {
             cli_fail(c, "%s: seed \"%.80s\" is not NODE_ID@tcp://HOST:PORT", path,
@@ -343,7 +341,7 @@ out:
     roster_destroy(&roster);
     store_destroy(&store);
     config_free(&cfg);
-    close(lock);
+    if (lock >= 0) close(lock);
     return rc;
 }
 
@@ -419,7 +417,7 @@ int cmd_members(struct cli *c, int argc, char **argv)
         else if (ch == 'h')
             return cli_help(c);
         else
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
     }
     if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;

@@ -141,3 +141,43 @@ void out_cell(const char *s, int width, int pad)
     }
     while (pad && used++ < width) putchar(' ');
 }
+
+/* The bytes of the UTF-8 character at p that can be shown (1-4), or 0: a control character or
+   bytes that are not UTF-8. */
+static size_t shown_char(const unsigned char *p)
+{
+    size_t len = *p < 0x80                 ? 1
+                 : *p >= 0xC2 && *p < 0xE0 ? 2
+                 : *p >= 0xE0 && *p < 0xF0 ? 3
+                 : *p >= 0xF0 && *p < 0xF5 ? 4
+                                           : 0;
+    if (len == 1) return *p >= 0x20 && *p != 0x7F ? 1 : 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return len;
+}
+
+void out_message(FILE *f, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    size_t line = 0; /* bytes shown of this line; past OUT_LINE_MAX: cut, the rest dropped */
+    for (; *p; p++) {
+        if (*p == '\n') {
+            fputc('\n', f);
+            line = 0;
+            continue;
+        }
+        size_t len = shown_char(p);
+        if (line >= OUT_LINE_MAX) {
+            if (line == OUT_LINE_MAX) fputs("…", f);
+            line = OUT_LINE_MAX + 1;
+        } else if (len) {
+            fwrite(p, 1, len, f);
+            line = line + len < OUT_LINE_MAX ? line + len : OUT_LINE_MAX;
+        } else {
+            fputc(*p == '\t' ? ' ' : '?', f);
+            line++;
+        }
+        if (len > 1 && line <= OUT_LINE_MAX) p += len - 1;
+    }
+}

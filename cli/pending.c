@@ -172,7 +172,7 @@ int cmd_pending(struct cli *c, int argc, char **argv)
             yes = 1;
             continue;
         }
-        return cli_usage_error(c, "unknown option");
+        return cli_bad_option(c, argv, opts);
     }
     int confirm = 0;
     if (optind < argc) {

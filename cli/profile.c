@@ -335,7 +335,7 @@ static int profile_set(struct cli *c, int argc, char **argv)
             rc = cli_help(c);
             break;
         default:
-            rc = cli_usage_error(c, "unknown option");
+            rc = cli_bad_option(c, argv, opts);
         }
     }
     if (rc == CLI_CONTINUE && optind < argc)

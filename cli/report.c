@@ -13,6 +13,7 @@
 #include "ekonet/content.h"
 #include "ekonet/file.h"
 #include "ekonet/hex.h"
+#include "ekonet/text.h"
 #include "ekonet/key.h"
 #include "wire.pb-c.h"
 
@@ -156,7 +157,7 @@ static int parse_fields(struct cli *c, int argc, char **argv, struct fields *f)
         case 'h':
             return cli_help(c);
         default:
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
         }
     }
     if (optind < argc) f->operand = argv[optind++];
@@ -235,8 +236,14 @@ static int read_body(struct cli *c, const char *file, const char *old, char **bo
 {
     struct errbuf err;
     if (file && strcmp(file, "-") != 0) {
-        if (file_read_all(file, REPORT_MAX_BODY, body, NULL, &err) < 0)
+        size_t len;
+        if (file_read_all(file, REPORT_MAX_BODY, body, &len, &err) < 0)
             return cli_fail(c, "%s", err.msg);
+        if (strlen(*body) != len || !text_valid_block(*body, REPORT_MAX_BODY))
+            return cli_fail(c,
+                            "%s: the body must be UTF-8 text of at most %d bytes; nothing was "
+                            "published",
+                            file, REPORT_MAX_BODY);
         return CLI_CONTINUE;
     }
     if (file || (!old && !isatty(STDIN_FILENO))) {
@@ -387,7 +394,7 @@ static int parse_target(struct cli *c, int argc, char **argv, const char **targe
         else if (ch == 'h')
             return cli_help(c);
         else
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
     }
     if (optind >= argc) return cli_usage_error(c, "give the id");
     *target = argv[optind++];

@@ -171,7 +171,7 @@ static int parse_query(struct cli *c, int argc, char **argv, Ekonet__ReportListR
         case 'h':
             return cli_help(c);
         default:
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
         }
     }
     words[0] = '\0';

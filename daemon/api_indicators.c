@@ -152,6 +152,20 @@ static void trend_value(void *ctx, const char *code, uint32_t year, double value
     s->points[s->n_points++] = p;
 }
 
+/* The first code asked for that is neither in the catalogue in force nor among the member's
+   series (a code of an older catalogue with values is known), or NULL. */
+static const char *unknown_code(const struct call *c, const Ekonet__TrendRequest *req,
+                                const Ekonet__TrendReply *r)
+{
+    for (size_t i = 0; i < req->n_codes; i++) {
+        int found = catalogue_find(c->node->catalogue, req->codes[i]) != NULL;
+        for (size_t k = 0; !found && k < r->n_series; k++)
+            found = strcmp(r->series[k]->code, req->codes[i]) == 0;
+        if (!found) return req->codes[i];
+    }
+    return NULL;
+}
+
 void api_trend(struct call *c, const Ekonet__TrendRequest *req)
 {
     uint8_t key[KEY_SIZE];
@@ -169,6 +183,10 @@ void api_trend(struct call *c, const Ekonet__TrendRequest *req)
                           trend_value, &t) < 0)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
     if (t.oom) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    const char *unknown = unknown_code(c, req, r);
+    if (unknown)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND,
+                        "%.20s is not an indicator of the catalogue in force", unknown);
     c->reply.result_case = EKONET__API_REPLY__RESULT_TREND;
     c->reply.trend = r;
 }

@@ -200,3 +200,42 @@ seeds() {
     local s
     for s in "$@"; do sed -i "s|^\(id = .*\)$|\1\nseed = $s|" "$conf"; done
 }
+
+# ---- the commands, as their --help describes them ----------------------------------------
+# Read by the tests that must follow every command (test_completion, test_cli_errors), so that
+# a new command or option is checked as soon as its --help names it.
+
+# cli_commands: the commands `ekonet --help` lists, one a line.
+cli_commands() { "$EKONET" --help | sed -n '/^Commands:/,/^$/ s/^  \([a-z][a-z-]*\) .*/\1/p'; }
+
+# cli_subcommands CMD: the commands of the group CMD, one a line, sorted (none for a command
+# that is not a group).
+cli_subcommands() {
+    local usage
+    usage=$("$EKONET" "$1" --help)
+    [[ $usage == "usage: ekonet $1 COMMAND"* ]] || return 0
+    echo "$usage" | sed -n 's/^  \([a-z][a-z-]*\)\( .*\)\{0,1\}$/\1/p' | sort -u
+}
+
+# cli_shares_help CMD SUB: SUB's --help is its group's (board): its options are on its line.
+cli_shares_help() { [ "$("$EKONET" "$1" "$2" --help)" = "$("$EKONET" "$1" --help)" ]; }
+
+# help_options ARGS...: the long options an `ekonet ARGS --help` names, less those of another
+# command it refers to ("see ekonet members --contacts")
+help_options() { "$EKONET" "$@" --help | options_in_help; }
+options_in_help() {
+    sed -E 's/([^:]) ekonet [a-z][a-z ]*--[a-z][a-z-]*/\1/g' | grep -o -- '--[a-z][a-z-]*' | sort -u || true
+}
+
+# sub_options CMD SUB: the long options on SUB's lines of the help CMD's commands share (from
+# "  SUB ..." to the next command or blank line).
+sub_options() { "$EKONET" "$1" --help | options_of_sub "$2"; }
+options_of_sub() {
+    awk -v sub_="$1" '/^  [a-z]/ { on = ($1 == sub_) } /^$/ { on = 0 } on' |
+        grep -o -- '--[a-z][a-z-]*' | sort -u || true
+}
+
+# cli_options CMD [SUB]: the long options of a command, its group's shared help or its own.
+cli_options() {
+    if [ $# -eq 2 ] && cli_shares_help "$1" "$2"; then sub_options "$1" "$2"; else help_options "$@"; fi
+}

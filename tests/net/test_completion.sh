@@ -77,17 +77,11 @@ ok "ekonetd completes its options and log levels"
 
 # --- the completion follows the commands ----------------------------------------------------
 # The commands of `ekonet --help`, and the subcommands and options of each command's --help.
-commands=$("$EKONET" --help | sed -n '/^Commands:/,/^$/ s/^  \([a-z][a-z-]*\) .*/\1/p')
+commands=$(cli_commands)
 [ "$(echo "$commands" | wc -l)" -ge 15 ] || fail "could not read the commands of ekonet --help"
 expect_eq "the commands offered are those of ekonet --help" "$(echo "$commands" | sort)" \
     "$(offered ekonet '')"
 
-# help_options ARGS...: the long options an `ekonet ARGS --help` names, less those of another
-# command it refers to ("see ekonet members --contacts")
-help_options() {
-    "$EKONET" "$@" --help | sed -E 's/([^:]) ekonet [a-z][a-z ]*--[a-z][a-z-]*/\1/g' |
-        grep -o -- '--[a-z][a-z-]*' | sort -u || true
-}
 # accepted ARGS... OPTION: ekonet's option parser knows OPTION (it is offered, so it must be)
 accepted() {
     local opt=${*: -1} out
@@ -98,6 +92,7 @@ accepted() {
     fi
     case $out in
     *"unrecognized option"* | *"unknown option"*) fail "ekonet ${*:1:$#-1} does not accept $opt, which the completion offers" ;;
+    *"$opt takes no value"*) fail "ekonet ${*:1:$#-1} $opt takes no value, but the completion completes one (add it to _ekonet_flags)" ;;
     esac
 }
 # check_options WHAT ARGS...: the completion offers every option of `ekonet ARGS --help` and
@@ -113,14 +108,13 @@ check_options() {
 
 checked=0
 for cmd in $commands; do
-    usage=$("$EKONET" "$cmd" --help)
-    if [[ $usage == "usage: ekonet $cmd COMMAND"* ]]; then
-        subs=$(echo "$usage" | sed -n 's/^  \([a-z][a-z-]*\)\( .*\)\{0,1\}$/\1/p' | sort -u)
+    subs=$(cli_subcommands "$cmd")
+    if [ -n "$subs" ]; then
         expect_eq "the subcommands of ekonet $cmd" "$subs" "$(offered ekonet "$cmd" '')"
         all=""
         for sub in $subs; do
             # a group whose commands share its help (board): checked below, all together
-            if [ "$("$EKONET" "$cmd" "$sub" --help)" = "$usage" ]; then
+            if cli_shares_help "$cmd" "$sub"; then
                 for opt in $(offered ekonet "$cmd" "$sub" --); do accepted "$cmd" "$sub" "$opt"; done
                 all+=" $(offered ekonet "$cmd" "$sub" --)"
             else
