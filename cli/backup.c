@@ -396,7 +396,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
         else if (ch == 'h')
             return cli_help(c);
         else
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
     }
     if (checked) {
         if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
@@ -464,17 +464,14 @@ static void print_restored(struct cli *c, const char *file, const struct backup_
 }
 
 /* The checks and the installation, with the lock held. */
-static int restore_locked(struct cli *c, const char *file)
+static int restore_locked(struct cli *c, const char *file, const struct backup_info *i)
 {
     struct here h;
-    struct backup_info i;
     struct errbuf err;
     char problem[512], db[PATH_MAX], aside[PATH_MAX + 64];
     int rc = here_load(c, &h);
     if (rc != CLI_CONTINUE) return rc;
-    if (backup_inspect(file, &i, &err) < 0)
-        rc = cli_fail(c, "%s", err.msg);
-    else if (restorable(&h, file, &i, problem, sizeof problem) < 0)
+    if (restorable(&h, file, i, problem, sizeof problem) < 0)
         rc = cli_fail(c, "%s", problem);
     else if (file_join(db, sizeof db, c->dir, "ekonet.db") < 0)
         rc = cli_fail(c, "path too long");
@@ -483,7 +480,7 @@ static int restore_locked(struct cli *c, const char *file)
         if (backup_install(file, db, now, aside, sizeof aside, &err) < 0)
             rc = cli_fail(c, "%s", err.msg);
         else {
-            print_restored(c, file, &i, aside, now);
+            print_restored(c, file, i, aside, now);
             rc = EXIT_OK;
         }
     }
@@ -498,9 +495,13 @@ int cmd_restore(struct cli *c, int argc, char **argv)
     if (rc != CLI_CONTINUE) return rc;
     if (optind >= argc) return cli_usage_error(c, "give the backup file to restore");
     if ((rc = as_node_user(c)) != EXIT_OK) return rc;
+    /* The backup first: a bad one is said before the operator stops the node for nothing. */
+    struct backup_info i;
+    struct errbuf err;
+    if (backup_inspect(argv[optind], &i, &err) < 0) return cli_fail(c, "%s", err.msg);
     int lock = cli_lock_stopped(c, "restoring a backup");
     if (lock < 0) return EXIT_FAIL;
-    rc = restore_locked(c, argv[optind]);
+    rc = restore_locked(c, argv[optind], &i);
     close(lock);
     return rc;
 }

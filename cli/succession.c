@@ -103,7 +103,7 @@ static int parse_succeed(struct cli *c, int argc, char **argv, struct succeed_ar
         } else if (ch == 'h') {
             return cli_help(c);
         } else {
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
         }
     }
     if (argc - optind > 2)
@@ -231,8 +231,10 @@ int board_succeed(struct cli *c, int argc, char **argv)
         s.rotation = rot;
     } else {
         if (hex_decode(new, KEY_SIZE, a.new) < 0)
-            return cli_usage_error(c, "NEW must be the new node id (64 hex digits; ekonet status "
-                                      "on the new node shows it)");
+            return cli_usage_error(c,
+                                   "NEW \"%.70s\" is not a node id: give all 64 hex digits "
+                                   "(ekonet status on the new node shows it)",
+                                   a.new);
         if ((rc = act_member(c, a.old, old, &head)) != EXIT_OK) return rc;
         s.reason = (Ekonet__SuccessionReason)succession_reason_parse(a.reason);
     }
@@ -302,7 +304,7 @@ static int key_rotate(struct cli *c, int argc, char **argv)
         else if (ch == 'h')
             return cli_help(c);
         else
-            return cli_usage_error(c, "unknown option");
+            return cli_bad_option(c, argv, opts);
     }
     if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;

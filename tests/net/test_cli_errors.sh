@@ -22,10 +22,12 @@ JOBS=${CLI_ERRORS_JOBS:-4} # cases run at once: most of a case is the sanitizers
 #   @REPORT @EVENT  a report, an event of node a (in the state with data), else an unknown id
 #   @REQUEST        the contact request in a's inbox (with data), else an unknown id
 #   @MEMBER         member b                          @OUT  a new file, one per command
+#   @NEWFILE        a new file, one per case          @NODEKEY  c's node id
 #   @PUB @KEY       a board member's public key, its key file
 # and files: a file case puts a bad file in their place:
 #   @TEXT a text file, @CSV indicator values, @APP c's application, @PROPOSAL a signed board act,
-#   @CATALOGUE the default indicator catalogue, @BUNDLE the network's bundle for b
+#   @CATALOGUE the default indicator catalogue, @BUNDLE the network's bundle for b, @BACKUP a
+#   backup of a
 declare -A SAMPLE=(
     [init]="--code 2518"
     [status]=""
@@ -72,13 +74,26 @@ declare -A SAMPLE=(
     [board show]="@PROPOSAL"
     [board publish]="@PROPOSAL"
     [board bundle]="--out @OUT"
+    [board succeed]="@MEMBER @NODEKEY --reason lost --decision Beslut --out @OUT"
+    [backup]="@NEWFILE"
+    [restore]="@BACKUP"
+    [key rotate]="--out @OUT"
 )
-FILE_PLACEHOLDERS=" @TEXT @CSV @APP @PROPOSAL @CATALOGUE @BUNDLE "
+# An option that makes a form of the command of its own (a second usage line): the sample for
+# its cases instead of SAMPLE, "COMMAND OPTION" (the option's value comes after it).
+declare -A FORM=(
+    [backup --check]=""
+    [board succeed --rotation]="--decision Beslut --out @OUT"
+)
+FILE_PLACEHOLDERS=" @TEXT @CSV @APP @PROPOSAL @CATALOGUE @BUNDLE @BACKUP "
 # A message a command may fail with in a case for a reason other than what the case varies: the
 # state the cases before it left (they run in parallel: one edit makes the next one stale).
 declare -A OTHER=(
     [report edit]="has a newer version"
 )
+# Commands that change the node for good (key rotate: it publishes nothing more under its key):
+# their cases run after all the others, without the state "nothing published".
+LAST=" key rotate "
 # Commands that run until interrupted: a case still running after LIVE_SECONDS is stopped with
 # SIGINT, and that passes.
 LIVE=" watch "
@@ -113,6 +128,7 @@ absurd_values() {
 # unknown_operand WORD: what nobody has in the place of a sample operand
 unknown_operand() {
     case $1 in
+    @NEWFILE) echo "$TESTDIR/no/such/dir/file" ;;
     @MEMBER) echo finns-inte ;;
     GN.*) echo GN.99 ;;
     [0-9][0-9][0-9][0-9]) echo 1989 ;;
@@ -150,8 +166,9 @@ LEAKS=1
 
 # add_case WHAT RULE NEEDLE ARGS...
 add_case() {
-    local n=$NCASES
-    printf '%s\0' "${@:4}" >"$CASES/$n.args"
+    local n=$NCASES a args=()
+    for a in "${@:4}"; do args+=("${a//\/out\/@N//out/$n}"); done
+    printf '%s\0' "${args[@]}" >"$CASES/$n.args"
     printf '%s\n%s\n%s\n%s\n' "$1" "$2" "$3" "$LEAKS" >"$CASES/$n.meta"
     NCASES=$((NCASES + 1))
 }
@@ -256,6 +273,8 @@ for key in "${ALL[@]}"; do
     [[ $key =~ ${CLI_ERRORS_ONLY:-.} ]] && COMMANDS+=("$key")
 done
 [ -z "$missing" ] || fail "give SAMPLE in $0 arguments for:$missing (docs/TESTING.md)"
+RUN=() # the commands the cases are made for now: all but LAST, then LAST
+for key in "${COMMANDS[@]}"; do [[ $LAST == *" $key "* ]] || RUN+=("$key"); done
 
 # Each command's help, and its own options (not --dir --json --no-color --help: tested apart).
 declare -A HELP OPTIONS
@@ -270,28 +289,35 @@ for key in "${COMMANDS[@]}"; do
     fi
     OPTIONS[$key]=$(grep -vxE -- '--(dir|json|no-color|help|version)' <<<"${OPTIONS[$key]}" || true)
 done
-# placeholder KEY OPT: the word after OPT in the command's help ("--year Y": Y)
-placeholder() { grep -o -- "$2 [A-Za-z][A-Za-z_=.|@]*" <<<"${HELP[$1]}" | head -n 1 | cut -d' ' -f2 || true; }
+# placeholder KEY OPT: PLACEHOLDER is the word after OPT in the command's help ("--year Y": Y)
+placeholder() {
+    PLACEHOLDER=""
+    [[ ${HELP[$1]} =~ $2\ ([A-Za-z][A-Za-z_=.|@]*) ]] && PLACEHOLDER=${BASH_REMATCH[1]} || true
+}
 # is_file PLACEHOLDER: the option names a file
 is_file() { [[ $1 =~ ^(FILE|PROPOSAL|BUNDLE|APPLICATION)$ ]]; }
 
-# fill STATE WORD: a sample word with its placeholder filled in for STATE
+# fill STATE WORD: FILLED is a sample word with its placeholder filled in for STATE
 fill() {
+    FILLED=$2
     case $2 in
-    @REPORT) [ "$1" = data ] && echo "$REPORT_ID" || echo "$UNKNOWN_ID" ;;
-    @EVENT) [ "$1" = data ] && echo "$EVENT_ID" || echo "$UNKNOWN_ID" ;;
-    @REQUEST) [ "$1" = data ] && echo "$REQUEST_ID" || echo "$UNKNOWN_ID" ;;
-    @MEMBER) echo 1980 ;;
-    @OUT) echo "$TESTDIR/out/$NCASES" ;;
-    @PUB) echo "$BOARD_PUB" ;;
-    @KEY) echo "$TESTDIR/board/b1.key" ;;
-    @TEXT) echo "$FILES/text" ;;
-    @CSV) echo "$FILES/values.csv" ;;
-    @APP) echo "$TESTDIR/c.app" ;;
-    @PROPOSAL) echo "$TESTDIR/admit-b.ekp" ;;
-    @CATALOGUE) echo "$SRC/share/indicators-default.csv" ;;
-    @BUNDLE) echo "$TESTDIR/b.bundle" ;;
-    *) echo "$2" ;;
+    @REPORT) FILLED=$UNKNOWN_ID; [ "$1" != data ] || FILLED=$REPORT_ID ;;
+    @EVENT) FILLED=$UNKNOWN_ID; [ "$1" != data ] || FILLED=$EVENT_ID ;;
+    @REQUEST) FILLED=$UNKNOWN_ID; [ "$1" != data ] || FILLED=$REQUEST_ID ;;
+    @MEMBER) FILLED=1980 ;;
+    @OUT) FILLED="$TESTDIR/out/$NCASES" ;;
+    @NEWFILE) FILLED="$TESTDIR/out/@N" ;;
+    @NODEKEY) FILLED=$NODEKEY ;;
+    @BACKUP) FILLED="$TESTDIR/a.backup" ;;
+    @PUB) FILLED="$BOARD_PUB" ;;
+    @KEY) FILLED="$TESTDIR/board/b1.key" ;;
+    @TEXT) FILLED="$FILES/text" ;;
+    @CSV) FILLED="$FILES/values.csv" ;;
+    @APP) FILLED="$TESTDIR/c.app" ;;
+    @PROPOSAL) FILLED="$TESTDIR/admit-b.ekp" ;;
+    @CATALOGUE) FILLED="$SRC/share/indicators-default.csv" ;;
+    @BUNDLE) FILLED="$TESTDIR/b.bundle" ;;
+    *) FILLED="$2" ;;
     esac
 }
 
@@ -313,17 +339,19 @@ sample() {
     OPERANDS=() OPTS=() RAW_OPERANDS=()
     for w in "${words[@]}"; do
         if [ ${#OPTS[@]} -eq 0 ] && [[ $w != -* ]]; then
-            OPERANDS+=("$(fill "$1" "$w")") RAW_OPERANDS+=("$w")
+            fill "$1" "$w"
+            OPERANDS+=("$FILLED") RAW_OPERANDS+=("$w")
         else
-            OPTS+=("$(fill "$1" "$w")")
+            fill "$1" "$w"
+            OPTS+=("$FILLED")
         fi
     done
 }
 
-# state_cases STATE: every command's sample, as it is
+# state_cases STATE: every command's sample (of RUN), as it is
 state_cases() {
     local key cmd
-    for key in "${COMMANDS[@]}"; do
+    for key in "${RUN[@]}"; do
         read -ra cmd <<<"$key"
         sample "$1" "$key"
         add_case "$key ${SAMPLE[$key]} ($1)" any "" --dir "$(dir_for "$1")" "${cmd[@]}" "${OPERANDS[@]}" "${OPTS[@]}"
@@ -334,7 +362,7 @@ state_cases() {
 # one help and one option table (board); else the first command of its group with the same
 # options (report add and edit); else the command itself. An option's cases are made once a
 # parser, for the first command (PARSED) that has it.
-declare -A PARSED
+declare -A PARSED PARSER
 parser_of() {
     local group=${1%% *} k
     [ "$1" != "$group" ] || { echo "$1"; return; }
@@ -344,9 +372,9 @@ parser_of() {
     done
 }
 for key in "${COMMANDS[@]}"; do
+    PARSER[$key]=$(parser_of "$key")
     for opt in ${OPTIONS[$key]}; do
-        p="$(parser_of "$key") $opt"
-        [ -n "${PARSED[$p]:-}" ] || PARSED[$p]=$key
+        [ -n "${PARSED["${PARSER[$key]} $opt"]:-}" ] || PARSED["${PARSER[$key]} $opt"]=$key
     done
 done
 
@@ -356,12 +384,12 @@ declare -A PROBE
 option_probes() {
     local key cmd opt d
     d=$(dir_of a)
-    for key in "${COMMANDS[@]}"; do
+    for key in "${RUN[@]}"; do
         read -ra cmd <<<"$key"
         sample data "$key"
         add_case "$key ... --bogus-option" usage "--bogus-option" --dir "$d" "${cmd[@]}" "${OPERANDS[@]}" "${OPTS[@]}" --bogus-option
         for opt in ${OPTIONS[$key]}; do
-            [ "${PARSED["$(parser_of "$key") $opt"]}" = "$key" ] || continue
+            [ "${PARSED["${PARSER[$key]} $opt"]}" = "$key" ] || continue
             PROBE["$key $opt"]=$NCASES
             add_case "$key ... $opt (no value)" value "$opt" --dir "$d" "${cmd[@]}" "${OPERANDS[@]}" "${OPTS[@]}" "$opt"
         done
@@ -377,9 +405,17 @@ option_cases() {
     read -ra cmd <<<"$key"
     d=$(dir_of a)
     for opt in ${OPTIONS[$key]}; do
-        [ "${PARSED["$(parser_of "$key") $opt"]}" = "$key" ] || continue
-        ph=$(placeholder "$key" "$opt")
-        name="${opt#--}|$(tr - ' ' <<<"${opt#--}")|${opt##*-}"
+        [ "${PARSED["${PARSER[$key]} $opt"]}" = "$key" ] || continue
+        sample data "$key"
+        if [ -n "${FORM["$key $opt"]+set}" ]; then
+            local saved=${SAMPLE[$key]}
+            SAMPLE[$key]=${FORM["$key $opt"]}
+            sample data "$key"
+            SAMPLE[$key]=$saved
+        fi
+        placeholder "$key" "$opt"
+        ph=$PLACEHOLDER
+        name="${opt#--}|${opt//-/ }|${opt##*-}"
         if ! takes_value "$key" "$opt"; then
             add_case "$key ... $opt=x" usage "$opt takes no value" --dir "$d" "${cmd[@]}" "${OPERANDS[@]}" "${OPTS[@]}" "$opt=x"
             continue
@@ -403,6 +439,7 @@ option_cases() {
 operand_cases() {
     local key=$1 cmd i v f d
     read -ra cmd <<<"$key"
+    sample data "$key"
     d=$(dir_of a)
     add_case "$key ${SAMPLE[$key]} extra-operand" any "extra-operand" --dir "$d" "${cmd[@]}" "${OPERANDS[@]}" "${OPTS[@]}" extra-operand
     [ ${#OPERANDS[@]} -gt 0 ] || return 0
@@ -420,6 +457,19 @@ operand_cases() {
         v=$(unknown_operand "${RAW_OPERANDS[$i]}")
         add_case "$key $v (operand $((i + 1)))" any "$v" --dir "$d" "${cmd[@]}" "${before[@]}" "$v" "${after[@]}" "${OPTS[@]}"
     done
+}
+
+# command_cases: for each command of RUN, an unknown option and its options' probes; then the
+# cases the probes tell (option_cases) and its operands'
+command_cases() {
+    [ "${CLI_ERRORS_LEAKS:-}" = all ] || LEAKS=0
+    option_probes
+    run_cases
+    for key in "${RUN[@]}"; do
+        option_cases "$key"
+        operand_cases "$key"
+    done
+    LEAKS=1
 }
 
 # global_cases: ekonet's own options and words
@@ -447,6 +497,7 @@ BOARD_PUB=$(pubkey_of "$TESTDIR/board/b1.key")
 node_init a 2518 # Övertorneå
 node_init b 1980 # Västerås
 node_init c 0180 # Stockholm
+NODEKEY=$(node_id c)
 apply c
 bad_files "$FILES"
 printf 'code;year;value\nGN.4;2021;11\n' >"$FILES/values.csv"
@@ -479,26 +530,29 @@ REPORT_ID=$(ek a report add --title "Solceller på skolorna" --summary "Tolv sko
 EVENT_ID=$(ek a events add --title "Klimatdagen" --kind seminar --start "2031-05-01 09:00" --json | json .id)
 ek a indicators set 2022 GN.4=12 >/dev/null
 ek a indicators set 2023 GN.4=10 >/dev/null
+ek a backup "$TESTDIR/a.backup" >/dev/null
 global_cases
 add_case "indicators trend GN.99" fails "GN.99 is not an indicator" --dir "$d" indicators trend GN.99
-[ "${CLI_ERRORS_LEAKS:-}" = all ] || LEAKS=0
-option_probes
-LEAKS=1
-run_cases
-for key in "${COMMANDS[@]}"; do
-    sample data "$key"
-    [ "${CLI_ERRORS_LEAKS:-}" = all ] || LEAKS=0
-    option_cases "$key"
-    operand_cases "$key"
-    LEAKS=1
-done
+command_cases
 state_cases data
 run_cases
 ok "$RAN cases so far: a node with reports, an event, indicator values and a contact request"
 
 state_cases stopped
 run_cases
-ok "$RAN cases in all: the daemon stopped"
+ok "$RAN cases so far: the daemon stopped"
+
+# The commands that change the node for good, last, in the states it is still in.
+RUN=()
+for key in "${COMMANDS[@]}"; do [[ $LAST != *" $key "* ]] || RUN+=("$key"); done
+if [ ${#RUN[@]} -gt 0 ]; then
+    state_cases nonode
+    command_cases
+    state_cases data
+    state_cases stopped
+    run_cases
+    ok "$RAN cases in all: ${RUN[*]}, last"
+fi
 
 for ((n = 0; n < RAN; n++)); do echo "$(<"$CASES/$n.ms") ms: ekonet $(head -n 1 "$CASES/$n.meta")"; done |
     sort -n -r | awk 'NR <= 5 { print "# slowest: " $0 }'
