@@ -68,12 +68,8 @@ int act_prepare_next(struct cli *c, const char *out, uint32_t kind, const uint8_
 /* Finds a member by node id (or a prefix of 8+ digits) or SCB code; EXIT_OK with its info. */
 int act_member(struct cli *c, const char *who, uint8_t key[KEY_SIZE], uint64_t *head)
 {
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
-    Ekonet__MemberListRequest mr = EKONET__MEMBER_LIST_REQUEST__INIT;
     Ekonet__ApiReply *reply;
-    req.op_case = EKONET__API_REQUEST__OP_MEMBER_LIST;
-    req.member_list = &mr;
-    int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_MEMBER_LIST, &reply);
+    int rc = cli_member_list(c, &reply);
     if (rc != EXIT_OK) return rc;
     size_t found = 0, wl = strlen(who);
     for (size_t i = 0; i < reply->member_list->n_members; i++) {

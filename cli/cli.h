@@ -104,6 +104,9 @@ int cli_lock_dir(struct cli *c, int *running);
 /* The same for a command that needs ekonetd stopped (`doing`: "joining"): -1 printed. */
 int cli_lock_stopped(struct cli *c, const char *doing);
 
+/* The network's members (MemberListReply), as cli_call returns it. */
+int cli_member_list(struct cli *c, Ekonet__ApiReply **reply);
+
 /* Says why the node's socket could not be reached (errno e) and returns EXIT_UNREACHABLE. */
 int cli_connect_failed(struct cli *c, int e);
 
@@ -118,16 +121,10 @@ int strlist_add(struct strlist *l, char *s);
    what NULL: prints nothing. */
 int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len, const char *what);
 
-/*
- * Waits up to PUBLISH_WAIT_MS for pending publish n (pending.c) to be signed: then prints it
- * with published(c, what, id, seq, 0); if it is still waiting, with waiting(c, what, n, why);
- * if the node refused it when signing, fails with the reason.
- */
+/* Waits up to PUBLISH_WAIT_MS while pending publish n (pending.c) is still waiting to be
+   signed: EXIT_OK with the node's last PendingReply (the caller frees it), or an exit status. */
 #define PUBLISH_WAIT_MS 5000
-int cli_pending_wait(struct cli *c, uint64_t n, const char *what,
-                     void (*published)(struct cli *c, const char *what, const uint8_t *id,
-                                       uint64_t seq, uint64_t ts_ms),
-                     void (*waiting)(struct cli *c, const char *what, uint64_t n, const char *why));
+int cli_pending_wait(struct cli *c, uint64_t n, Ekonet__ApiReply **reply);
 
 /* Parses "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" as Swedish local time (Europe/Stockholm). */
 int cli_parse_time(const char *s, uint64_t *ms);

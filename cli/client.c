@@ -123,6 +123,15 @@ out:
     return rc;
 }
 
+int cli_member_list(struct cli *c, Ekonet__ApiReply **reply)
+{
+    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
+    Ekonet__MemberListRequest mr = EKONET__MEMBER_LIST_REQUEST__INIT;
+    req.op_case = EKONET__API_REQUEST__OP_MEMBER_LIST;
+    req.member_list = &mr;
+    return cli_call(c, &req, EKONET__API_REPLY__RESULT_MEMBER_LIST, reply);
+}
+
 /* Prints a signed publish: "Published WHAT id (seq N)", or JSON. */
 static void print_published(struct cli *c, const char *what, const uint8_t *id_bytes, uint64_t seq,
                             uint64_t ts_ms)
@@ -164,6 +173,25 @@ static void print_pending(struct cli *c, const char *what, uint64_t n, const cha
             what ? what : "it", (unsigned long long)n, waits_for ? waits_for : "waiting");
 }
 
+/* A publish kept as pending: what became of it within the CLI's wait, printed. */
+static int publish_pending(struct cli *c, uint64_t n, const char *what)
+{
+    Ekonet__ApiReply *reply;
+    int rc = cli_pending_wait(c, n, &reply);
+    if (rc != EXIT_OK) return rc;
+    const Ekonet__PendingReply *p = reply->pending;
+    const Ekonet__PendingItem *it = p->n_items ? p->items[0] : NULL;
+    if (it && strcmp(it->state, "signed") == 0 && it->id.len == ID_SIZE)
+        print_published(c, what, it->id.data, it->seq, 0);
+    else if (it && strcmp(it->state, "refused") == 0)
+        rc = cli_fail(c, "the node refused it when it came to sign it: %s",
+                      it->why ? it->why : "no reason given");
+    else
+        print_pending(c, what, n, p->waits_for);
+    ekonet__api_reply__free_unpacked(reply, NULL);
+    return rc;
+}
+
 int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len, const char *what)
 {
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
@@ -179,7 +207,7 @@ int cli_publish(struct cli *c, uint32_t kind, const uint8_t *content, size_t len
     if (r->has_pending) {
         uint64_t n = r->pending;
         ekonet__api_reply__free_unpacked(reply, NULL);
-        return cli_pending_wait(c, n, what, print_published, print_pending);
+        return publish_pending(c, n, what);
     }
     if (r->id.len != ID_SIZE) {
         ekonet__api_reply__free_unpacked(reply, NULL);

@@ -420,13 +420,8 @@ int cmd_members(struct cli *c, int argc, char **argv)
             return cli_bad_option(c, argv, opts);
     }
     if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
-    Ekonet__MemberListRequest mr = EKONET__MEMBER_LIST_REQUEST__INIT;
     Ekonet__ApiReply *reply;
-    req.op_case = EKONET__API_REQUEST__OP_MEMBER_LIST;
-    req.member_list = &mr;
-    if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_MEMBER_LIST, &reply)) != EXIT_OK)
-        return rc;
+    if ((rc = cli_member_list(c, &reply)) != EXIT_OK) return rc;
     const Ekonet__MemberListReply *l = reply->member_list;
     if (contacts) {
         rc = members_contacts(c, l);

@@ -47,36 +47,19 @@ static int ask(struct cli *c, uint64_t n, int confirm, Ekonet__ApiReply **reply)
     return cli_call(c, &req, EKONET__API_REPLY__RESULT_PENDING, reply);
 }
 
-int cli_pending_wait(struct cli *c, uint64_t n, const char *what,
-                     void (*published)(struct cli *c, const char *what, const uint8_t *id,
-                                       uint64_t seq, uint64_t ts_ms),
-                     void (*waiting)(struct cli *c, const char *what, uint64_t n, const char *why))
+int cli_pending_wait(struct cli *c, uint64_t n, Ekonet__ApiReply **reply)
 {
     uint64_t until = out_now_ms() + PUBLISH_WAIT_MS;
-    int told = 0;
-    for (;;) {
-        Ekonet__ApiReply *reply;
-        int rc = ask(c, n, 0, &reply);
+    for (int told = 0;; told = 1) {
+        int rc = ask(c, n, 0, reply);
         if (rc != EXIT_OK) return rc;
-        const Ekonet__PendingItem *it = reply->pending->n_items ? reply->pending->items[0] : NULL;
-        const char *state = it ? it->state : "";
-        if (strcmp(state, "signed") == 0 && it->id.len == ID_SIZE) {
-            published(c, what, it->id.data, it->seq, 0);
-        } else if (strcmp(state, "refused") == 0) {
-            rc = cli_fail(c, "the node refused it when it came to sign it: %s",
-                          it->why ? it->why : "no reason given");
-        } else if (out_now_ms() >= until || !it) {
-            waiting(c, what, n, reply->pending->waits_for);
-        } else {
-            if (!told && isatty(STDERR_FILENO) && !c->json)
-                fprintf(stderr, "Waiting for another member's node to confirm this node's feed…\n");
-            told = 1;
-            ekonet__api_reply__free_unpacked(reply, NULL);
-            usleep(POLL_MS * 1000);
-            continue;
-        }
-        ekonet__api_reply__free_unpacked(reply, NULL);
-        return rc;
+        const Ekonet__PendingReply *r = (*reply)->pending;
+        if (r->n_items == 0 || strcmp(r->items[0]->state, "waiting") != 0 || out_now_ms() >= until)
+            return EXIT_OK;
+        if (!told && isatty(STDERR_FILENO) && !c->json)
+            fprintf(stderr, "Waiting for another member's node to confirm this node's feed…\n");
+        ekonet__api_reply__free_unpacked(*reply, NULL);
+        usleep(POLL_MS * 1000);
     }
 }
 

@@ -159,12 +159,8 @@ static Ekonet__SignedRotation *read_rotation(struct cli *c, const char *path)
    the old key's head on this node, or an exit status after saying why. */
 static int check_keys(struct cli *c, const uint8_t *old, const uint8_t *new, uint64_t *head)
 {
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
-    Ekonet__MemberListRequest mr = EKONET__MEMBER_LIST_REQUEST__INIT;
     Ekonet__ApiReply *reply;
-    req.op_case = EKONET__API_REQUEST__OP_MEMBER_LIST;
-    req.member_list = &mr;
-    int rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_MEMBER_LIST, &reply);
+    int rc = cli_member_list(c, &reply);
     if (rc != EXIT_OK) return rc;
     char hex[ID_HEX], now[ID_HEX];
     const Ekonet__MemberInfo *found = NULL, *taken = NULL;
