@@ -344,11 +344,15 @@ static uint32_t current_year(void)
     return gmtime_r(&t, &tm) ? (uint32_t)tm.tm_year + 1900 : 0;
 }
 
-/* One value of a snapshot this node publishes: 0, or -1 replied. */
+/*
+ * One value of a snapshot this node publishes: 0, or -1 replied. A value published before and
+ * carried over unchanged was checked then: it passes even if the catalogue changed since.
+ */
 static int check_value(struct call *c, uint32_t year, const Ekonet__IndicatorValue *v)
 {
     const struct indicator *ind = catalogue_find(c->node->catalogue, v->code);
     struct errbuf why;
+    if (carried_over(c, year, v->code, v->value)) return 0;
     if (!ind) {
         api_fail(c, EKONET__API_ERROR_CODE__API_INVALID,
                  "%.20s is not an indicator of the catalogue in force (%s)", v->code,
@@ -357,8 +361,6 @@ static int check_value(struct call *c, uint32_t year, const Ekonet__IndicatorVal
     }
     int rc = indicator_check_value(ind, v->value, &why);
     if (rc == 0 || (rc == INDICATOR_OUTSIDE && v->has_forced && v->forced)) return 0;
-    /* a value published before, unchanged, was checked then (the catalogue may have changed) */
-    if (rc == INDICATOR_OUTSIDE && carried_over(c, year, v->code, v->value)) return 0;
     api_fail(c, EKONET__API_ERROR_CODE__API_INVALID, "%s%s", why.msg,
              rc == INDICATOR_OUTSIDE ? ". Use --force if it is right." : "");
     return -1;

@@ -86,7 +86,7 @@ int import_check(struct import *imp, const struct catalogue *cat, int force, uin
         int rc = ind ? indicator_check_value(ind, v->value, &why) : 0;
         if (rc < 0 || (rc == INDICATOR_OUTSIDE && !force))
             return errbuf_set(err, "%s: %s%s", v->where, why.msg,
-                              rc == INDICATOR_OUTSIDE ? ". Use --force if it is right." : "");
+                              rc == INDICATOR_OUTSIDE ? ". Use --force if it is right" : "");
         v->forced = rc == INDICATOR_OUTSIDE;
     }
     return 0;

@@ -126,7 +126,7 @@ static void values_outside_the_range_need_force_and_are_marked(void **state)
         {"GN.7,2023,1e9\n", "line 1: GN.7 is in kg/person: 0 to 1500; 1000000000 is outside"},
         {"GN.7,2023,1\nGN.4,2023,\"100,5\"\n",
          "line 2: GN.4 is a share in per cent: 0 to 100; 100.5 is outside. Use --force if it is "
-         "right."},
+         "right"},
         {"[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2022,"
          " \"values\": [{\"gender\": \"T\", \"value\": 50}]},"
          " {\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023,"
