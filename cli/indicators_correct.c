@@ -16,7 +16,7 @@ static const char usage_withdraw[] =
     "\n"
     "Withdraws this node's values for YEAR: of the codes given, or every value of the year.\n"
     "A new snapshot without them replaces the year's old one on every member; trends and\n"
-    "examples leave them out, and 'ekonet indicators trend --history' still shows them.\n"
+    "examples leave them out, and the history of 'ekonet indicators trend' still shows them.\n"
     "To correct a value instead, give it again: ekonet indicators set YEAR CODE=VALUE.\n";
 
 const char *indicators_range_of(const Ekonet__Indicator *x, char *buf, size_t size)

@@ -56,8 +56,8 @@ int import_kolada(const char *data, size_t len, const struct catalogue *cat, con
 /*
  * Checks every value against its indicator's range and the year against max_year (the
  * current year): 0, or -1 with err naming where ("line 4: GN.11 is a share in per cent: 0 to
- * 100; 150 is outside. Use --force if it is right"). A value outside its range passes with force,
- * and is marked forced.
+ * 100; 150 is outside. Use --force if it is right"). A value outside its range passes with
+ * force, and is marked forced.
  */
 int import_check(struct import *imp, const struct catalogue *cat, int force, uint32_t max_year,
                  struct errbuf *err);
