@@ -140,6 +140,8 @@ static Ekonet__TrendSeries *series_of(struct trend_ctx *t, const char *code)
 {
     struct arena *a = &t->call->arena;
     Ekonet__TrendReply *r = t->r;
+    if (r->n_series && strcmp(r->series[r->n_series - 1]->code, code) == 0)
+        return r->series[r->n_series - 1]; /* the common case: the same code as the one before */
     for (size_t i = 0; i < r->n_series; i++)
         if (strcmp(r->series[i]->code, code) == 0) return r->series[i];
     Ekonet__TrendSeries *s = r->n_series < t->cap ? arena_alloc(a, sizeof *s) : NULL;

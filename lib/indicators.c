@@ -249,18 +249,28 @@ struct history {
     int full;
 };
 
-/* The slot of code's latest version in its year's list, or the list's length if none. */
-static size_t latest_slot(const struct history *h, uint32_t year, const char *code)
+/* code's latest version in its year, or NULL; *slot is its place in the year's list (the
+   list's length when there is none). */
+static const struct indicator_version *latest_of(const struct history *h, uint32_t year,
+                                                 const char *code, size_t *slot)
 {
-    size_t y = year - FIRST_YEAR, k = 0;
-    while (k < h->year[y].n && strcmp(h->vcode[h->year[y].latest[k]], code) != 0) k++;
-    return k;
+    size_t y = year - FIRST_YEAR;
+    for (size_t k = 0; k < h->year[y].n; k++) {
+        size_t i = h->year[y].latest[k];
+        if (strcmp(h->vcode[i], code) == 0) {
+            *slot = k;
+            return &h->v[i];
+        }
+    }
+    *slot = h->year[y].n;
+    return NULL;
 }
 
 /* Adds a version and makes it its code's latest for its year; 0, or -1 out of memory. */
 static int add_version(struct history *h, const struct indicator_version *v)
 {
-    size_t y = v->year - FIRST_YEAR, k = latest_slot(h, v->year, v->code);
+    size_t y = v->year - FIRST_YEAR, k;
+    latest_of(h, v->year, v->code, &k);
     if (h->n == INDICATORS_HISTORY_MAX) {
         h->full = 1;
         return 0;
@@ -274,13 +284,15 @@ static int add_version(struct history *h, const struct indicator_version *v)
         h->vcode = nc;
         h->cap = cap;
     }
-    if (k == h->year[y].n && k == h->year[y].cap) {
-        size_t cap = k ? k * 2 : 16;
+    if (h->year[y].n == h->year[y].cap) { /* room for one more code */
+        size_t cap = h->year[y].cap ? h->year[y].cap * 2 : 16;
         size_t *nl = realloc(h->year[y].latest, cap * sizeof *nl);
         if (!nl) return -1;
+        memset(nl + h->year[y].n, 0, (cap - h->year[y].n) * sizeof *nl); /* set before counted */
         h->year[y].latest = nl;
         h->year[y].cap = cap;
     }
+    if (!h->year[y].latest || k > h->year[y].n) return -1; /* cannot be: latest_of found k */
     snprintf(h->vcode[h->n], sizeof h->vcode[h->n], "%s", v->code);
     h->v[h->n] = *v;
     h->year[y].latest[k] = h->n++;
@@ -317,8 +329,8 @@ static int history_snapshot(struct history *h, const Ekonet__Snapshot *snap, uin
     for (size_t i = 0; i < snap->n_values; i++) {
         const Ekonet__IndicatorValue *x = snap->values[i];
         if (!wanted(x->code, codes, ncodes)) continue;
-        size_t k = latest_slot(h, snap->year, x->code);
-        const struct indicator_version *was = k < h->year[y].n ? &h->v[h->year[y].latest[k]] : NULL;
+        size_t slot;
+        const struct indicator_version *was = latest_of(h, snap->year, x->code, &slot);
         v.code = x->code;
         v.value = x->value;
         v.forced = x->has_forced && x->forced;
