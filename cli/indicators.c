@@ -107,8 +107,9 @@ int indicators_get_catalogue(struct cli *c, Ekonet__ApiReply **reply)
 struct catalogue *indicators_catalogue_of(const Ekonet__CatalogueReply *r)
 {
     size_t len = 64;
-    for (size_t i = 0; i < r->n_indicators; i++)
-        len += strlen(r->indicators[i]->name_sv) + strlen(r->indicators[i]->name_en) + 80;
+    for (size_t i = 0; i < r->n_indicators; i++) /* the fields, two numbers, quotes, separators */
+        len += strlen(r->indicators[i]->code) + strlen(r->indicators[i]->name_sv) +
+               strlen(r->indicators[i]->name_en) + strlen(r->indicators[i]->unit) + 2 * 32 + 32;
     char *csv = malloc(len), *p = csv;
     if (!csv) return NULL;
     p += sprintf(p, "code;name_sv;name_en;unit;better;source;min;max\n");
