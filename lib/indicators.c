@@ -340,22 +340,44 @@ static int history_snapshot(struct history *h, const Ekonet__Snapshot *snap, uin
     return 0;
 }
 
-/* By code, year, seq. */
+/* By code, then year, then the order the walk found them (pointers into one array). */
 static int cmp_version(const void *pa, const void *pb)
 {
-    const struct indicator_version *a = pa, *b = pb;
+    const struct indicator_version *a = *(const struct indicator_version *const *)pa;
+    const struct indicator_version *b = *(const struct indicator_version *const *)pb;
     int c = strcmp(a->code, b->code);
     if (c) return c;
     if (a->year != b->year) return a->year < b->year ? -1 : 1;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
+    return a < b ? -1 : a > b;
 }
+
+/* Gives h's versions to fn by code, year and the order found; 0, or -1 out of memory. */
+static int history_give(struct history *h, void (*fn)(void *ctx, const struct indicator_version *v),
+                        void *ctx)
+{
+    const struct indicator_version **by = malloc((h->n + 1) * sizeof *by);
+    if (!by) return -1;
+    for (size_t i = 0; i < h->n; i++) {
+        h->v[i].code = h->vcode[i];
+        by[i] = &h->v[i];
+    }
+    if (h->n > 1) qsort(by, h->n, sizeof *by, cmp_version);
+    for (size_t i = 0; i < h->n; i++) fn(ctx, by[i]);
+    free(by);
+    return 0;
+}
+
+/* A member's snapshots with content, of all its keys (?1 names any): oldest key first. */
+static const char SQL_HISTORY[] = "WITH k(key, gen) AS (" ROSTER_KEYS_OF(
+    "?1") ") SELECT e.seq, e.ts, e.content FROM entries e"
+          " JOIN k ON k.key = e.author WHERE e.kind = ?2 AND e.content IS NOT NULL"
+          " ORDER BY k.gen, e.seq";
 
 int indicators_history(struct store *s, const uint8_t author[KEY_SIZE], const char *const *codes,
                        size_t ncodes, void (*fn)(void *ctx, const struct indicator_version *v),
                        void *ctx)
 {
-    sqlite3_stmt *st = store_stmt(s, "SELECT seq, ts, content FROM entries WHERE author=?1 AND"
-                                     " kind=?2 AND content IS NOT NULL ORDER BY seq");
+    sqlite3_stmt *st = store_stmt(s, SQL_HISTORY);
     if (!st) return -1;
     sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, EKONET__ENTRY_KIND__KIND_INDICATORS);
@@ -372,11 +394,7 @@ int indicators_history(struct store *s, const uint8_t author[KEY_SIZE], const ch
         ekonet__snapshot__free_unpacked(snap, NULL);
     }
     sqlite3_reset(st);
-    if (!bad && (rc == SQLITE_DONE || h.full)) {
-        for (size_t i = 0; i < h.n; i++) h.v[i].code = h.vcode[i];
-        if (h.n > 1) qsort(h.v, h.n, sizeof *h.v, cmp_version);
-        for (size_t i = 0; i < h.n; i++) fn(ctx, &h.v[i]);
-    }
+    if (!bad && (rc == SQLITE_DONE || h.full)) bad = history_give(&h, fn, ctx) < 0;
     free(h.v);
     free(h.vcode);
     for (size_t y = 0; y < YEARS; y++) free(h.year[y].latest);

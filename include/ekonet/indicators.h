@@ -66,7 +66,7 @@ struct indicator_version {
     double value;  /* unless withdrawn */
     int forced;
     int preliminary;
-    uint64_t seq; /* the snapshot's entry */
+    uint64_t seq; /* the snapshot's entry, in the feed of the key that signed it */
     uint64_t timestamp_ms;
 };
 
@@ -109,9 +109,10 @@ int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t 
                       void (*fn)(void *ctx, const struct indicator_point *p), void *ctx);
 
 /*
- * Calls fn for every version of author's values of the codes given (ncodes 0: all), by code,
- * year and seq: each value a snapshot set, changed (value or forced) or withdrew, from the
- * snapshots whose content this node holds. At most INDICATORS_HISTORY_MAX versions (then the
+ * Calls fn for every version of the values of author's member (all its keys, the first key
+ * first) of the codes given (ncodes 0: all), by code, year and order of publication: each
+ * value a snapshot set, changed (value or forced) or withdrew, from the snapshots whose
+ * content this node holds. At most INDICATORS_HISTORY_MAX versions (then the
  * newest are left out and 1 is returned); 0, or -1 on a store error.
  */
 int indicators_history(struct store *s, const uint8_t author[KEY_SIZE], const char *const *codes,
