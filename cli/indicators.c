@@ -6,8 +6,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "indicators.h"
 #include "ekonet/catalogue.h"
 #include "ekonet/content.h"
 #include "ekonet/file.h"
@@ -22,7 +24,8 @@ static const char usage_group[] =
     "The network's green key indicators: each member's values year by year.\n"
     "\n"
     "  catalogue                        the indicators in force: codes, names, units, direction\n"
-    "  set YEAR CODE=VALUE...           publish this node's values for a year\n"
+    "  set YEAR CODE=VALUE...           publish or correct this node's values for a year\n"
+    "  withdraw YEAR [CODE...]          withdraw this node's values for a year\n"
     "  import FILE                      publish values from CSV or Kolada JSON\n"
     "  show [--member M] [--year Y]     a member's snapshot\n"
     "  trend [--member M] [CODE...]     a member's values year by year, better or worse\n"
@@ -34,18 +37,24 @@ static const char usage_catalogue[] =
     "usage: ekonet indicators catalogue [--json]\n"
     "\n"
     "The indicator catalogue in force (the board's newest revision, or the default): code,\n"
-    "Swedish and English name, unit, and whether lower or higher is better.\n";
+    "Swedish and English name, unit, whether lower or higher is better, and the range of\n"
+    "plausible values.\n";
 
 static const char usage_set[] =
     "usage: ekonet indicators set YEAR CODE=VALUE... [--note CODE=TEXT]... [--source TEXT]\n"
+    "                             [--force] [--json]\n"
     "\n"
-    "Publishes this node's values for YEAR. Values already published for that year are kept\n"
-    "unless given again: the new snapshot replaces the year's old one whole. Decimal commas\n"
-    "are fine (GN.11=38,5).\n";
+    "Publishes this node's values for YEAR, or corrects them: a value given again replaces\n"
+    "the one published before, the year's other values are kept (the new snapshot replaces\n"
+    "the year's old one whole, on every member). Decimal commas are fine (GN.11=38,5).\n"
+    "\n"
+    "A value outside its indicator's range (ekonet indicators catalogue) is refused with the\n"
+    "range named; --force publishes it all the same, marked as forced. A year that has not\n"
+    "begun is refused; this year's values are shown as preliminary.\n";
 
 static const char usage_import[] =
     "usage: ekonet indicators import FILE [--format csv|kolada] [--map KPI=CODE]...\n"
-    "                                [--source TEXT] [--dry-run] [--json]\n"
+    "                                [--source TEXT] [--force] [--dry-run] [--json]\n"
     "\n"
     "Publishes values from a file, one snapshot per year (merged with what is published\n"
     "for that year). Every value is checked first; if any is wrong, nothing is published and\n"
@@ -55,19 +64,29 @@ static const char usage_import[] =
     "          Swedish decimal commas and spaces in numbers accepted\n"
     "  Kolada  the JSON of the Kolada API: this member's rows, gender T; null values are\n"
     "          skipped and reported; --map N15428=GN.7 says which indicator a KPI is\n"
-    "  --dry-run  check and show what would be published, publish nothing\n";
+    "  --force    publish values outside their indicator's range, marked as forced\n"
+    "  --dry-run  check and show what would be published, publish nothing\n"
+    "\n"
+    "Values outside their indicator's range and years that have not begun are refused, as\n"
+    "for 'ekonet indicators set'.\n";
 
 static const char usage_show[] =
     "usage: ekonet indicators show [--member M] [--year Y] [--json]\n"
     "\n"
-    "A member's snapshot (this node's by default; the latest year by default) as a table.\n";
+    "A member's snapshot (this node's by default; the latest year by default) as a table.\n"
+    "Values of a year published before it was over are marked preliminary; values outside\n"
+    "their indicator's range that the member confirmed, forced.\n";
 
 static const char usage_trend[] =
-    "usage: ekonet indicators trend [--member M] [CODE...] [--svg FILE] [--json]\n"
+    "usage: ekonet indicators trend [--member M] [CODE...] [--svg FILE] [--history] [--json]\n"
     "\n"
     "A member's values year by year (this node's by default; every indicator it reports, or\n"
     "the codes given): the change from the year before and over the whole period, marked\n"
-    "better or worse by the indicator's direction, with a chart. --svg writes the charts.\n";
+    "better or worse by the indicator's direction, with a chart. --svg writes the charts.\n"
+    "Corrections and withdrawals are in force: each year shows its value as last published.\n"
+    "\n"
+    "  --history  also every version of each year's value: when it was published, corrected\n"
+    "             or withdrawn, and whether it was forced\n";
 
 static const char usage_examples[] =
     "usage: ekonet indicators examples CODE [--years N] [--limit N] [--json]\n"
@@ -76,8 +95,7 @@ static const char usage_examples[] =
     "improved most over the last N years (default 5), each with whom to ask and how. The\n"
     "network never ranks members across indicators.\n";
 
-/* The catalogue in force, from the node. */
-static int get_catalogue(struct cli *c, Ekonet__ApiReply **reply)
+int indicators_get_catalogue(struct cli *c, Ekonet__ApiReply **reply)
 {
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__CatalogueRequest cr = EKONET__CATALOGUE_REQUEST__INIT;
@@ -86,19 +104,22 @@ static int get_catalogue(struct cli *c, Ekonet__ApiReply **reply)
     return cli_call(c, &req, EKONET__API_REPLY__RESULT_CATALOGUE, reply);
 }
 
-/* A struct catalogue built from the node's reply, for the import checks. */
-static struct catalogue *catalogue_of(const Ekonet__CatalogueReply *r)
+struct catalogue *indicators_catalogue_of(const Ekonet__CatalogueReply *r)
 {
     size_t len = 64;
-    for (size_t i = 0; i < r->n_indicators; i++)
-        len += strlen(r->indicators[i]->name_sv) + strlen(r->indicators[i]->name_en) + 80;
+    for (size_t i = 0; i < r->n_indicators; i++) /* the fields, two numbers, quotes, separators */
+        len += strlen(r->indicators[i]->code) + strlen(r->indicators[i]->name_sv) +
+               strlen(r->indicators[i]->name_en) + strlen(r->indicators[i]->unit) + 2 * 32 + 32;
     char *csv = malloc(len), *p = csv;
     if (!csv) return NULL;
-    p += sprintf(p, "code;name_sv;name_en;unit;better\n");
+    p += sprintf(p, "code;name_sv;name_en;unit;better;source;min;max\n");
     for (size_t i = 0; i < r->n_indicators; i++) {
         const Ekonet__Indicator *x = r->indicators[i];
-        p += sprintf(p, "%s;\"%s\";\"%s\";\"%s\";%s\n", x->code, x->name_sv, x->name_en, x->unit,
-                     x->lower_is_better ? "lower" : "higher");
+        char lo[32] = "", hi[32] = "";
+        if (x->has_min) snprintf(lo, sizeof lo, "%.17g", x->min);
+        if (x->has_max) snprintf(hi, sizeof hi, "%.17g", x->max);
+        p += sprintf(p, "%s;\"%s\";\"%s\";\"%s\";%s;;%s;%s\n", x->code, x->name_sv, x->name_en,
+                     x->unit, x->lower_is_better ? "lower" : "higher", lo, hi);
     }
     struct catalogue *cat = catalogue_parse_csv(csv, (size_t)(p - csv), NULL);
     free(csv);
@@ -152,7 +173,7 @@ static int ind_catalogue(struct cli *c, int argc, char **argv)
     int rc = cli_parse_common(c, argc, argv, 0);
     if (rc != CLI_CONTINUE) return rc;
     Ekonet__ApiReply *reply;
-    if ((rc = get_catalogue(c, &reply)) != EXIT_OK) return rc;
+    if ((rc = indicators_get_catalogue(c, &reply)) != EXIT_OK) return rc;
     const Ekonet__CatalogueReply *r = reply->catalogue;
     if (c->json) {
         cJSON *o = cJSON_CreateObject();
@@ -167,14 +188,18 @@ static int ind_catalogue(struct cli *c, int argc, char **argv)
             cJSON_AddStringToObject(e, "unit", x->unit);
             cJSON_AddStringToObject(e, "better", x->lower_is_better ? "lower" : "higher");
             cJSON_AddStringToObject(e, "source", x->source ? x->source : "");
+            cJSON_AddItemToObject(e, "min",
+                                  x->has_min ? cJSON_CreateNumber(x->min) : cJSON_CreateNull());
+            cJSON_AddItemToObject(e, "max",
+                                  x->has_max ? cJSON_CreateNumber(x->max) : cJSON_CreateNull());
             cJSON_AddItemToArray(arr, e);
         }
         out_json(o);
     } else {
         printf("Catalogue in force: %s\n\n", r->revision);
-        char head[160];
-        snprintf(head, sizeof head, "%-7s  %-44s  %-18s  %s", "CODE", "INDICATOR", "UNIT",
-                 "BETTER");
+        char head[160], range[80];
+        snprintf(head, sizeof head, "%-7s  %-44s  %-18s  %-6s  %s", "CODE", "INDICATOR", "UNIT",
+                 "BETTER", "RANGE");
         out_bold(c, head);
         putchar('\n');
         for (size_t i = 0; i < r->n_indicators; i++) {
@@ -183,7 +208,8 @@ static int ind_catalogue(struct cli *c, int argc, char **argv)
             out_cell(x->name_sv, 44, 1);
             printf("  ");
             out_cell(x->unit, 18, 1);
-            printf("  %s\n", x->lower_is_better ? "lower" : "higher");
+            printf("  %-6s  %s\n", x->lower_is_better ? "lower" : "higher",
+                   indicators_range_of(x, range, sizeof range));
             printf("%-9s", "");
             out_cell(x->name_en, 44, 0);
             putchar('\n');
@@ -193,8 +219,8 @@ static int ind_catalogue(struct cli *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-/* This node's snapshot of year (values to merge with), or an empty reply. */
-static int get_snapshot(struct cli *c, const char *member, uint32_t year, Ekonet__ApiReply **reply)
+int indicators_get_snapshot(struct cli *c, const char *member, uint32_t year,
+                            Ekonet__ApiReply **reply)
 {
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__SnapshotRequest sr = EKONET__SNAPSHOT_REQUEST__INIT;
@@ -214,7 +240,7 @@ static int publish_year(struct cli *c, uint32_t year, const struct import_value 
                         size_t *changed)
 {
     Ekonet__ApiReply *old = NULL;
-    int rc = get_snapshot(c, NULL, year, &old);
+    int rc = indicators_get_snapshot(c, NULL, year, &old);
     if (rc != EXIT_OK) return rc;
     const Ekonet__SnapshotReply *o = old->snapshot;
     size_t cap = o->n_values + n, k = 0;
@@ -232,11 +258,13 @@ static int publish_year(struct cli *c, uint32_t year, const struct import_value 
         if (j == k) {
             ekonet__indicator_value__init(&items[k++]);
             (*added)++;
-        } else if (items[j].value != vals[i].value) {
+        } else if (items[j].value != vals[i].value ||
+                   (items[j].has_forced && items[j].forced) != (vals[i].forced != 0)) {
             (*changed)++;
         }
         items[j].code = (char *)vals[i].code;
         items[j].value = vals[i].value;
+        items[j].has_forced = items[j].forced = vals[i].forced != 0;
         items[j].note = vals[i].note[0] ? (char *)vals[i].note : items[j].note;
     }
     for (size_t i = 0; i < k; i++) ptrs[i] = &items[i];
@@ -269,6 +297,20 @@ out:
     return rc;
 }
 
+uint32_t indicators_this_year(void)
+{
+    time_t t = (time_t)(out_now_ms() / 1000);
+    struct tm tm;
+    return gmtime_r(&t, &tm) ? (uint32_t)tm.tm_year + 1900 : 0;
+}
+
+/* Checks the ranges (unless forced) and years of what was read; 0, or -1 with err. */
+static int check_import(struct import *imp, const struct catalogue *cat, int force,
+                        struct errbuf *err)
+{
+    return import_check(imp, cat, force, indicators_this_year(), err);
+}
+
 /* Publishes the imported values, a snapshot a year, and says what happened. */
 static int publish_import(struct cli *c, struct import *imp, const char *revision,
                           const char *source, int dry)
@@ -281,6 +323,9 @@ static int publish_import(struct cli *c, struct import *imp, const char *revisio
         if (!vals) return cli_fail(c, "out of memory");
         for (size_t i = 0; i < imp->n; i++)
             if (imp->v[i].year == year) vals[n++] = imp->v[i];
+        size_t forced = 0;
+        for (size_t i = 0; i < n; i++) forced += vals[i].forced != 0;
+        int preliminary = year == indicators_this_year();
         if (n) rc = publish_year(c, year, vals, n, revision, source, dry, &added, &changed);
         if (n && rc == EXIT_OK) {
             if (arr) {
@@ -289,14 +334,19 @@ static int publish_import(struct cli *c, struct import *imp, const char *revisio
                 cJSON_AddNumberToObject(o, "values", (double)n);
                 cJSON_AddNumberToObject(o, "added", (double)added);
                 cJSON_AddNumberToObject(o, "changed", (double)changed);
+                cJSON_AddNumberToObject(o, "forced", (double)forced);
+                cJSON_AddBoolToObject(o, "preliminary", preliminary);
                 cJSON_AddBoolToObject(o, "published", !dry && (added || changed));
                 cJSON_AddItemToArray(arr, o);
             } else {
-                printf("%u: %zu value%s, %zu new, %zu changed: %s\n", year, n, n == 1 ? "" : "s",
-                       added, changed,
+                printf("%u: %zu value%s, %zu new, %zu changed", year, n, n == 1 ? "" : "s", added,
+                       changed);
+                if (forced) printf(", %zu forced", forced);
+                printf(": %s%s\n",
                        dry                ? "not published (--dry-run)"
                        : added || changed ? "published"
-                                          : "nothing new");
+                                          : "nothing new",
+                       preliminary ? " (preliminary: the year is not over)" : "");
             }
         }
         free(vals);
@@ -320,16 +370,17 @@ static int publish_import(struct cli *c, struct import *imp, const char *revisio
 
 static int ind_set(struct cli *c, int argc, char **argv)
 {
-    enum { O_NOTE = OPT_FIRST_COMMAND_OPTION, O_SOURCE };
+    enum { O_NOTE = OPT_FIRST_COMMAND_OPTION, O_SOURCE, O_FORCE };
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
         {"note", required_argument, NULL, O_NOTE},
         {"source", required_argument, NULL, O_SOURCE},
+        {"force", no_argument, NULL, O_FORCE},
         {NULL, 0, NULL, 0},
     };
     struct strlist notes = {0};
     const char *source = NULL;
-    int ch, rc = CLI_CONTINUE;
+    int ch, rc = CLI_CONTINUE, force = 0;
     c->usage = usage_set;
     while (rc == CLI_CONTINUE && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
@@ -337,6 +388,8 @@ static int ind_set(struct cli *c, int argc, char **argv)
             rc = strlist_add(&notes, optarg) < 0 ? cli_fail(c, "out of memory") : rc;
         else if (ch == O_SOURCE)
             source = optarg;
+        else if (ch == O_FORCE)
+            force = 1;
         else if (ch == 'h')
             rc = cli_help(c);
         else
@@ -351,9 +404,10 @@ static int ind_set(struct cli *c, int argc, char **argv)
     Ekonet__ApiReply *cat_reply = NULL;
     struct catalogue *cat = NULL;
     struct import imp = {0};
-    if (rc == CLI_CONTINUE && (rc = get_catalogue(c, &cat_reply)) == EXIT_OK) {
+    if (rc == CLI_CONTINUE && (rc = indicators_get_catalogue(c, &cat_reply)) == EXIT_OK) {
         rc = CLI_CONTINUE;
-        if (!(cat = catalogue_of(cat_reply->catalogue))) rc = cli_fail(c, "out of memory");
+        if (!(cat = indicators_catalogue_of(cat_reply->catalogue)))
+            rc = cli_fail(c, "out of memory");
     }
     /* The pairs become CSV lines, so they pass the same checks as an import. */
     size_t len = 16;
@@ -376,7 +430,8 @@ static int ind_set(struct cli *c, int argc, char **argv)
     }
     if (rc == CLI_CONTINUE) {
         struct errbuf err;
-        if (import_csv(csv, (size_t)(p - csv), cat, &imp, &err) < 0)
+        if (import_csv(csv, (size_t)(p - csv), cat, &imp, &err) < 0 ||
+            check_import(&imp, cat, force, &err) < 0)
             rc = cli_fail(c, "%s; nothing was published",
                           strncmp(err.msg, "line ", 5) == 0 ? strchr(err.msg, ':') + 2 : err.msg);
         else
@@ -407,19 +462,20 @@ static int own_code(struct cli *c, char *code, size_t size)
 
 static int ind_import(struct cli *c, int argc, char **argv)
 {
-    enum { O_FORMAT = OPT_FIRST_COMMAND_OPTION, O_MAP, O_SOURCE, O_DRY };
+    enum { O_FORMAT = OPT_FIRST_COMMAND_OPTION, O_MAP, O_SOURCE, O_DRY, O_FORCE };
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
         {"format", required_argument, NULL, O_FORMAT},
         {"map", required_argument, NULL, O_MAP},
         {"source", required_argument, NULL, O_SOURCE},
         {"dry-run", no_argument, NULL, O_DRY},
+        {"force", no_argument, NULL, O_FORCE},
         {NULL, 0, NULL, 0},
     };
     struct kpi_map map[64];
     size_t nmap = 0;
     const char *format = NULL, *source = NULL;
-    int ch, dry = 0;
+    int ch, dry = 0, force = 0;
     c->usage = usage_import;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
@@ -442,6 +498,9 @@ static int ind_import(struct cli *c, int argc, char **argv)
             break;
         case O_DRY:
             dry = 1;
+            break;
+        case O_FORCE:
+            force = 1;
             break;
         case 'h':
             return cli_help(c);
@@ -466,14 +525,15 @@ static int ind_import(struct cli *c, int argc, char **argv)
     struct catalogue *cat = NULL;
     struct import imp = {0};
     char place[8];
-    int rc = get_catalogue(c, &cat_reply);
+    int rc = indicators_get_catalogue(c, &cat_reply);
     if (rc == EXIT_OK && strcmp(format, "kolada") == 0) rc = own_code(c, place, sizeof place);
-    if (rc == EXIT_OK && !(cat = catalogue_of(cat_reply->catalogue)))
+    if (rc == EXIT_OK && !(cat = indicators_catalogue_of(cat_reply->catalogue)))
         rc = cli_fail(c, "out of memory");
     if (rc == EXIT_OK) {
         int prc = strcmp(format, "csv") == 0
                       ? import_csv(text, len, cat, &imp, &err)
                       : import_kolada(text, len, cat, place, map, nmap, &imp, &err);
+        if (prc == 0) prc = check_import(&imp, cat, force, &err);
         if (prc < 0)
             rc = cli_fail(c, "%s:%s%s; nothing was published", path,
                           strncmp(err.msg, "line ", 5) == 0 ? "" : " ",
@@ -492,16 +552,17 @@ static int ind_import(struct cli *c, int argc, char **argv)
     return rc;
 }
 
-/* --member M, --year Y, --svg FILE, --years N, --limit N as a command allows. */
+/* --member M, --year Y, --svg FILE, --years N, --limit N, --history as a command allows. */
 struct view_args {
     const char *member, *svg;
     long year, years, limit;
+    int history;
 };
 
 static int parse_view(struct cli *c, int argc, char **argv, struct view_args *v,
                       const char *allowed)
 {
-    enum { O_MEMBER = OPT_FIRST_COMMAND_OPTION, O_YEAR, O_SVG, O_YEARS, O_LIMIT };
+    enum { O_MEMBER = OPT_FIRST_COMMAND_OPTION, O_YEAR, O_SVG, O_YEARS, O_LIMIT, O_HISTORY };
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
         {"member", required_argument, NULL, O_MEMBER},
@@ -509,18 +570,23 @@ static int parse_view(struct cli *c, int argc, char **argv, struct view_args *v,
         {"svg", required_argument, NULL, O_SVG},
         {"years", required_argument, NULL, O_YEARS},
         {"limit", required_argument, NULL, O_LIMIT},
+        {"history", no_argument, NULL, O_HISTORY},
         {NULL, 0, NULL, 0},
     };
-    static const char *const names[] = {"member", "year", "svg", "years", "limit"};
+    static const char *const names[] = {"member", "year", "svg", "years", "limit", "history"};
     int ch;
     memset(v, 0, sizeof *v);
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
         if (ch == 'h') return cli_help(c);
-        if (ch < O_MEMBER || ch > O_LIMIT) return cli_bad_option(c, argv, opts);
+        if (ch < O_MEMBER || ch > O_HISTORY) return cli_bad_option(c, argv, opts);
         if (!strstr(allowed, names[ch - O_MEMBER]))
             return cli_usage_error(c, "--%s is not an option of this command",
                                    names[ch - O_MEMBER]);
+        if (ch == O_HISTORY) {
+            v->history = 1;
+            continue;
+        }
         char *end;
         long n = ch == O_YEAR || ch == O_YEARS || ch == O_LIMIT ? strtol(optarg, &end, 10) : 0;
         switch (ch) {
@@ -552,8 +618,8 @@ static int ind_show(struct cli *c, int argc, char **argv)
     if (rc != CLI_CONTINUE) return rc;
     if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
     Ekonet__ApiReply *reply, *cat;
-    if ((rc = get_catalogue(c, &cat)) != EXIT_OK) return rc;
-    if ((rc = get_snapshot(c, v.member, (uint32_t)v.year, &reply)) != EXIT_OK) {
+    if ((rc = indicators_get_catalogue(c, &cat)) != EXIT_OK) return rc;
+    if ((rc = indicators_get_snapshot(c, v.member, (uint32_t)v.year, &reply)) != EXIT_OK) {
         ekonet__api_reply__free_unpacked(cat, NULL);
         return rc;
     }
@@ -565,6 +631,7 @@ static int ind_show(struct cli *c, int argc, char **argv)
         cJSON_AddStringToObject(o, "member_name", who);
         cJSON_AddNumberToObject(o, "year", s->year);
         cJSON_AddStringToObject(o, "source", s->source ? s->source : "");
+        cJSON_AddBoolToObject(o, "preliminary", s->preliminary);
         cJSON *years = cJSON_AddArrayToObject(o, "years");
         for (size_t i = 0; i < s->n_years; i++)
             cJSON_AddItemToArray(years, cJSON_CreateNumber(s->years[i]));
@@ -576,6 +643,7 @@ static int ind_show(struct cli *c, int argc, char **argv)
             cJSON_AddNumberToObject(x, "value", s->values[i]->value);
             cJSON_AddStringToObject(x, "unit", ind ? ind->unit : "");
             cJSON_AddStringToObject(x, "note", s->values[i]->note ? s->values[i]->note : "");
+            cJSON_AddBoolToObject(x, "forced", s->values[i]->forced);
             cJSON_AddItemToArray(vals, x);
         }
         out_json(o);
@@ -583,7 +651,8 @@ static int ind_show(struct cli *c, int argc, char **argv)
         printf("%s has no snapshot%s.\n", who, v.year ? " for that year" : " yet");
     } else {
         char title[200], buf[32];
-        snprintf(title, sizeof title, "%s, %u%s%s", who, s->year,
+        snprintf(title, sizeof title, "%s, %u%s%s%s", who, s->year,
+                 s->preliminary ? " (preliminary: published before the year was over)" : "",
                  s->source && *s->source ? " · " : "", s->source ? s->source : "");
         out_bold(c, title);
         printf("\n\n%-7s  %-44s  %10s  %s\n", "CODE", "INDICATOR", "VALUE", "UNIT");
@@ -591,9 +660,9 @@ static int ind_show(struct cli *c, int argc, char **argv)
             const Ekonet__Indicator *ind = find_indicator(cat->catalogue, s->values[i]->code);
             printf("%-7s  ", s->values[i]->code);
             out_cell(ind ? ind->name_sv : "(not in the catalogue in force)", 44, 1);
-            printf("  %10s  %s%s%s\n", num(buf, sizeof buf, s->values[i]->value),
-                   ind ? ind->unit : "", s->values[i]->note ? "  " : "",
-                   s->values[i]->note ? s->values[i]->note : "");
+            printf("  %10s  %s%s%s%s\n", num(buf, sizeof buf, s->values[i]->value),
+                   ind ? ind->unit : "", s->values[i]->forced ? "  forced" : "",
+                   s->values[i]->note ? "  " : "", s->values[i]->note ? s->values[i]->note : "");
         }
         if (s->n_years > 1) {
             printf("\nSnapshots for:");
@@ -715,7 +784,7 @@ static void trend_text(const struct cli *c, const Ekonet__TrendReply *t)
                 double ch = p->value - s->points[k - 1]->value;
                 printf("  %10s  %s", signed_num(b, sizeof b, ch), ind ? judge(ch, lower) : "");
             }
-            putchar('\n');
+            printf("%s%s\n", p->preliminary ? "  preliminary" : "", p->forced ? "  forced" : "");
         }
         if (s->n_points > 1) {
             const Ekonet__TrendPoint *f = s->points[0], *l = s->points[s->n_points - 1];
@@ -724,10 +793,11 @@ static void trend_text(const struct cli *c, const Ekonet__TrendReply *t)
             if (f->value != 0) printf(" (%+.1f %%)", ch / fabs(f->value) * 100);
             printf("%s%s\n", ind ? ", " : "", ind ? judge(ch, lower) : "");
         }
+        if (s->n_history) indicators_history_text(s);
     }
 }
 
-static cJSON *trend_json(const Ekonet__TrendReply *t)
+static cJSON *trend_json(const Ekonet__TrendReply *t, int history)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "member", out_json_hex(t->member.data, t->member.len));
@@ -755,6 +825,8 @@ static cJSON *trend_json(const Ekonet__TrendReply *t)
                 if (s->indicator) cJSON_AddStringToObject(p, "judgement", judge(ch, lower));
             }
             if (s->points[k]->note) cJSON_AddStringToObject(p, "note", s->points[k]->note);
+            cJSON_AddBoolToObject(p, "forced", s->points[k]->forced);
+            cJSON_AddBoolToObject(p, "preliminary", s->points[k]->preliminary);
             cJSON_AddItemToArray(pts, p);
         }
         if (s->n_points > 1) {
@@ -765,6 +837,7 @@ static cJSON *trend_json(const Ekonet__TrendReply *t)
                                         ch / fabs(s->points[0]->value) * 100);
             if (s->indicator) cJSON_AddStringToObject(x, "judgement", judge(ch, lower));
         }
+        if (history) cJSON_AddItemToObject(x, "history", indicators_history_json(s));
         cJSON_AddItemToArray(arr, x);
     }
     return o;
@@ -774,12 +847,13 @@ static int ind_trend(struct cli *c, int argc, char **argv)
 {
     struct view_args v;
     c->usage = usage_trend;
-    int rc = parse_view(c, argc, argv, &v, "member svg");
+    int rc = parse_view(c, argc, argv, &v, "member svg history");
     if (rc != CLI_CONTINUE) return rc;
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__TrendRequest tr = EKONET__TREND_REQUEST__INIT;
     tr.member = (char *)v.member;
     tr.n_codes = (size_t)(argc - optind);
+    tr.has_history = tr.history = v.history != 0;
     tr.codes = argv + optind;
     req.op_case = EKONET__API_REQUEST__OP_TREND;
     req.trend = &tr;
@@ -797,7 +871,7 @@ static int ind_trend(struct cli *c, int argc, char **argv)
     if (v.svg) rc = write_svg(c, v.svg, t);
     if (rc == EXIT_OK) {
         if (c->json)
-            out_json(trend_json(t));
+            out_json(trend_json(t, v.history));
         else
             trend_text(c, t);
     }
@@ -813,6 +887,8 @@ static cJSON *example_json(const Ekonet__Example *e)
     cJSON_AddStringToObject(o, "code", e->code);
     cJSON_AddNumberToObject(o, "year", e->year);
     cJSON_AddNumberToObject(o, "value", e->value);
+    cJSON_AddBoolToObject(o, "forced", e->forced);
+    cJSON_AddBoolToObject(o, "preliminary", e->preliminary);
     if (e->has_from_year) {
         cJSON_AddNumberToObject(o, "from_year", e->from_year);
         cJSON_AddNumberToObject(o, "from_value", e->from_value);
@@ -845,7 +921,8 @@ static void example_rows(const Ekonet__Example *const *v, size_t n, int with_cha
             printf("  %9s since %u", signed_num(b, sizeof b, e->change), e->from_year);
         printf("  ");
         out_cell(spark, 10, 1);
-        printf("  ask: %s\n", e->ask_role ? e->ask_role : "official");
+        printf("  ask: %s%s%s\n", e->ask_role ? e->ask_role : "official",
+               e->preliminary ? "  (preliminary)" : "", e->forced ? "  (forced)" : "");
     }
 }
 
@@ -918,13 +995,9 @@ static int ind_examples(struct cli *c, int argc, char **argv)
 int cmd_indicators(struct cli *c, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"catalogue", ind_catalogue},
-        {"set", ind_set},
-        {"import", ind_import},
-        {"show", ind_show},
-        {"trend", ind_trend},
-        {"examples", ind_examples},
-        {NULL, NULL},
+        {"catalogue", ind_catalogue}, {"set", ind_set},   {"withdraw", indicators_withdraw},
+        {"import", ind_import},       {"show", ind_show}, {"trend", ind_trend},
+        {"examples", ind_examples},   {NULL, NULL},
     };
     c->usage = usage_group;
     return cli_dispatch(c, argc, argv, subs);

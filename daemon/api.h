@@ -98,4 +98,7 @@ Ekonet__ContactPerson *api_copy_person(struct arena *a, const Ekonet__ContactPer
 Ekonet__Profile *api_copy_profile(struct arena *a, const Ekonet__Profile *p);
 int api_check_profile(struct call *c, const Ekonet__PublishRequest *p);
 
+/* The INDICATORS checks of the publishing node (api_indicators.c): 0, or -1 replied. */
+int api_check_snapshot(struct call *c, const Ekonet__PublishRequest *p);
+
 #endif

@@ -1,15 +1,22 @@
 /*
  * api_indicators: the green key indicators: the catalogue in force, a member's snapshot, its
- * trend, and the good examples for one indicator.
+ * trend (with the history of each year's value), the good examples for one indicator, and the
+ * checks this node makes of a snapshot it publishes.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
+#include "ekonet/content.h"
 #include "ekonet/indicators.h"
 #include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
+
+/* The years a member can have values for (1990-2100, PROTOCOL.md 4.1.2). */
+#define YEARS_MAX (2100 - 1990 + 1)
 
 /* An Indicator message for a catalogue entry, in the call's arena. */
 static Ekonet__Indicator *indicator_msg(struct call *c, const struct indicator *ind)
@@ -23,6 +30,10 @@ static Ekonet__Indicator *indicator_msg(struct call *c, const struct indicator *
     m->unit = arena_strdup(&c->arena, ind->unit);
     m->lower_is_better = ind->lower_is_better != 0;
     m->source = arena_strdup(&c->arena, ind->source);
+    m->has_min = 1;
+    m->min = ind->min;
+    m->has_max = isfinite(ind->max);
+    m->max = m->has_max ? ind->max : 0;
     return m->code && m->name_sv && m->name_en && m->unit ? m : NULL;
 }
 
@@ -58,29 +69,29 @@ struct years_ctx {
     struct call *call;
     Ekonet__SnapshotReply *r;
     size_t cap;
-    uint32_t latest;
-    const char *source;
+    struct indicator_year latest, asked; /* source borrowed from the call's arena */
 };
 
-static void add_year(void *ctx, uint32_t year, const char *source)
+static void add_year(void *ctx, const struct indicator_year *year)
 {
     struct years_ctx *y = ctx;
     if (y->r->n_years == y->cap) return;
-    y->r->years[y->r->n_years++] = year;
-    y->latest = year;
-    if (year == y->r->year || !y->r->year) y->source = arena_strdup(&y->call->arena, source);
+    y->r->years[y->r->n_years++] = year->year;
+    y->latest = *year;
+    y->latest.source = arena_strdup(&y->call->arena, year->source);
+    if (year->year == y->r->year) y->asked = y->latest;
 }
 
-static void add_value(void *ctx, const char *code, uint32_t year, double value, const char *note)
+static void add_value(void *ctx, const struct indicator_point *p)
 {
     struct years_ctx *y = ctx;
     Ekonet__IndicatorValue *v = arena_alloc(&y->call->arena, sizeof *v);
-    (void)year;
-    if (!v || y->r->n_values == 200) return;
+    if (!v || y->r->n_values == SNAPSHOT_MAX_VALUES) return;
     ekonet__indicator_value__init(v);
-    v->code = arena_strdup(&y->call->arena, code);
-    v->value = value;
-    if (note && *note) v->note = arena_strdup(&y->call->arena, note);
+    v->code = arena_strdup(&y->call->arena, p->code);
+    v->value = p->value;
+    if (*p->note) v->note = arena_strdup(&y->call->arena, p->note);
+    if (p->forced) v->has_forced = v->forced = 1;
     if (v->code) y->r->values[y->r->n_values++] = v;
 }
 
@@ -95,19 +106,22 @@ void api_snapshot(struct call *c, const Ekonet__SnapshotRequest *req)
     r->member = api_bin(&c->arena, key, KEY_SIZE);
     const char *name = node_member_name(n, key);
     if (name) r->member_name = arena_strdup(&c->arena, name);
-    struct years_ctx y = {c, r, 200, 0, NULL};
-    r->years = arena_alloc(&c->arena, 200 * sizeof *r->years);
-    r->values = arena_alloc(&c->arena, 200 * sizeof *r->values);
+    struct years_ctx y = {c, r, YEARS_MAX, {0}, {0}};
+    r->years = arena_alloc(&c->arena, YEARS_MAX * sizeof *r->years);
+    r->values = arena_alloc(&c->arena, SNAPSHOT_MAX_VALUES * sizeof *r->values);
     if (!r->years || !r->values)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     r->year = req->has_year ? req->year : 0;
     if (indicators_years(n->store, key, add_year, &y) < 0)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
-    if (!req->has_year) r->year = y.latest;
-    int known = 0;
-    for (size_t i = 0; i < r->n_years; i++) known |= r->years[i] == r->year;
-    if (!known) r->year = 0; /* no snapshot that year: an empty reply says so */
-    r->source = (char *)y.source;
+    if (!req->has_year) r->year = y.latest.year, y.asked = y.latest;
+    if (y.asked.year != r->year) r->year = 0; /* no values that year: an empty reply says so */
+    r->source = (char *)y.asked.source;
+    if (r->year) {
+        r->has_preliminary = r->has_timestamp_ms = 1;
+        r->preliminary = y.asked.preliminary;
+        r->timestamp_ms = y.asked.timestamp_ms;
+    }
     if (r->year && indicators_values(n->store, key, r->year, NULL, 0, add_value, &y) < 0)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
     c->reply.result_case = EKONET__API_REPLY__RESULT_SNAPSHOT;
@@ -121,35 +135,77 @@ struct trend_ctx {
     int oom;
 };
 
-static void trend_value(void *ctx, const char *code, uint32_t year, double value, const char *note)
+/* The series of code: found among those so far (values and versions come by code), or new. */
+static Ekonet__TrendSeries *series_of(struct trend_ctx *t, const char *code)
+{
+    struct arena *a = &t->call->arena;
+    Ekonet__TrendReply *r = t->r;
+    if (r->n_series && strcmp(r->series[r->n_series - 1]->code, code) == 0)
+        return r->series[r->n_series - 1]; /* the common case: the same code as the one before */
+    for (size_t i = 0; i < r->n_series; i++)
+        if (strcmp(r->series[i]->code, code) == 0) return r->series[i];
+    Ekonet__TrendSeries *s = r->n_series < t->cap ? arena_alloc(a, sizeof *s) : NULL;
+    if (!s) {
+        t->oom = 1;
+        return NULL;
+    }
+    ekonet__trend_series__init(s);
+    s->code = arena_strdup(a, code);
+    const struct indicator *ind = catalogue_find(t->call->node->catalogue, code);
+    if (ind) s->indicator = indicator_msg(t->call, ind);
+    s->points = arena_alloc(a, YEARS_MAX * sizeof *s->points);
+    if (!s->code || !s->points) {
+        t->oom = 1;
+        return NULL;
+    }
+    r->series[r->n_series++] = s;
+    return s;
+}
+
+static void trend_value(void *ctx, const struct indicator_point *v)
+{
+    struct trend_ctx *t = ctx;
+    Ekonet__TrendSeries *s = series_of(t, v->code);
+    Ekonet__TrendPoint *p = s ? arena_alloc(&t->call->arena, sizeof *p) : NULL;
+    if (!p || s->n_points == YEARS_MAX) return;
+    ekonet__trend_point__init(p);
+    p->year = v->year;
+    p->value = v->value;
+    if (*v->note) p->note = arena_strdup(&t->call->arena, v->note);
+    if (v->forced) p->has_forced = p->forced = 1;
+    if (v->preliminary) p->has_preliminary = p->preliminary = 1;
+    s->points[s->n_points++] = p;
+}
+
+/* One version of a value, in its series' history (a series without points is made for it). */
+static void trend_version(void *ctx, const struct indicator_version *v)
 {
     struct trend_ctx *t = ctx;
     struct arena *a = &t->call->arena;
-    Ekonet__TrendReply *r = t->r;
-    Ekonet__TrendSeries *s = r->n_series ? r->series[r->n_series - 1] : NULL;
-    if (!s || strcmp(s->code, code) != 0) { /* values come by code, then year */
-        if (r->n_series == t->cap || !(s = arena_alloc(a, sizeof *s))) {
+    Ekonet__TrendSeries *s = series_of(t, v->code);
+    if (!s) return;
+    if (s->n_history % 64 == 0) { /* the arena does not grow in place: copy to a bigger one */
+        Ekonet__TrendVersion **h = arena_alloc(a, (s->n_history + 64) * sizeof *h);
+        if (!h) {
             t->oom = 1;
             return;
         }
-        ekonet__trend_series__init(s);
-        s->code = arena_strdup(a, code);
-        const struct indicator *ind = catalogue_find(t->call->node->catalogue, code);
-        if (ind) s->indicator = indicator_msg(t->call, ind);
-        s->points = arena_alloc(a, 200 * sizeof *s->points);
-        if (!s->code || !s->points) {
-            t->oom = 1;
-            return;
-        }
-        r->series[r->n_series++] = s;
+        if (s->n_history) memcpy(h, s->history, s->n_history * sizeof *h);
+        s->history = h;
     }
-    Ekonet__TrendPoint *p = arena_alloc(a, sizeof *p);
-    if (!p || s->n_points == 200) return;
-    ekonet__trend_point__init(p);
-    p->year = year;
-    p->value = value;
-    if (note && *note) p->note = arena_strdup(a, note);
-    s->points[s->n_points++] = p;
+    Ekonet__TrendVersion *m = arena_alloc(a, sizeof *m);
+    if (!m) {
+        t->oom = 1;
+        return;
+    }
+    ekonet__trend_version__init(m);
+    m->year = v->year;
+    if (!v->withdrawn) m->has_value = 1, m->value = v->value;
+    if (v->forced) m->has_forced = m->forced = 1;
+    if (v->preliminary) m->has_preliminary = m->preliminary = 1;
+    m->seq = v->seq;
+    m->timestamp_ms = v->timestamp_ms;
+    s->history[s->n_history++] = m;
 }
 
 /* The first code asked for that is neither in the catalogue in force nor among the member's
@@ -179,8 +235,10 @@ void api_trend(struct call *c, const Ekonet__TrendRequest *req)
     struct trend_ctx t = {c, r, CATALOGUE_MAX, 0};
     if (!(r->series = arena_alloc(&c->arena, t.cap * sizeof *r->series)))
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
-    if (indicators_values(c->node->store, key, 0, (const char *const *)req->codes, req->n_codes,
-                          trend_value, &t) < 0)
+    const char *const *codes = (const char *const *)req->codes;
+    if (indicators_values(c->node->store, key, 0, codes, req->n_codes, trend_value, &t) < 0 ||
+        (req->history &&
+         indicators_history(c->node->store, key, codes, req->n_codes, trend_version, &t) < 0))
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
     if (t.oom) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     const char *unknown = unknown_code(c, req, r);
@@ -204,6 +262,8 @@ static Ekonet__Example *example_msg(struct call *c, const struct example *x)
     e->code = arena_strdup(a, m ? m->code : c->node->cfg->code);
     e->year = x->year;
     e->value = x->value;
+    if (x->forced) e->has_forced = e->forced = 1;
+    if (x->preliminary) e->has_preliminary = e->preliminary = 1;
     if (x->has_from) {
         e->has_from_year = e->has_from_value = e->has_change = 1;
         e->from_year = x->from_year;
@@ -272,4 +332,73 @@ void api_examples(struct call *c, const Ekonet__ExamplesRequest *req)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     c->reply.result_case = EKONET__API_REPLY__RESULT_EXAMPLES;
     c->reply.examples = r;
+}
+
+/* A value in force, as own_value finds it. */
+struct found_value {
+    int found;
+    double value;
+};
+
+static void found(void *ctx, const struct indicator_point *p)
+{
+    struct found_value *f = ctx;
+    f->found = 1;
+    f->value = p->value;
+}
+
+/* Whether this node's value of code for year in force is value (carried over unchanged). */
+static int carried_over(struct call *c, uint32_t year, const char *code, double value)
+{
+    struct found_value f = {0, 0};
+    if (indicators_values(c->node->store, c->node->key.pub, year, &code, 1, found, &f) < 0)
+        return 0;
+    return f.found && f.value == value;
+}
+
+/* The year of the node's clock (UTC). */
+static uint32_t current_year(void)
+{
+    time_t t = (time_t)(node_now_ms() / 1000);
+    struct tm tm;
+    return gmtime_r(&t, &tm) ? (uint32_t)tm.tm_year + 1900 : 0;
+}
+
+/*
+ * One value of a snapshot this node publishes: 0, or -1 replied. A value published before and
+ * carried over unchanged was checked then: it passes even if the catalogue changed since.
+ */
+static int check_value(struct call *c, uint32_t year, const Ekonet__IndicatorValue *v)
+{
+    const struct indicator *ind = catalogue_find(c->node->catalogue, v->code);
+    struct errbuf why;
+    if (carried_over(c, year, v->code, v->value)) return 0;
+    if (!ind) {
+        api_fail(c, EKONET__API_ERROR_CODE__API_INVALID,
+                 "%.20s is not an indicator of the catalogue in force (%s)", v->code,
+                 c->node->catalogue_revision);
+        return -1;
+    }
+    int rc = indicator_check_value(ind, v->value, &why);
+    if (rc == 0 || (rc == INDICATOR_OUTSIDE && v->has_forced && v->forced)) return 0;
+    api_fail(c, EKONET__API_ERROR_CODE__API_INVALID, "%s%s", why.msg,
+             rc == INDICATOR_OUTSIDE ? ". Use --force if it is right." : "");
+    return -1;
+}
+
+int api_check_snapshot(struct call *c, const Ekonet__PublishRequest *p)
+{
+    Ekonet__Snapshot *s = ekonet__snapshot__unpack(NULL, p->content.len, p->content.data);
+    if (!s) return 0; /* feed_publish reports the decoding problem */
+    uint32_t now = current_year();
+    int rc = 0;
+    if (s->year > now) {
+        api_fail(c, EKONET__API_ERROR_CODE__API_INVALID,
+                 "%u has not begun: values are published for %u and the years before", s->year,
+                 now);
+        rc = -1;
+    }
+    for (size_t i = 0; i < s->n_values && rc == 0; i++) rc = check_value(c, s->year, s->values[i]);
+    ekonet__snapshot__free_unpacked(s, NULL);
+    return rc;
 }

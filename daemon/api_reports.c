@@ -18,33 +18,10 @@
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
 
-/* A snapshot's codes must be in the catalogue in force, and its values possible. */
-static int check_snapshot(struct call *c, const Ekonet__PublishRequest *p)
-{
-    Ekonet__Snapshot *s = ekonet__snapshot__unpack(NULL, p->content.len, p->content.data);
-    if (!s) return 0; /* feed_publish reports the decoding problem */
-    int rc = 0;
-    for (size_t i = 0; i < s->n_values && rc == 0; i++) {
-        const struct indicator *ind = catalogue_find(c->node->catalogue, s->values[i]->code);
-        struct errbuf why;
-        if (!ind) {
-            api_fail(c, EKONET__API_ERROR_CODE__API_INVALID,
-                     "%.20s is not an indicator of the catalogue in force (%s)", s->values[i]->code,
-                     c->node->catalogue_revision);
-            rc = -1;
-        } else if (indicator_check_value(ind, s->values[i]->value, &why) < 0) {
-            api_fail(c, EKONET__API_ERROR_CODE__API_INVALID, "%s", why.msg);
-            rc = -1;
-        }
-    }
-    ekonet__snapshot__free_unpacked(s, NULL);
-    return rc;
-}
-
 /* Indicator codes must exist in the catalogue in force when a report is published here. */
 static int check_indicators(struct call *c, const Ekonet__PublishRequest *p)
 {
-    if (p->kind == EKONET__ENTRY_KIND__KIND_INDICATORS) return check_snapshot(c, p);
+    if (p->kind == EKONET__ENTRY_KIND__KIND_INDICATORS) return api_check_snapshot(c, p);
     if (p->kind != EKONET__ENTRY_KIND__KIND_REPORT) return 0;
     Ekonet__Report *r = ekonet__report__unpack(NULL, p->content.len, p->content.data);
     if (!r) return 0; /* feed_publish reports the decoding problem */

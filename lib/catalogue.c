@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,35 @@ void catalogue_destroy(struct catalogue **pc)
     }
     free(c);
     *pc = NULL;
+}
+
+/* The range when the catalogue gives none: a share is 0-100, any other amount not negative. */
+static void default_range(struct indicator *it)
+{
+    it->min = 0;
+    it->max = strchr(it->unit, '%') ? 100 : INFINITY;
+}
+
+/* A bound of the range from a CSV field: empty keeps *bound. 0, or -1 if not a finite number. */
+static int parse_bound(const char *s, double *bound)
+{
+    char *end;
+    if (!*s) return 0;
+    double v = strtod(s, &end);
+    if (*end || end == s || !isfinite(v)) return -1;
+    *bound = v;
+    return 0;
+}
+
+/* Reads the optional min and max columns (6 and 7) into it; -1 with err naming the line. */
+static int parse_range(struct indicator *it, char **f, size_t n, size_t line, struct errbuf *err)
+{
+    default_range(it);
+    if ((n > 6 && parse_bound(f[6], &it->min) < 0) || (n > 7 && parse_bound(f[7], &it->max) < 0))
+        return errbuf_set(err, "line %zu: min and max must be numbers (or empty)", line);
+    if (it->min > it->max)
+        return errbuf_set(err, "line %zu: min %.15g is above max %.15g", line, it->min, it->max);
+    return 0;
 }
 
 struct catalogue *catalogue_parse_csv(const char *data, size_t len, struct errbuf *err)
@@ -90,6 +120,7 @@ struct catalogue *catalogue_parse_csv(const char *data, size_t len, struct errbu
             errbuf_set(err, "out of memory");
             goto fail;
         }
+        if (parse_range(it, f, n, line, err) < 0) goto fail;
     }
     if (rc < 0) {
         errbuf_set(err, "line %zu: malformed CSV record", csv_line(r));
@@ -143,8 +174,15 @@ struct catalogue *catalogue_from_content(const uint8_t *data, size_t len)
         it->unit = strdup(in->unit);
         it->lower_is_better = in->lower_is_better;
         it->source = strdup(in->source ? in->source : "");
-        if (!it->code || !it->name_sv || !it->name_en || !it->unit || !it->source)
+        if (!it->code || !it->name_sv || !it->name_en || !it->unit || !it->source) {
             catalogue_destroy(&c);
+            break;
+        }
+        /* a bound that is not a number, or a min above the max, is ignored (PROTOCOL.md 4.5) */
+        default_range(it);
+        double lo = in->has_min && isfinite(in->min) ? in->min : it->min;
+        double hi = in->has_max && isfinite(in->max) ? in->max : it->max;
+        if (lo <= hi) it->min = lo, it->max = hi;
     }
     if (m) ekonet__catalogue__free_unpacked(m, NULL);
     return c;
@@ -164,6 +202,10 @@ int catalogue_to_content(const struct catalogue *c, const char *revision, uint8_
         items[i].unit = c->items[i].unit;
         items[i].lower_is_better = c->items[i].lower_is_better;
         items[i].source = c->items[i].source;
+        items[i].has_min = 1;
+        items[i].min = c->items[i].min;
+        items[i].has_max = isfinite(c->items[i].max);
+        items[i].max = items[i].has_max ? c->items[i].max : 0;
         ptrs[i] = &items[i];
     }
     m.n_indicators = c->n;
@@ -175,14 +217,24 @@ int catalogue_to_content(const struct catalogue *c, const char *revision, uint8_
     return 0;
 }
 
+const char *indicator_range_text(const struct indicator *ind, char *buf, size_t size)
+{
+    if (isfinite(ind->max))
+        snprintf(buf, size, "%.15g to %.15g", ind->min, ind->max);
+    else
+        snprintf(buf, size, "%.15g or more", ind->min);
+    return buf;
+}
+
 int indicator_check_value(const struct indicator *ind, double value, struct errbuf *err)
 {
+    char range[80];
     if (!isfinite(value)) return errbuf_set(err, "%s: the value is not a number", ind->code);
-    if (value < 0)
-        return errbuf_set(err, "%s: %g is negative, which %s cannot be", ind->code, value,
-                          ind->unit);
-    if (strchr(ind->unit, '%') && value > 100)
-        return errbuf_set(err, "%s: %g is more than 100 %%, which a share cannot be", ind->code,
-                          value);
-    return 0;
+    if (value >= ind->min && value <= ind->max) return 0;
+    indicator_range_text(ind, range, sizeof range);
+    if (strchr(ind->unit, '%'))
+        errbuf_set(err, "%s is a share in per cent: %s; %.15g is outside", ind->code, range, value);
+    else
+        errbuf_set(err, "%s is in %s: %s; %.15g is outside", ind->code, ind->unit, range, value);
+    return INDICATOR_OUTSIDE;
 }

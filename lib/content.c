@@ -206,8 +206,9 @@ int snapshot_validate(const Ekonet__Snapshot *s, struct errbuf *err)
 {
     if (s->year < 1990 || s->year > 2100)
         return errbuf_set(err, "the year must be between 1990 and 2100, not %u", s->year);
-    if (s->n_values == 0 || s->n_values > 200)
-        return errbuf_set(err, "a snapshot holds 1 to 200 values, not %zu", s->n_values);
+    if (s->n_values > SNAPSHOT_MAX_VALUES) /* none: the year withdrawn */
+        return errbuf_set(err, "a snapshot holds at most %d values, not %zu", SNAPSHOT_MAX_VALUES,
+                          s->n_values);
     for (size_t i = 0; i < s->n_values; i++) {
         const Ekonet__IndicatorValue *v = s->values[i];
         if (!indicator_code_valid(v->code))

@@ -38,19 +38,17 @@ int import_number(const char *s, double *out)
     return 0;
 }
 
-/* Adds a checked value; -1 with err (where says where: "line 4" or "values[3]"). */
+/* Adds a value of a known code and year; -1 with err (where: "line 4" or "values[3]"). */
 static int add(struct import *imp, const struct catalogue *cat, const char *where, const char *code,
                long year, double value, const char *note, struct errbuf *err)
 {
-    struct errbuf why;
     const struct indicator *ind = catalogue_find(cat, code);
     if (!ind)
         return errbuf_set(err, "%s: %.20s is not an indicator of the catalogue in force", where,
                           code);
     if (year < 1990 || year > 2100)
         return errbuf_set(err, "%s: the year must be between 1990 and 2100, not %ld", where, year);
-    if (indicator_check_value(ind, value, &why) < 0)
-        return errbuf_set(err, "%s: %s", where, why.msg);
+    if (!isfinite(value)) return errbuf_set(err, "%s: %s: the value is not a number", where, code);
     if (note && *note && !text_valid_line(note, 200))
         return errbuf_set(err, "%s: the note must be one line of at most 200 bytes", where);
     for (size_t i = 0; i < imp->n; i++)
@@ -68,6 +66,29 @@ static int add(struct import *imp, const struct catalogue *cat, const char *wher
     snprintf(x->code, sizeof x->code, "%s", code);
     x->value = value;
     snprintf(x->note, sizeof x->note, "%s", note ? note : "");
+    snprintf(x->where, sizeof x->where, "%s", where);
+    x->forced = 0;
+    return 0;
+}
+
+int import_check(struct import *imp, const struct catalogue *cat, int force, uint32_t max_year,
+                 struct errbuf *err)
+{
+    for (size_t i = 0; i < imp->n; i++) {
+        struct import_value *v = &imp->v[i];
+        const struct indicator *ind = catalogue_find(cat, v->code);
+        struct errbuf why;
+        if (v->year > max_year)
+            return errbuf_set(err,
+                              "%s: %u has not begun: values are published for %u and the "
+                              "years before",
+                              v->where, v->year, max_year);
+        int rc = ind ? indicator_check_value(ind, v->value, &why) : 0;
+        if (rc < 0 || (rc == INDICATOR_OUTSIDE && !force))
+            return errbuf_set(err, "%s: %s%s", v->where, why.msg,
+                              rc == INDICATOR_OUTSIDE ? ". Use --force if it is right" : "");
+        v->forced = rc == INDICATOR_OUTSIDE;
+    }
     return 0;
 }
 

@@ -1,5 +1,7 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "content.pb-c.h"
 #include "ekonet/indicators.h"
@@ -16,10 +18,18 @@ static int step(sqlite3_stmt *st)
 
 static const char SQL_SEQ[] = "SELECT seq FROM snapshots WHERE author=?1 AND year=?2";
 static const char SQL_CLEAR[] = "DELETE FROM indicator_values WHERE author=?1 AND year=?2";
-static const char SQL_SNAPSHOT[] = "INSERT OR REPLACE INTO snapshots(author, year, seq, n, source)"
-                                   " VALUES(?1, ?2, ?3, ?4, ?5)";
+static const char SQL_SNAPSHOT[] = "INSERT OR REPLACE INTO snapshots(author, year, seq, n, source,"
+                                   " ts, nv) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_VALUE[] = "INSERT OR REPLACE INTO indicator_values(code, author, year, value,"
-                                " note) VALUES(?1, ?2, ?3, ?4, ?5)";
+                                " note, forced, preliminary) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+int indicators_preliminary(uint32_t year, uint64_t timestamp_ms)
+{
+    time_t t = (time_t)(timestamp_ms / 1000);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm)) return 0;
+    return (int64_t)year >= (int64_t)tm.tm_year + 1900;
+}
 
 /* Removes author's values of year (before a newer snapshot, or a redaction). */
 static int clear_year(struct store *s, const uint8_t *author, uint32_t year)
@@ -53,7 +63,10 @@ int indicators_project(struct store *s, const struct entry *e, int64_t n)
     sqlite3_bind_int64(st, 3, (sqlite3_int64)e->seq);
     sqlite3_bind_int64(st, 4, n);
     sqlite3_bind_text(st, 5, snap->source ? snap->source : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)e->timestamp_ms);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)snap->n_values);
     if (step(st) < 0) goto out;
+    int preliminary = indicators_preliminary(snap->year, e->timestamp_ms);
     for (size_t i = 0; i < snap->n_values; i++) {
         if (!(st = store_stmt(s, SQL_VALUE))) goto out;
         sqlite3_bind_text(st, 1, snap->values[i]->code, -1, SQLITE_STATIC);
@@ -62,6 +75,8 @@ int indicators_project(struct store *s, const struct entry *e, int64_t n)
         sqlite3_bind_double(st, 4, snap->values[i]->value);
         sqlite3_bind_text(st, 5, snap->values[i]->note ? snap->values[i]->note : "", -1,
                           SQLITE_STATIC);
+        sqlite3_bind_int(st, 6, snap->values[i]->has_forced && snap->values[i]->forced);
+        sqlite3_bind_int(st, 7, preliminary);
         if (step(st) < 0) goto out;
     }
     rc = 0;
@@ -79,7 +94,7 @@ static int restore_year(struct store *s, const uint8_t *author, uint32_t year,
                         const uint8_t id[ID_SIZE])
 {
     sqlite3_stmt *st =
-        store_stmt(s, "SELECT n, seq, content FROM entries WHERE author=?1 AND"
+        store_stmt(s, "SELECT n, seq, content, ts FROM entries WHERE author=?1 AND"
                       " kind=?2 AND id<>?3 AND content IS NOT NULL ORDER BY seq DESC");
     if (!st) return -1;
     sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
@@ -94,6 +109,7 @@ static int restore_year(struct store *s, const uint8_t *author, uint32_t year,
         if (snap) ekonet__snapshot__free_unpacked(snap, NULL);
         if (!same) continue;
         struct entry e = {.seq = (uint64_t)sqlite3_column_int64(st, 1),
+                          .timestamp_ms = (uint64_t)sqlite3_column_int64(st, 3),
                           .kind = EKONET__ENTRY_KIND__KIND_INDICATORS,
                           .content = (uint8_t *)content,
                           .content_len = len};
@@ -139,31 +155,44 @@ int indicators_forget(struct store *s, const uint8_t id[ID_SIZE])
               " FROM snapshots s JOIN k ON k.key = s.author GROUP BY s.year) "
 
 static const char SQL_YEARS[] =
-    MEMBER_YEARS "SELECT s.year, s.source FROM snapshots s JOIN k ON k.key = s.author"
-                 " JOIN y ON y.year = s.year AND y.gen = k.gen ORDER BY s.year";
+    MEMBER_YEARS "SELECT s.year, s.source, s.ts FROM snapshots s JOIN k ON k.key = s.author"
+                 " JOIN y ON y.year = s.year AND y.gen = k.gen WHERE s.nv > 0 ORDER BY s.year";
 static const char SQL_VALUES[] =
-    MEMBER_YEARS "SELECT v.code, v.year, v.value, v.note FROM indicator_values v"
+    MEMBER_YEARS "SELECT v.code, v.year, v.value, v.note, v.forced, v.preliminary"
+                 " FROM indicator_values v"
                  " JOIN k ON k.key = v.author JOIN y ON y.year = v.year AND y.gen = k.gen"
                  " WHERE (?2=0 OR v.year=?2) ORDER BY v.code, v.year";
 
 int indicators_years(struct store *s, const uint8_t author[KEY_SIZE],
-                     void (*fn)(void *ctx, uint32_t year, const char *source), void *ctx)
+                     void (*fn)(void *ctx, const struct indicator_year *y), void *ctx)
 {
     sqlite3_stmt *st = store_stmt(s, SQL_YEARS);
     if (!st) return -1;
     sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fn(ctx, (uint32_t)sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct indicator_year y = {.year = (uint32_t)sqlite3_column_int64(st, 0),
+                                   .source = (const char *)sqlite3_column_text(st, 1),
+                                   .timestamp_ms = (uint64_t)sqlite3_column_int64(st, 2)};
+        y.preliminary = indicators_preliminary(y.year, y.timestamp_ms);
+        if (!y.source) y.source = "";
+        fn(ctx, &y);
+    }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Whether code is among codes (ncodes 0: every code is). */
+static int wanted(const char *code, const char *const *codes, size_t ncodes)
+{
+    for (size_t i = 0; i < ncodes; i++)
+        if (strcmp(codes[i], code) == 0) return 1;
+    return ncodes == 0;
+}
+
 int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t year,
                       const char *const *codes, size_t ncodes,
-                      void (*fn)(void *ctx, const char *code, uint32_t year, double value,
-                                 const char *note),
-                      void *ctx)
+                      void (*fn)(void *ctx, const struct indicator_point *p), void *ctx)
 {
     sqlite3_stmt *st = store_stmt(s, SQL_VALUES);
     if (!st) return -1;
@@ -171,12 +200,14 @@ int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t 
     sqlite3_bind_int64(st, 2, year);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(st, 0);
-        int wanted = ncodes == 0;
-        for (size_t i = 0; i < ncodes && !wanted; i++) wanted = strcmp(codes[i], code) == 0;
-        if (wanted)
-            fn(ctx, code, (uint32_t)sqlite3_column_int64(st, 1), sqlite3_column_double(st, 2),
-               (const char *)sqlite3_column_text(st, 3));
+        struct indicator_point p = {.code = (const char *)sqlite3_column_text(st, 0),
+                                    .year = (uint32_t)sqlite3_column_int64(st, 1),
+                                    .value = sqlite3_column_double(st, 2),
+                                    .note = (const char *)sqlite3_column_text(st, 3),
+                                    .forced = sqlite3_column_int(st, 4) != 0,
+                                    .preliminary = sqlite3_column_int(st, 5) != 0};
+        if (!p.note) p.note = "";
+        if (p.code && wanted(p.code, codes, ncodes)) fn(ctx, &p);
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -193,10 +224,183 @@ static const char SQL_EXAMPLES[] =
     "s.author),"
     " w(member, year, gen) AS (SELECT member, year, max(gen) FROM s GROUP BY member, year)"
     " SELECT coalesce((SELECT key FROM members WHERE member = s.member ORDER BY gen DESC LIMIT 1),"
-    " s.member), v.year, v.value FROM indicator_values v"
+    " s.member), v.year, v.value, v.forced, v.preliminary FROM indicator_values v"
     " JOIN s ON s.author = v.author AND s.year = v.year"
     " JOIN w ON w.member = s.member AND w.year = s.year AND w.gen = s.gen"
     " WHERE v.code=?1 ORDER BY s.member, v.year";
+
+/* The years a snapshot may be of (PROTOCOL.md 4.1.2: 1990-2100). */
+#define FIRST_YEAR 1990
+#define YEARS      (2100 - FIRST_YEAR + 1)
+
+/*
+ * The history's working state: the versions found so far (codes copied, since the snapshots
+ * are freed), and for each year the index of each code's latest version, to tell what a
+ * snapshot changed. A snapshot touches one year: at most SNAPSHOT_MAX_VALUES codes there.
+ */
+struct history {
+    struct indicator_version *v;
+    char (*vcode)[17];
+    size_t n, cap;
+    struct {
+        size_t *latest; /* indices into v */
+        size_t n, cap;
+    } year[YEARS];
+    int full;
+};
+
+/* code's latest version in its year, or NULL; *slot is its place in the year's list (the
+   list's length when there is none). */
+static const struct indicator_version *latest_of(const struct history *h, uint32_t year,
+                                                 const char *code, size_t *slot)
+{
+    size_t y = year - FIRST_YEAR;
+    for (size_t k = 0; k < h->year[y].n; k++) {
+        size_t i = h->year[y].latest[k];
+        if (strcmp(h->vcode[i], code) == 0) {
+            *slot = k;
+            return &h->v[i];
+        }
+    }
+    *slot = h->year[y].n;
+    return NULL;
+}
+
+/* Adds a version and makes it its code's latest for its year; 0, or -1 out of memory. */
+static int add_version(struct history *h, const struct indicator_version *v)
+{
+    size_t y = v->year - FIRST_YEAR, k;
+    latest_of(h, v->year, v->code, &k);
+    if (h->n == INDICATORS_HISTORY_MAX) {
+        h->full = 1;
+        return 0;
+    }
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 64;
+        struct indicator_version *nv = realloc(h->v, cap * sizeof *nv);
+        if (nv) h->v = nv;
+        char(*nc)[17] = nv ? realloc(h->vcode, cap * sizeof *nc) : NULL;
+        if (!nc) return -1;
+        h->vcode = nc;
+        h->cap = cap;
+    }
+    if (h->year[y].n == h->year[y].cap) { /* room for one more code */
+        size_t cap = h->year[y].cap ? h->year[y].cap * 2 : 16;
+        size_t *nl = realloc(h->year[y].latest, cap * sizeof *nl);
+        if (!nl) return -1;
+        memset(nl + h->year[y].n, 0, (cap - h->year[y].n) * sizeof *nl); /* set before counted */
+        h->year[y].latest = nl;
+        h->year[y].cap = cap;
+    }
+    if (!h->year[y].latest || k > h->year[y].n) return -1; /* cannot be: latest_of found k */
+    snprintf(h->vcode[h->n], sizeof h->vcode[h->n], "%s", v->code);
+    h->v[h->n] = *v;
+    h->year[y].latest[k] = h->n++;
+    if (k == h->year[y].n) h->year[y].n++;
+    return 0;
+}
+
+/* Whether snap holds a value for code. */
+static int holds(const Ekonet__Snapshot *snap, const char *code)
+{
+    for (size_t i = 0; i < snap->n_values; i++)
+        if (strcmp(snap->values[i]->code, code) == 0) return 1;
+    return 0;
+}
+
+/* The versions one snapshot (entry seq at ts) makes: values set or changed, values left out. */
+static int history_snapshot(struct history *h, const Ekonet__Snapshot *snap, uint64_t seq,
+                            uint64_t ts, const char *const *codes, size_t ncodes)
+{
+    if (snap->year < FIRST_YEAR || snap->year >= FIRST_YEAR + YEARS) return 0; /* not accepted */
+    size_t y = snap->year - FIRST_YEAR;
+    struct indicator_version v = {.year = snap->year, .seq = seq, .timestamp_ms = ts};
+    v.preliminary = indicators_preliminary(snap->year, ts);
+    for (size_t k = 0; k < h->year[y].n; k++) { /* first what it leaves out */
+        char code[17];
+        const struct indicator_version *was = &h->v[h->year[y].latest[k]];
+        if (was->withdrawn || holds(snap, h->vcode[h->year[y].latest[k]])) continue;
+        snprintf(code, sizeof code, "%s", h->vcode[h->year[y].latest[k]]);
+        v.code = code;
+        v.withdrawn = 1;
+        if (add_version(h, &v) < 0) return -1;
+    }
+    v.withdrawn = 0;
+    for (size_t i = 0; i < snap->n_values; i++) {
+        const Ekonet__IndicatorValue *x = snap->values[i];
+        if (!wanted(x->code, codes, ncodes)) continue;
+        size_t slot;
+        const struct indicator_version *was = latest_of(h, snap->year, x->code, &slot);
+        v.code = x->code;
+        v.value = x->value;
+        v.forced = x->has_forced && x->forced;
+        if (!was || was->withdrawn || was->value != v.value || was->forced != v.forced)
+            if (add_version(h, &v) < 0) return -1;
+    }
+    return 0;
+}
+
+/* By code, then year, then the order the walk found them (pointers into one array). */
+static int cmp_version(const void *pa, const void *pb)
+{
+    const struct indicator_version *a = *(const struct indicator_version *const *)pa;
+    const struct indicator_version *b = *(const struct indicator_version *const *)pb;
+    int c = strcmp(a->code, b->code);
+    if (c) return c;
+    if (a->year != b->year) return a->year < b->year ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* Gives h's versions to fn by code, year and the order found; 0, or -1 out of memory. */
+static int history_give(struct history *h, void (*fn)(void *ctx, const struct indicator_version *v),
+                        void *ctx)
+{
+    const struct indicator_version **by = malloc((h->n + 1) * sizeof *by);
+    if (!by) return -1;
+    for (size_t i = 0; i < h->n; i++) {
+        h->v[i].code = h->vcode[i];
+        by[i] = &h->v[i];
+    }
+    if (h->n > 1) qsort(by, h->n, sizeof *by, cmp_version);
+    for (size_t i = 0; i < h->n; i++) fn(ctx, by[i]);
+    free(by);
+    return 0;
+}
+
+/* A member's snapshots with content, of all its keys (?1 names any): oldest key first. */
+static const char SQL_HISTORY[] = "WITH k(key, gen) AS (" ROSTER_KEYS_OF(
+    "?1") ") SELECT e.seq, e.ts, e.content FROM entries e"
+          " JOIN k ON k.key = e.author WHERE e.kind = ?2 AND e.content IS NOT NULL"
+          " ORDER BY k.gen, e.seq";
+
+int indicators_history(struct store *s, const uint8_t author[KEY_SIZE], const char *const *codes,
+                       size_t ncodes, void (*fn)(void *ctx, const struct indicator_version *v),
+                       void *ctx)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_HISTORY);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, EKONET__ENTRY_KIND__KIND_INDICATORS);
+    struct history h;
+    memset(&h, 0, sizeof h);
+    int rc = SQLITE_DONE, bad = 0;
+    while (!bad && !h.full && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        const uint8_t *content = sqlite3_column_blob(st, 2);
+        Ekonet__Snapshot *snap = len ? ekonet__snapshot__unpack(NULL, len, content) : NULL;
+        if (!snap) continue; /* accepted entries decode; an empty content is no snapshot */
+        bad = history_snapshot(&h, snap, (uint64_t)sqlite3_column_int64(st, 0),
+                               (uint64_t)sqlite3_column_int64(st, 1), codes, ncodes) < 0;
+        ekonet__snapshot__free_unpacked(snap, NULL);
+    }
+    sqlite3_reset(st);
+    if (!bad && (rc == SQLITE_DONE || h.full)) bad = history_give(&h, fn, ctx) < 0;
+    free(h.v);
+    free(h.vcode);
+    for (size_t y = 0; y < YEARS; y++) free(h.year[y].latest);
+    if (bad || (rc != SQLITE_DONE && rc != SQLITE_ROW)) return -1;
+    return h.full;
+}
 
 int indicators_examples(struct store *s, const char *code, uint32_t years, struct example **all,
                         size_t *n)
@@ -211,6 +415,7 @@ int indicators_examples(struct store *s, const char *code, uint32_t years, struc
     struct {
         uint32_t year;
         double value;
+        int forced, preliminary;
     } *series = malloc(256 * sizeof *series);
     size_t ns = 0;
     uint8_t cur[KEY_SIZE];
@@ -234,6 +439,8 @@ int indicators_examples(struct store *s, const char *code, uint32_t years, struc
             memcpy(x->author, cur, KEY_SIZE);
             x->year = series[ns - 1].year;
             x->value = series[ns - 1].value;
+            x->forced = series[ns - 1].forced;
+            x->preliminary = series[ns - 1].preliminary;
             for (size_t i = 0; i < ns; i++) {
                 if (series[i].year + years < x->year || series[i].year > x->year) continue;
                 if (x->npoints < EXAMPLE_POINTS) {
@@ -252,7 +459,9 @@ int indicators_examples(struct store *s, const char *code, uint32_t years, struc
         if (ns < 256) {
             memcpy(cur, sqlite3_column_blob(st, 0), KEY_SIZE);
             series[ns].year = (uint32_t)sqlite3_column_int64(st, 1);
-            series[ns++].value = sqlite3_column_double(st, 2);
+            series[ns].value = sqlite3_column_double(st, 2);
+            series[ns].forced = sqlite3_column_int(st, 3) != 0;
+            series[ns++].preliminary = sqlite3_column_int(st, 4) != 0;
         }
     }
     sqlite3_reset(st);

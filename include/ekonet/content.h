@@ -23,6 +23,7 @@
 #define PROFILE_MAX_NAME       120
 #define PROFILE_MAX_ENDPOINTS  8
 #define PROFILE_MAX_ENDPOINT   150 /* bytes of one endpoint */
+#define SNAPSHOT_MAX_VALUES    200 /* values of one year's snapshot (none: the year withdrawn) */
 
 /* Name of an entry kind ("report") or "unknown". */
 const char *entry_kind_str(uint32_t kind);

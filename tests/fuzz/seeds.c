@@ -141,6 +141,11 @@ static void make_contents(void)
     s.catalogue = "default";
     s.source = "Kolada";
     add_content("snapshot", EKONET__ENTRY_KIND__KIND_INDICATORS, &s.base);
+    v1.value = 1e9; /* a correction: a value outside its range, confirmed */
+    v1.has_forced = v1.forced = 1;
+    add_content("snapshot-forced", EKONET__ENTRY_KIND__KIND_INDICATORS, &s.base);
+    s.n_values = 0; /* the year withdrawn */
+    add_content("snapshot-withdrawn", EKONET__ENTRY_KIND__KIND_INDICATORS, &s.base);
 
     Ekonet__Event ev = EKONET__EVENT__INIT;
     ev.title = "Årsmöte";
@@ -877,6 +882,8 @@ static void seeds_apihandler_reads(void)
     req.op_case = EKONET__API_REQUEST__OP_TREND;
     req.trend = &tr;
     put_request("trend", &req);
+    tr.has_history = tr.history = 1;
+    put_request("trend-history", &req);
     Ekonet__ExamplesRequest ex = EKONET__EXAMPLES_REQUEST__INIT;
     ex.code = "GN.7";
     req.op_case = EKONET__API_REQUEST__OP_EXAMPLES;
@@ -1010,6 +1017,9 @@ static void seeds_text(void)
         {"catalogue", "code,name_sv,name_en,unit,better,source\n"
                       "GN.7,Mängd hushållsavfall,Household waste,kg/inv,lower,Avfall Sverige\n"
                       "X.1,Egen,Own,%,higher,\n"},
+        {"catalogue-ranges", "code,name_sv,name_en,unit,better,source,min,max\n"
+                             "GN.7,Mängd hushållsavfall,Household waste,kg/inv,lower,,0,1500\n"
+                             "X.1,Egen,Own,ton,lower,,-5,\n"},
         {"crlf", "code,year,value\r\nGN.2,2021,\"1 234,5\"\r\n"},
     };
     for (size_t i = 0; i < sizeof csv / sizeof csv[0]; i++)

@@ -69,7 +69,7 @@ expect_contains "not a number" "bad2.csv:1: \"abc\" is not a number" "$(ek a ind
 printf 'GN.99,2020,1\n' >"$TESTDIR/bad3.csv"
 expect_contains "unknown code" "GN.99 is not an indicator" "$(ek a indicators import "$TESTDIR/bad3.csv" 2>&1 || true)"
 printf 'GN.7,2020,-5\n' >"$TESTDIR/bad4.csv"
-expect_contains "negative" "is negative" "$(ek a indicators import "$TESTDIR/bad4.csv" 2>&1 || true)"
+expect_contains "negative" "GN.7 is in kg/person: 0 to 1500; -5 is outside" "$(ek a indicators import "$TESTDIR/bad4.csv" 2>&1 || true)"
 expect_eq "nothing stored" "$before" "$(ek a status --json | json .entries)"
 
 printf 'code,year,value\nGN.7,2020,"470,5"\nGN.11,2020,33\n' >"$TESTDIR/good.csv"

@@ -1,8 +1,8 @@
 /*
  * Importing indicator values: numbers as Swedes write them, CSV with ',' or ';', Kolada JSON
  * (gender T only, nulls and other municipalities skipped and counted, KPIs mapped to codes),
- * every value checked against the catalogue, and a refusal that names the line and leaves
- * nothing imported.
+ * every value checked against the catalogue (its range, unless forced, and the current year),
+ * and a refusal that names the line and leaves nothing imported.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,108 @@ static void what_is_not_a_number_is_refused(void **state)
     assert_true(v == 7); /* untouched */
 }
 
+/* Parses text (CSV, or Kolada JSON when it begins with '['), then import_check's answer. */
+static int checked(const struct catalogue *cat, const char *text, int force, uint32_t max_year,
+                   struct import *imp, struct errbuf *err)
+{
+    const struct kpi_map map[] = {{"N15428", "GN.11"}};
+    int rc = text[0] == '[' ? kolada(cat, text, map, 1, imp, err) : csv(cat, text, imp, err);
+    if (rc < 0) fail_msg("does not parse: %s", err->msg);
+    return import_check(imp, cat, force, max_year, err);
+}
+
+static void values_outside_the_range_need_force_and_are_marked(void **state)
+{
+    const struct catalogue *cat = *state;
+    struct import imp;
+    struct errbuf err = {""};
+    struct {
+        const char *text, *says;
+    } bad[] = {
+        {"GN.7,2023,-3\n", "line 1: GN.7 is in kg/person: 0 to 1500; -3 is outside. Use --force"},
+        {"GN.7,2023,1e9\n", "line 1: GN.7 is in kg/person: 0 to 1500; 1000000000 is outside"},
+        {"GN.7,2023,1\nGN.4,2023,\"100,5\"\n",
+         "line 2: GN.4 is a share in per cent: 0 to 100; 100.5 is outside. Use --force if it is "
+         "right"},
+        {"[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2022,"
+         " \"values\": [{\"gender\": \"T\", \"value\": 50}]},"
+         " {\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023,"
+         " \"values\": [{\"gender\": \"T\", \"value\": 120}]}]",
+         "values[1]: GN.11 is a share in per cent: 0 to 100; 120 is outside"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(checked(cat, bad[i].text, 0, 2026, &imp, &err), -1);
+        if (strncmp(err.msg, bad[i].says, strlen(bad[i].says)) != 0)
+            fail_msg("case %zu: expected \"%s...\", got \"%s\"", i, bad[i].says, err.msg);
+        import_free(&imp);
+        /* confirmed: published, and marked forced (only the value outside) */
+        assert_int_equal(checked(cat, bad[i].text, 1, 2026, &imp, &err), 0);
+        assert_true(imp.v[imp.n - 1].forced);
+        if (imp.n > 1) assert_false(imp.v[0].forced);
+        import_free(&imp);
+    }
+    /* the edges of the range are in it */
+    assert_int_equal(
+        checked(cat, "GN.7,2023,0\nGN.7,2022,1500\nGN.4,2023,100\n", 0, 2026, &imp, &err), 0);
+    for (size_t i = 0; i < imp.n; i++) assert_false(imp.v[i].forced);
+    import_free(&imp);
+}
+
+static void a_year_not_begun_is_refused_even_with_force(void **state)
+{
+    const struct catalogue *cat = *state;
+    struct import imp;
+    struct errbuf err = {""};
+    assert_int_equal(checked(cat, "GN.7,2026,400\nGN.7,2027,400\n", 1, 2026, &imp, &err), -1);
+    assert_string_equal(err.msg, "line 2: 2027 has not begun: values are published for 2026 and "
+                                 "the years before");
+    import_free(&imp);
+    assert_int_equal(checked(cat, "GN.7,2026,400\n", 0, 2026, &imp, &err), 0);
+    import_free(&imp);
+}
+
+static void a_catalogue_names_its_ranges_or_gets_the_default(void **state)
+{
+    (void)state;
+    struct errbuf err = {""};
+    const char *text = "code,name_sv,name_en,unit,better,source,min,max\n"
+                       "A.1,a,a,%,higher,,,\n"    /* a share: 0 to 100 */
+                       "A.2,b,b,kg,lower\n"       /* an amount: 0 or more */
+                       "A.3,c,c,ton,lower,,-5,\n" /* net emissions may be negative */
+                       "A.4,d,d,%,higher,,10,90\n";
+    struct catalogue *c = catalogue_parse_csv(text, strlen(text), &err);
+    assert_non_null(c);
+    char buf[64];
+    const char *want[] = {"0 to 100", "0 or more", "-5 or more", "10 to 90"};
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(indicator_range_text(catalogue_at(c, i), buf, sizeof buf), want[i]);
+    assert_int_equal(indicator_check_value(catalogue_at(c, 2), -5, &err), 0);
+    assert_int_equal(indicator_check_value(catalogue_at(c, 2), -5.5, &err), INDICATOR_OUTSIDE);
+    assert_int_equal(indicator_check_value(catalogue_at(c, 3), INFINITY, &err), -1);
+    assert_string_equal(err.msg, "A.4: the value is not a number");
+
+    /* the range travels in the board's catalogue content and comes back the same */
+    uint8_t *content;
+    size_t len;
+    assert_int_equal(catalogue_to_content(c, "r1", &content, &len), 0);
+    struct catalogue *back = catalogue_from_content(content, len);
+    free(content);
+    assert_non_null(back);
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(indicator_range_text(catalogue_at(back, i), buf, sizeof buf), want[i]);
+    catalogue_destroy(&back);
+    catalogue_destroy(&c);
+
+    const char *bad[] = {"code,name_sv,name_en,unit,better,source,min,max\nA.1,a,a,%,higher,,5,1\n",
+                         "code,name_sv,name_en,unit,better,source,min,max\nA.1,a,a,%,higher,,x,\n"};
+    const char *says[] = {"line 2: min 5 is above max 1", "line 2: min and max must be numbers"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_null(catalogue_parse_csv(bad[i], strlen(bad[i]), &err));
+        if (strncmp(err.msg, says[i], strlen(says[i])) != 0)
+            fail_msg("expected \"%s...\", got \"%s\"", says[i], err.msg);
+    }
+}
+
 static void a_comma_file_with_a_header_quotes_and_notes(void **state)
 {
     const struct catalogue *cat = *state;
@@ -188,9 +291,6 @@ static void every_csv_refusal_names_its_line(void **state)
     /* codes the catalogue does not have */
     expect_csv_refusal(cat, "code,year,value\nGN.7,2023,1\nGN.99,2023,1\n",
                        "line 3: ", "GN.99 is not an indicator");
-    /* impossible values */
-    expect_csv_refusal(cat, "GN.7,2023,-3\n", "line 1: ", "negative");
-    expect_csv_refusal(cat, "GN.7,2023,1\nGN.4,2023,\"100,5\"\n", "line 2: ", "more than 100");
     /* the same code and year twice, even far apart */
     expect_csv_refusal(cat, "GN.7,2023,1\nGN.7,2022,1\n\nGN.11,2023,1\nGN.7,2023,2\n",
                        "line 5: ", "GN.7 for 2023 is given twice");
@@ -340,13 +440,6 @@ static void kolada_refusals(void **state)
                           "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023,"
                           " \"values\": [{\"gender\": \"T\", \"value\": null}]}]",
                           map, 1, "the file holds no values for 1980", "1 null values");
-    /* values are checked as in CSV: a share above 100, in the second row */
-    expect_kolada_refusal(cat,
-                          "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2022,"
-                          " \"values\": [{\"gender\": \"T\", \"value\": 50}]},"
-                          " {\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023,"
-                          " \"values\": [{\"gender\": \"T\", \"value\": 120}]}]",
-                          map, 1, "values[1]: ", "more than 100");
     expect_kolada_refusal(cat,
                           "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 1989,"
                           " \"values\": [{\"gender\": \"T\", \"value\": 50}]}]",
@@ -396,6 +489,12 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(kolada_skips_and_counts_what_is_not_ours, setup, teardown),
         cmocka_unit_test_setup_teardown(kolada_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(values_outside_the_range_need_force_and_are_marked, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_year_not_begun_is_refused_even_with_force, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_catalogue_names_its_ranges_or_gets_the_default, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

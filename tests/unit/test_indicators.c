@@ -1,8 +1,9 @@
 /*
  * The indicators projection through the accept path: a member's snapshot of a year replaces
- * its earlier one whole, bad snapshots are refused with a reason, good examples show each
- * member's latest value and its change over the window, ordered by the indicator's direction,
- * and a redacted snapshot is gone from the projection.
+ * its earlier one whole (a correction; a value left out and an empty snapshot withdraw), bad
+ * snapshots are refused with a reason, forced and preliminary values are marked, the history
+ * shows every version, good examples show each member's latest value and its change over the
+ * window, ordered by the indicator's direction, and a redacted snapshot is gone.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "content.pb-c.h"
@@ -126,6 +128,37 @@ static void one(struct fixture *f, const struct node_key *k, const char *code, u
     snapshot(f, k, year, &code, &value, 1, NULL);
 }
 
+/* A value as a snapshot carries it. */
+struct val {
+    const char *code;
+    double value;
+    int forced;
+};
+
+/* Publishes k's snapshot of year with the n values (n 0: the year withdrawn). */
+static void values(struct fixture *f, const struct node_key *k, uint32_t year, const struct val *v,
+                   size_t n, uint8_t id[ID_SIZE])
+{
+    Ekonet__Snapshot s = EKONET__SNAPSHOT__INIT;
+    Ekonet__IndicatorValue iv[8], *pv[8];
+    uint8_t buf[1024];
+    struct errbuf why = {""};
+    assert_true(n <= 8);
+    for (size_t i = 0; i < n; i++) {
+        ekonet__indicator_value__init(&iv[i]);
+        iv[i].code = (char *)v[i].code;
+        iv[i].value = v[i].value;
+        iv[i].has_forced = iv[i].forced = v[i].forced != 0;
+        pv[i] = &iv[i];
+    }
+    s.year = year;
+    s.n_values = n;
+    s.values = pv;
+    size_t len = ekonet__snapshot__pack(&s, buf);
+    if (try_publish(f, k, EKONET__ENTRY_KIND__KIND_INDICATORS, buf, len, id, &why) != ENTRY_OK)
+        fail_msg("snapshot %u refused: %s", year, why.msg);
+}
+
 static void redact(struct fixture *f, const struct node_key *k, const uint8_t target[ID_SIZE])
 {
     Ekonet__Redact r = EKONET__REDACT__INIT;
@@ -143,19 +176,42 @@ struct seen {
     char text[512];
 };
 
-static void add_year(void *ctx, uint32_t year, const char *source)
+static void add_year(void *ctx, const struct indicator_year *y)
 {
     struct seen *s = ctx;
     size_t o = strlen(s->text);
-    snprintf(s->text + o, sizeof s->text - o, "%s%u(%s)", o ? " " : "", year, source);
+    snprintf(s->text + o, sizeof s->text - o, "%s%u(%s)", o ? " " : "", y->year, y->source);
 }
 
-static void add_value(void *ctx, const char *code, uint32_t year, double value, const char *note)
+/* "GN.7 2022 440 vägt|", with " forced" and " preliminary" when they are. */
+static void add_value(void *ctx, const struct indicator_point *p)
 {
     struct seen *s = ctx;
     size_t o = strlen(s->text);
-    snprintf(s->text + o, sizeof s->text - o, "%s %u %g%s%s|", code, year, value, *note ? " " : "",
-             note);
+    snprintf(s->text + o, sizeof s->text - o, "%s %u %g%s%s%s%s|", p->code, p->year, p->value,
+             *p->note ? " " : "", p->note, p->forced ? " forced" : "",
+             p->preliminary ? " preliminary" : "");
+}
+
+/* "GN.7 2022 440 s2|", "GN.7 2022 withdrawn s4|", with " forced" and " preliminary". */
+static void add_version(void *ctx, const struct indicator_version *v)
+{
+    struct seen *s = ctx;
+    size_t o = strlen(s->text);
+    char value[32];
+    snprintf(value, sizeof value, v->withdrawn ? "withdrawn" : "%g", v->value);
+    snprintf(s->text + o, sizeof s->text - o, "%s %u %s%s%s s%llu|", v->code, v->year, value,
+             v->forced ? " forced" : "", v->preliminary ? " preliminary" : "",
+             (unsigned long long)v->seq);
+    assert_true(v->timestamp_ms > 0);
+}
+
+static const char *history_of(struct store *st, const struct node_key *k, const char *const *codes,
+                              size_t ncodes, struct seen *s)
+{
+    memset(s, 0, sizeof *s);
+    assert_int_equal(indicators_history(st, k->pub, codes, ncodes, add_version, s), 0);
+    return s->text;
 }
 
 static const char *years_of(struct fixture *f, const struct node_key *k, struct seen *s)
@@ -236,7 +292,6 @@ static void bad_snapshots_are_refused_with_a_reason(void **state)
     } bad[] = {
         {1989, gn7, (double[]){1}, 1, "between 1990 and 2100, not 1989"},
         {2101, gn7, (double[]){1}, 1, "between 1990 and 2100, not 2101"},
-        {2023, gn7, (double[]){1}, 0, "1 to 200 values, not 0"},
         {2023, twice, (double[]){1, 2, 3}, 3, "GN.7 is given twice"},
         {2023, gn7, (double[]){NAN}, 1, "the value of GN.7 is not a number"},
         {2023, gn7, (double[]){INFINITY}, 1, "the value of GN.7 is not a number"},
@@ -447,13 +502,14 @@ static void the_projection_is_the_same_when_rebuilt_or_replicated(void **state)
     snapshot(f, &f->b, 2021, gn7, (double[]){310}, 1, NULL);
     snapshot(f, &f->b, 2021, gn7, (double[]){315}, 1, b2021);
     redact(f, &f->b, b2021); /* the one in force: the one it replaced is what is left */
+    values(f, &f->b, 2022, NULL, 0, NULL); /* a year withdrawn */
     snapshot(f, &f->c, 2021, gn7, (double[]){390}, 1, c2021);
     redact(f, &f->c, c2021); /* the only one of its year */
     const struct node_key *k[3] = {&f->a, &f->b, &f->c};
     for (int i = 0; i < 3; i++) values_of(f, k[i], 0, NULL, 0, &before[i]);
     assert_string_equal(before[0].text, "GN.7 2012 520 vägt|GN.7 2018 480 vägt|GN.7 2021 450 vägt|"
                                         "GN.7 2022 440 vägt|GN.7 2023 420 vägt|");
-    assert_string_equal(before[1].text, "GN.7 2021 310 vägt|GN.7 2022 300 vägt|");
+    assert_string_equal(before[1].text, "GN.7 2021 310 vägt|");
     assert_string_equal(before[2].text, "GN.11 2023 50 vägt|GN.7 2020 400 vägt|GN.7 2023 350|");
 
     assert_int_equal(project_rebuild(f->store, &count, &err), 0);
@@ -472,6 +528,103 @@ static void the_projection_is_the_same_when_rebuilt_or_replicated(void **state)
     store_destroy(&peer.store);
 }
 
+/* The year of the clock the entries are dated by. */
+static uint32_t this_year(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    assert_non_null(gmtime_r(&t, &tm));
+    return (uint32_t)tm.tm_year + 1900;
+}
+
+static void a_value_left_out_or_an_empty_snapshot_withdraws(void **state)
+{
+    struct fixture *f = *state;
+    struct seen s;
+    struct example *all;
+    size_t n;
+    values(f, &f->a, 2021, (struct val[]){{"GN.7", 460, 0}}, 1, NULL);
+    values(f, &f->a, 2022, (struct val[]){{"GN.7", 450, 0}, {"GN.11", 30, 0}}, 2, NULL);
+    /* a correction: the value replaced, the other kept because it is given again */
+    values(f, &f->a, 2022, (struct val[]){{"GN.7", 440, 0}, {"GN.11", 30, 0}}, 2, NULL);
+    assert_string_equal(values_of(f, &f->a, 2022, NULL, 0, &s), "GN.11 2022 30|GN.7 2022 440|");
+    /* a value withdrawn: left out */
+    values(f, &f->a, 2022, (struct val[]){{"GN.11", 30, 0}}, 1, NULL);
+    assert_string_equal(values_of(f, &f->a, 2022, NULL, 0, &s), "GN.11 2022 30|");
+    assert_int_equal(indicators_examples(f->store, "GN.7", 5, &all, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(all[0].year, 2021); /* the examples use the correction */
+    free(all);
+    /* the year withdrawn: an empty snapshot */
+    values(f, &f->a, 2022, NULL, 0, NULL);
+    assert_string_equal(years_of(f, &f->a, &s), "2021()");
+    assert_string_equal(values_of(f, &f->a, 0, NULL, 0, &s), "GN.7 2021 460|");
+    assert_int_equal(indicators_examples(f->store, "GN.11", 5, &all, &n), 0);
+    assert_int_equal(n, 0);
+    free(all);
+    /* and published again */
+    values(f, &f->a, 2022, (struct val[]){{"GN.7", 445, 0}}, 1, NULL);
+    assert_string_equal(years_of(f, &f->a, &s), "2021() 2022()");
+    assert_string_equal(values_of(f, &f->a, 0, NULL, 0, &s), "GN.7 2021 460|GN.7 2022 445|");
+}
+
+static void forced_and_preliminary_values_are_marked(void **state)
+{
+    struct fixture *f = *state;
+    struct seen s;
+    struct example *all;
+    size_t n;
+    uint32_t now = this_year();
+    char want[128];
+    values(f, &f->a, now - 1, (struct val[]){{"GN.7", 1e9, 1}, {"GN.11", 30, 0}}, 2, NULL);
+    values(f, &f->a, now, (struct val[]){{"GN.7", 400, 0}}, 1, NULL);
+    snprintf(want, sizeof want, "GN.11 %u 30|GN.7 %u 1e+09 forced|GN.7 %u 400 preliminary|",
+             now - 1, now - 1, now);
+    assert_string_equal(values_of(f, &f->a, 0, NULL, 0, &s), want);
+    assert_int_equal(indicators_examples(f->store, "GN.7", 5, &all, &n), 0);
+    assert_int_equal(n, 1);
+    assert_true(all[0].preliminary);
+    assert_false(all[0].forced);
+    free(all);
+    assert_int_equal(indicators_examples(f->store, "GN.11", 5, &all, &n), 0);
+    assert_false(all[0].preliminary);
+    free(all);
+    /* a value of a year published after it was over is final; the year's flag is shown once */
+    assert_false(indicators_preliminary(2022, 1672531200000ULL)); /* 2023-01-01T00:00Z */
+    assert_true(indicators_preliminary(2022, 1672531199999ULL));
+    assert_true(indicators_preliminary(2023, 1672531200000ULL));
+}
+
+static void the_history_shows_every_version_of_each_value(void **state)
+{
+    struct fixture *f = *state;
+    struct seen s;
+    uint8_t wrong[ID_SIZE];
+    values(f, &f->a, 2022, (struct val[]){{"GN.7", 450, 0}, {"GN.11", 30, 0}}, 2, NULL);  /* 1 */
+    values(f, &f->a, 2022, (struct val[]){{"GN.7", 440, 0}, {"GN.11", 30, 0}}, 2, NULL);  /* 2 */
+    values(f, &f->a, 2021, (struct val[]){{"GN.7", 470, 0}}, 1, NULL);                    /* 3 */
+    values(f, &f->a, 2022, (struct val[]){{"GN.7", 1e9, 1}, {"GN.11", 30, 0}}, 2, NULL);  /* 4 */
+    values(f, &f->a, 2022, (struct val[]){{"GN.11", 31, 0}}, 1, NULL);                    /* 5 */
+    values(f, &f->a, 2022, (struct val[]){{"GN.7", 435, 0}, {"GN.11", 31, 0}}, 2, wrong); /* 6 */
+    values(f, &f->a, 2022, NULL, 0, NULL);                                                /* 7 */
+    values(f, &f->b, 2022, (struct val[]){{"GN.7", 300, 0}}, 1, NULL);
+    assert_string_equal(history_of(f->store, &f->a, NULL, 0, &s),
+                        "GN.11 2022 30 s1|GN.11 2022 31 s5|GN.11 2022 withdrawn s7|"
+                        "GN.7 2021 470 s3|"
+                        "GN.7 2022 450 s1|GN.7 2022 440 s2|GN.7 2022 1e+09 forced s4|"
+                        "GN.7 2022 withdrawn s5|GN.7 2022 435 s6|GN.7 2022 withdrawn s7|");
+    assert_string_equal(history_of(f->store, &f->a, (const char *[]){"GN.11"}, 1, &s),
+                        "GN.11 2022 30 s1|GN.11 2022 31 s5|GN.11 2022 withdrawn s7|");
+    assert_string_equal(history_of(f->store, &f->b, NULL, 0, &s), "GN.7 2022 300 s1|");
+    assert_string_equal(history_of(f->store, &f->c, NULL, 0, &s), "");
+    /* a redacted snapshot is not part of the history */
+    redact(f, &f->a, wrong);
+    assert_string_equal(history_of(f->store, &f->a, (const char *[]){"GN.7"}, 1, &s),
+                        "GN.7 2021 470 s3|"
+                        "GN.7 2022 450 s1|GN.7 2022 440 s2|GN.7 2022 1e+09 forced s4|"
+                        "GN.7 2022 withdrawn s5|");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,6 +640,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(the_projection_is_the_same_when_rebuilt_or_replicated,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(a_value_left_out_or_an_empty_snapshot_withdraws, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(forced_and_preliminary_values_are_marked, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_history_shows_every_version_of_each_value, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

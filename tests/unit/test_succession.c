@@ -376,20 +376,29 @@ struct seen {
     size_t n;
 };
 
-static void add_year(void *ctx, uint32_t year, const char *source)
+static void add_year(void *ctx, const struct indicator_year *y)
 {
     struct seen *s = ctx;
     size_t o = strlen(s->text);
-    (void)source;
-    snprintf(s->text + o, sizeof s->text - o, "%s%u", o ? " " : "", year);
+    snprintf(s->text + o, sizeof s->text - o, "%s%u", o ? " " : "", y->year);
 }
 
-static void add_value(void *ctx, const char *code, uint32_t year, double value, const char *note)
+static void add_value(void *ctx, const struct indicator_point *p)
 {
     struct seen *s = ctx;
     size_t o = strlen(s->text);
-    (void)note;
-    snprintf(s->text + o, sizeof s->text - o, "%s %u %g|", code, year, value);
+    snprintf(s->text + o, sizeof s->text - o, "%s %u %g|", p->code, p->year, p->value);
+}
+
+/* "2021:11 2021:21": a version of a value, or "2021:-" withdrawn. */
+static void add_version(void *ctx, const struct indicator_version *v)
+{
+    struct seen *s = ctx;
+    size_t o = strlen(s->text);
+    if (v->withdrawn)
+        snprintf(s->text + o, sizeof s->text - o, "%s%u:-", o ? " " : "", v->year);
+    else
+        snprintf(s->text + o, sizeof s->text - o, "%s%u:%g", o ? " " : "", v->year, v->value);
 }
 
 static void add_report(void *ctx, const struct report_row *r)
@@ -425,6 +434,10 @@ static void check_views(struct fixture *f, const struct node_key *k, const char 
     assert_int_equal(indicators_values(f->store, k->pub, 0, NULL, 0, add_value, &s), 0);
     /* 2021 under both keys: the newer key's value */
     assert_string_equal(s.text, "GN.7 2020 10|GN.7 2021 21|GN.7 2022 22|");
+    /* the history has both keys' versions, the old key's first */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(indicators_history(f->store, k->pub, NULL, 0, add_version, &s), 0);
+    assert_string_equal(s.text, "2020:10 2021:11 2021:21 2022:22");
     struct example *all;
     size_t n;
     assert_int_equal(indicators_examples(f->store, "GN.7", 5, &all, &n), 0);
@@ -489,6 +502,26 @@ static void every_view_joins_the_members_keys(void **state)
     assert_int_equal(project_rebuild(f->store, &count, &err), 0);
     assert_int_equal(roster_reload(f->roster, f->store), 0);
     check_views(f, &f->carol, "Berit");
+
+    /* the new key withdraws 2021: the old key's value of it does not come back */
+    Ekonet__Snapshot empty = EKONET__SNAPSHOT__INIT;
+    uint8_t buf[64];
+    empty.year = 2021;
+    assert_int_equal(publish(f, &f->carol, EKONET__ENTRY_KIND__KIND_INDICATORS, buf,
+                             ekonet__snapshot__pack(&empty, buf), NULL),
+                     ENTRY_OK);
+    struct seen s = {{0}, 0};
+    assert_int_equal(indicators_years(f->store, f->alice.pub, add_year, &s), 0);
+    assert_string_equal(s.text, "2020 2022");
+    memset(&s, 0, sizeof s);
+    assert_int_equal(indicators_values(f->store, f->alice.pub, 0, NULL, 0, add_value, &s), 0);
+    assert_string_equal(s.text, "GN.7 2020 10|GN.7 2022 22|");
+    struct example *all;
+    size_t n;
+    assert_int_equal(indicators_examples(f->store, "GN.7", 5, &all, &n), 0);
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(all[i].author, f->carol.pub, KEY_SIZE) == 0) assert_int_equal(all[i].npoints, 2);
+    free(all);
 }
 
 /* The node's key files change crash-safe: the old key kept aside, the next one in place; a
