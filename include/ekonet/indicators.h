@@ -26,7 +26,8 @@ struct store;
     "CREATE TABLE IF NOT EXISTS indicator_values(code TEXT NOT NULL, author BLOB NOT NULL,"        \
     " year INTEGER NOT NULL, value REAL NOT NULL, note TEXT NOT NULL DEFAULT '',"                  \
     " PRIMARY KEY(code, author, year)) WITHOUT ROWID;"                                             \
-    "CREATE INDEX IF NOT EXISTS indicator_values_author ON indicator_values(author, year);"
+    "CREATE INDEX IF NOT EXISTS indicator_values_author ON indicator_values(author, year);"        \
+    "CREATE INDEX IF NOT EXISTS indicator_values_year ON indicator_values(code, year, value);"
 #define INDICATORS_DROP "DROP TABLE IF EXISTS snapshots; DROP TABLE IF EXISTS indicator_values;"
 
 #define EXAMPLE_POINTS 40
