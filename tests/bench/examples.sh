@@ -59,7 +59,7 @@ run() { # run NAME COMMAND-ARGS...: mean ms
 }
 : >"$TESTDIR/times"
 for cmd in "indicators examples GN.1a" "indicators examples GN.7 --years 1" \
-    "indicators examples GN.11 --years 10" "indicators examples GN.2 --years 19 --limit 20" \
+    "indicators examples GN.11 --years 10" "indicators examples GN.2 --years 19 --limit 10" \
     "indicators examples GN.11 --json" "indicators trend" "indicators trend --member ${codes[$((MEMBERS / 2))]} GN.11" \
     "report search matavfall --limit 10" "report search livsmedelsupphandling --limit 10"; do
     run "$cmd" | tee -a "$TESTDIR/times"
