@@ -89,7 +89,8 @@ char numfmt_point_of(const char *name)
     locale_t loc = newlocale(LC_NUMERIC_MASK, name, (locale_t)0);
     if (loc) {
         const char *radix = nl_langinfo_l(RADIXCHAR, loc);
-        char point = radix && (radix[0] == ',' || radix[0] == '.') && !radix[1] ? radix[0] : '.';
+        /* a separator of several bytes (or none) is shown as a point */
+        char point = radix && radix[0] == ',' && !radix[1] ? ',' : '.';
         freelocale(loc);
         return point;
     }
