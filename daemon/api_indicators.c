@@ -256,11 +256,12 @@ static int example_contact(struct call *c, Ekonet__Example *e, const uint8_t aut
         if (p->official->email) e->ask_email = arena_strdup(a, p->official->email);
     }
     if (p) ekonet__profile__free_unpacked(p, NULL);
-    struct report_filter f = {.author = author, .indicator = code, .limit = EXAMPLE_REPORTS};
     struct reports_ctx ctx = {c, e};
     uint64_t total = 0;
     if (!(e->reports = arena_alloc(a, EXAMPLE_REPORTS * sizeof *e->reports))) return -1;
-    if (reports_query(c->node->store, &f, add_report, &ctx, &total, NULL) < 0) return -1;
+    if (reports_on_indicator(c->node->store, author, code, EXAMPLE_REPORTS, add_report, &ctx,
+                             &total) < 0)
+        return -1;
     e->has_report_count = 1;
     e->report_count = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
     return 0;

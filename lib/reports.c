@@ -478,3 +478,35 @@ int reports_newest(struct store *s, const uint8_t id[ID_SIZE], uint8_t newest[ID
     sqlite3_reset(st);
     return res;
 }
+
+/* The author's reports newest first, each tested against the indicator: a member has some
+   hundreds at most, where an indicator may have tens of thousands across the network. */
+static const char SQL_ON_INDICATOR[] =
+    "SELECT r.id, r.title, r.ts FROM reports r INDEXED BY reports_author WHERE r.author=?1"
+    " AND r.superseded_by IS NULL AND r.retracted=0"
+    " AND EXISTS(SELECT 1 FROM report_indicators i WHERE i.code=?2 AND i.n=r.n)"
+    " ORDER BY r.listed DESC";
+
+int reports_on_indicator(struct store *s, const uint8_t author[KEY_SIZE], const char *code,
+                         size_t max, void (*fn)(void *ctx, const struct report_row *r), void *ctx,
+                         uint64_t *total)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_ON_INDICATOR);
+    *total = 0;
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((*total)++ >= max) continue;
+        struct report_row row = {0};
+        if (sqlite3_column_bytes(st, 0) == ID_SIZE)
+            memcpy(row.id, sqlite3_column_blob(st, 0), ID_SIZE);
+        memcpy(row.author, author, KEY_SIZE);
+        row.title = (const char *)sqlite3_column_text(st, 1);
+        row.timestamp_ms = (uint64_t)sqlite3_column_int64(st, 2);
+        fn(ctx, &row);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -125,6 +125,15 @@ int reports_get(struct store *s, const uint8_t id[ID_SIZE],
                 void (*fn)(void *ctx, const struct report_row *r), void *ctx,
                 Ekonet__Report **report, uint64_t *entry_size);
 
+/*
+ * Calls fn (id, author, title and timestamp_ms filled) for the newest version of each of
+ * author's reports that names the indicator code, newest first, at most max of them; *total
+ * counts them all. 0 or -1.
+ */
+int reports_on_indicator(struct store *s, const uint8_t author[KEY_SIZE], const char *code,
+                         size_t max, void (*fn)(void *ctx, const struct report_row *r), void *ctx,
+                         uint64_t *total);
+
 /* The newest version of the report id and its author: 1, 0 if unknown, -1. */
 int reports_newest(struct store *s, const uint8_t id[ID_SIZE], uint8_t newest[ID_SIZE],
                    uint8_t author[KEY_SIZE], int *retracted);
