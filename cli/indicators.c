@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "chart.h"
 #include "cli.h"
 #include "indicators.h"
 #include "ekonet/catalogue.h"
@@ -16,6 +17,7 @@
 #include "ekonet/hex.h"
 #include "ekonet/import.h"
 #include "ekonet/key.h"
+#include "ekonet/numfmt.h"
 #include "wire.pb-c.h"
 
 static const char usage_group[] =
@@ -77,25 +79,7 @@ static const char usage_show[] =
     "Values of a year published before it was over are marked preliminary; values outside\n"
     "their indicator's range that the member confirmed, forced.\n";
 
-static const char usage_trend[] =
-    "usage: ekonet indicators trend [--member M] [CODE...] [--svg FILE] [--history] [--json]\n"
-    "\n"
-    "A member's values year by year (this node's by default; every indicator it reports, or\n"
-    "the codes given): the change from the year before and over the whole period, marked\n"
-    "better or worse by the indicator's direction, with a chart. --svg writes the charts.\n"
-    "Corrections and withdrawals are in force: each year shows its value as last published.\n"
-    "\n"
-    "  --history  also every version of each year's value: when it was published, corrected\n"
-    "             or withdrawn, and whether it was forced\n";
-
-static const char usage_examples[] =
-    "usage: ekonet indicators examples CODE [--years N] [--limit N] [--json]\n"
-    "\n"
-    "Good examples for one indicator: the members with the best latest value, and those who\n"
-    "improved most over the last N years (default 5), each with whom to ask and how. The\n"
-    "network never ranks members across indicators.\n";
-
-int indicators_get_catalogue(struct cli *c, Ekonet__ApiReply **reply)
+int ind_catalogue_call(struct cli *c, Ekonet__ApiReply **reply)
 {
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__CatalogueRequest cr = EKONET__CATALOGUE_REQUEST__INIT;
@@ -104,7 +88,7 @@ int indicators_get_catalogue(struct cli *c, Ekonet__ApiReply **reply)
     return cli_call(c, &req, EKONET__API_REPLY__RESULT_CATALOGUE, reply);
 }
 
-struct catalogue *indicators_catalogue_of(const Ekonet__CatalogueReply *r)
+struct catalogue *ind_catalogue_of(const Ekonet__CatalogueReply *r)
 {
     size_t len = 64;
     for (size_t i = 0; i < r->n_indicators; i++) /* the fields, two numbers, quotes, separators */
@@ -126,45 +110,78 @@ struct catalogue *indicators_catalogue_of(const Ekonet__CatalogueReply *r)
     return cat;
 }
 
-static const Ekonet__Indicator *find_indicator(const Ekonet__CatalogueReply *r, const char *code)
+const Ekonet__Indicator *ind_find(const Ekonet__CatalogueReply *r, const char *code)
 {
     for (size_t i = 0; i < r->n_indicators; i++)
         if (strcmp(r->indicators[i]->code, code) == 0) return r->indicators[i];
     return NULL;
 }
 
-/* "412.5", "0.12", "38" */
-static const char *num(char *buf, size_t size, double v)
+void ind_reader_init(struct ind_reader *r)
 {
-    snprintf(buf, size, "%.2f", v);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *e = buf + strlen(buf) - 1;
-        while (e > dot && *e == '0') *e-- = '\0';
-        if (e == dot) *e = '\0';
-    }
-    return buf;
+    r->lang = lang_from_env();
+    r->point = numfmt_point();
 }
 
-/* "+12.5", "-3", "0" */
-static const char *signed_num(char *buf, size_t size, double v)
+const char *ind_name(const struct ind_reader *r, const Ekonet__Indicator *ind)
 {
-    char tmp[32];
-    snprintf(buf, size, "%s%s", v > 0 ? "+" : "", num(tmp, sizeof tmp, v));
-    return buf;
+    if (!ind) return chart_words(r->lang)->not_in_catalogue;
+    return r->lang == LANG_SV ? ind->name_sv : ind->name_en;
 }
 
-/* ▁▂▃▄▅▆▇█ for the values (scaled between their minimum and maximum). */
-static void sparkline(char *buf, size_t size, const double *v, size_t n)
+const char *ind_unit(const struct ind_reader *r, const Ekonet__Indicator *ind)
 {
-    static const char *const bars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < n; i++) lo = v[i] < lo ? v[i] : lo, hi = v[i] > hi ? v[i] : hi;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && strlen(buf) + 4 < size; i++) {
-        int k = hi > lo ? (int)((v[i] - lo) / (hi - lo) * 7.0 + 0.5) : 3;
-        strcat(buf, bars[k]);
-    }
+    return ind ? lang_unit(ind->unit, r->lang) : "";
+}
+
+int ind_decimals(const Ekonet__Indicator *ind)
+{
+    return numfmt_decimals(ind ? ind->unit : NULL);
+}
+
+const char *ind_num(const struct ind_reader *r, char *buf, size_t size, double v, int decimals,
+                    int plus)
+{
+    return numfmt_format(buf, size, v, decimals, r->point, plus);
+}
+
+const char *ind_judge(double change, int lower_is_better)
+{
+    if (change == 0) return "same";
+    return (change < 0) == (lower_is_better != 0) ? "better" : "worse";
+}
+
+static int indicator_order(const void *a, const void *b)
+{
+    return numfmt_code_cmp((*(Ekonet__Indicator *const *)a)->code,
+                           (*(Ekonet__Indicator *const *)b)->code);
+}
+
+static int value_order(const void *a, const void *b)
+{
+    return numfmt_code_cmp((*(Ekonet__IndicatorValue *const *)a)->code,
+                           (*(Ekonet__IndicatorValue *const *)b)->code);
+}
+
+static int series_order(const void *a, const void *b)
+{
+    return numfmt_code_cmp((*(Ekonet__TrendSeries *const *)a)->code,
+                           (*(Ekonet__TrendSeries *const *)b)->code);
+}
+
+void ind_sort_indicators(Ekonet__Indicator **v, size_t n)
+{
+    if (n > 1) qsort(v, n, sizeof *v, indicator_order);
+}
+
+void ind_sort_values(Ekonet__IndicatorValue **v, size_t n)
+{
+    if (n > 1) qsort(v, n, sizeof *v, value_order);
+}
+
+void ind_sort_series(Ekonet__TrendSeries **v, size_t n)
+{
+    if (n > 1) qsort(v, n, sizeof *v, series_order);
 }
 
 static int ind_catalogue(struct cli *c, int argc, char **argv)
@@ -173,8 +190,9 @@ static int ind_catalogue(struct cli *c, int argc, char **argv)
     int rc = cli_parse_common(c, argc, argv, 0);
     if (rc != CLI_CONTINUE) return rc;
     Ekonet__ApiReply *reply;
-    if ((rc = indicators_get_catalogue(c, &reply)) != EXIT_OK) return rc;
+    if ((rc = ind_catalogue_call(c, &reply)) != EXIT_OK) return rc;
     const Ekonet__CatalogueReply *r = reply->catalogue;
+    ind_sort_indicators(r->indicators, r->n_indicators);
     if (c->json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "revision", r->revision);
@@ -187,6 +205,7 @@ static int ind_catalogue(struct cli *c, int argc, char **argv)
             cJSON_AddStringToObject(e, "name_en", x->name_en);
             cJSON_AddStringToObject(e, "unit", x->unit);
             cJSON_AddStringToObject(e, "better", x->lower_is_better ? "lower" : "higher");
+            cJSON_AddNumberToObject(e, "decimals", ind_decimals(x));
             cJSON_AddStringToObject(e, "source", x->source ? x->source : "");
             cJSON_AddItemToObject(e, "min",
                                   x->has_min ? cJSON_CreateNumber(x->min) : cJSON_CreateNull());
@@ -209,7 +228,7 @@ static int ind_catalogue(struct cli *c, int argc, char **argv)
             printf("  ");
             out_cell(x->unit, 18, 1);
             printf("  %-6s  %s\n", x->lower_is_better ? "lower" : "higher",
-                   indicators_range_of(x, range, sizeof range));
+                   ind_range_of(x, range, sizeof range));
             printf("%-9s", "");
             out_cell(x->name_en, 44, 0);
             putchar('\n');
@@ -219,8 +238,7 @@ static int ind_catalogue(struct cli *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-int indicators_get_snapshot(struct cli *c, const char *member, uint32_t year,
-                            Ekonet__ApiReply **reply)
+int ind_snapshot_call(struct cli *c, const char *member, uint32_t year, Ekonet__ApiReply **reply)
 {
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__SnapshotRequest sr = EKONET__SNAPSHOT_REQUEST__INIT;
@@ -240,7 +258,7 @@ static int publish_year(struct cli *c, uint32_t year, const struct import_value 
                         size_t *changed)
 {
     Ekonet__ApiReply *old = NULL;
-    int rc = indicators_get_snapshot(c, NULL, year, &old);
+    int rc = ind_snapshot_call(c, NULL, year, &old);
     if (rc != EXIT_OK) return rc;
     const Ekonet__SnapshotReply *o = old->snapshot;
     size_t cap = o->n_values + n, k = 0;
@@ -297,7 +315,7 @@ out:
     return rc;
 }
 
-uint32_t indicators_this_year(void)
+uint32_t ind_this_year(void)
 {
     time_t t = (time_t)(out_now_ms() / 1000);
     struct tm tm;
@@ -308,7 +326,7 @@ uint32_t indicators_this_year(void)
 static int check_import(struct import *imp, const struct catalogue *cat, int force,
                         struct errbuf *err)
 {
-    return import_check(imp, cat, force, indicators_this_year(), err);
+    return import_check(imp, cat, force, ind_this_year(), err);
 }
 
 /* Publishes the imported values, a snapshot a year, and says what happened. */
@@ -325,7 +343,7 @@ static int publish_import(struct cli *c, struct import *imp, const char *revisio
             if (imp->v[i].year == year) vals[n++] = imp->v[i];
         size_t forced = 0;
         for (size_t i = 0; i < n; i++) forced += vals[i].forced != 0;
-        int preliminary = year == indicators_this_year();
+        int preliminary = year == ind_this_year();
         if (n) rc = publish_year(c, year, vals, n, revision, source, dry, &added, &changed);
         if (n && rc == EXIT_OK) {
             if (arr) {
@@ -404,10 +422,9 @@ static int ind_set(struct cli *c, int argc, char **argv)
     Ekonet__ApiReply *cat_reply = NULL;
     struct catalogue *cat = NULL;
     struct import imp = {0};
-    if (rc == CLI_CONTINUE && (rc = indicators_get_catalogue(c, &cat_reply)) == EXIT_OK) {
+    if (rc == CLI_CONTINUE && (rc = ind_catalogue_call(c, &cat_reply)) == EXIT_OK) {
         rc = CLI_CONTINUE;
-        if (!(cat = indicators_catalogue_of(cat_reply->catalogue)))
-            rc = cli_fail(c, "out of memory");
+        if (!(cat = ind_catalogue_of(cat_reply->catalogue))) rc = cli_fail(c, "out of memory");
     }
     /* The pairs become CSV lines, so they pass the same checks as an import. */
     size_t len = 16;
@@ -525,9 +542,9 @@ static int ind_import(struct cli *c, int argc, char **argv)
     struct catalogue *cat = NULL;
     struct import imp = {0};
     char place[8];
-    int rc = indicators_get_catalogue(c, &cat_reply);
+    int rc = ind_catalogue_call(c, &cat_reply);
     if (rc == EXIT_OK && strcmp(format, "kolada") == 0) rc = own_code(c, place, sizeof place);
-    if (rc == EXIT_OK && !(cat = indicators_catalogue_of(cat_reply->catalogue)))
+    if (rc == EXIT_OK && !(cat = ind_catalogue_of(cat_reply->catalogue)))
         rc = cli_fail(c, "out of memory");
     if (rc == EXIT_OK) {
         int prc = strcmp(format, "csv") == 0
@@ -552,15 +569,7 @@ static int ind_import(struct cli *c, int argc, char **argv)
     return rc;
 }
 
-/* --member M, --year Y, --svg FILE, --years N, --limit N, --history as a command allows. */
-struct view_args {
-    const char *member, *svg;
-    long year, years, limit;
-    int history;
-};
-
-static int parse_view(struct cli *c, int argc, char **argv, struct view_args *v,
-                      const char *allowed)
+int ind_parse_view(struct cli *c, int argc, char **argv, struct ind_view *v, const char *allowed)
 {
     enum { O_MEMBER = OPT_FIRST_COMMAND_OPTION, O_YEAR, O_SVG, O_YEARS, O_LIMIT, O_HISTORY };
     static const struct option opts[] = {
@@ -599,6 +608,13 @@ static int parse_view(struct cli *c, int argc, char **argv, struct view_args *v,
         default:
             if (*end || n < 1 || n > 2100)
                 return cli_usage_error(c, "--%s needs a number", names[ch - O_MEMBER]);
+            if (ch == O_LIMIT && n > IND_EXAMPLES_MAX)
+                return cli_usage_error(c,
+                                       "--limit is at most %d: good examples are a few "
+                                       "members, not a league table",
+                                       IND_EXAMPLES_MAX);
+            if (ch == O_YEARS && n > IND_YEARS_MAX)
+                return cli_usage_error(c, "--years is at most %d", IND_YEARS_MAX);
             if (ch == O_YEAR)
                 v->year = n;
             else if (ch == O_YEARS)
@@ -612,19 +628,22 @@ static int parse_view(struct cli *c, int argc, char **argv, struct view_args *v,
 
 static int ind_show(struct cli *c, int argc, char **argv)
 {
-    struct view_args v;
+    struct ind_view v;
     c->usage = usage_show;
-    int rc = parse_view(c, argc, argv, &v, "member year");
+    int rc = ind_parse_view(c, argc, argv, &v, "member year");
     if (rc != CLI_CONTINUE) return rc;
     if (optind < argc) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
     Ekonet__ApiReply *reply, *cat;
-    if ((rc = indicators_get_catalogue(c, &cat)) != EXIT_OK) return rc;
-    if ((rc = indicators_get_snapshot(c, v.member, (uint32_t)v.year, &reply)) != EXIT_OK) {
+    if ((rc = ind_catalogue_call(c, &cat)) != EXIT_OK) return rc;
+    if ((rc = ind_snapshot_call(c, v.member, (uint32_t)v.year, &reply)) != EXIT_OK) {
         ekonet__api_reply__free_unpacked(cat, NULL);
         return rc;
     }
     const Ekonet__SnapshotReply *s = reply->snapshot;
     const char *who = s->member_name ? s->member_name : "this member";
+    struct ind_reader rd;
+    ind_reader_init(&rd);
+    ind_sort_values(s->values, s->n_values);
     if (c->json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "member", out_json_hex(s->member.data, s->member.len));
@@ -638,9 +657,9 @@ static int ind_show(struct cli *c, int argc, char **argv)
         cJSON *vals = cJSON_AddArrayToObject(o, "values");
         for (size_t i = 0; i < s->n_values; i++) {
             cJSON *x = cJSON_CreateObject();
-            const Ekonet__Indicator *ind = find_indicator(cat->catalogue, s->values[i]->code);
+            const Ekonet__Indicator *ind = ind_find(cat->catalogue, s->values[i]->code);
             cJSON_AddStringToObject(x, "code", s->values[i]->code);
-            cJSON_AddNumberToObject(x, "value", s->values[i]->value);
+            cJSON_AddNumberToObject(x, "value", numfmt_clean(s->values[i]->value));
             cJSON_AddStringToObject(x, "unit", ind ? ind->unit : "");
             cJSON_AddStringToObject(x, "note", s->values[i]->note ? s->values[i]->note : "");
             cJSON_AddBoolToObject(x, "forced", s->values[i]->forced);
@@ -657,11 +676,12 @@ static int ind_show(struct cli *c, int argc, char **argv)
         out_bold(c, title);
         printf("\n\n%-7s  %-44s  %10s  %s\n", "CODE", "INDICATOR", "VALUE", "UNIT");
         for (size_t i = 0; i < s->n_values; i++) {
-            const Ekonet__Indicator *ind = find_indicator(cat->catalogue, s->values[i]->code);
+            const Ekonet__Indicator *ind = ind_find(cat->catalogue, s->values[i]->code);
             printf("%-7s  ", s->values[i]->code);
-            out_cell(ind ? ind->name_sv : "(not in the catalogue in force)", 44, 1);
-            printf("  %10s  %s%s%s%s\n", num(buf, sizeof buf, s->values[i]->value),
-                   ind ? ind->unit : "", s->values[i]->forced ? "  forced" : "",
+            out_cell(ind_name(&rd, ind), 44, 1);
+            printf("  %10s  %s%s%s%s\n",
+                   ind_num(&rd, buf, sizeof buf, s->values[i]->value, ind_decimals(ind), 0),
+                   ind_unit(&rd, ind), s->values[i]->forced ? "  forced" : "",
                    s->values[i]->note ? "  " : "", s->values[i]->note ? s->values[i]->note : "");
         }
         if (s->n_years > 1) {
@@ -675,327 +695,10 @@ static int ind_show(struct cli *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-/* "better", "worse" or "same" for a change of an indicator. */
-static const char *judge(double change, int lower_is_better)
-{
-    if (change == 0) return "same";
-    return (change < 0) == (lower_is_better != 0) ? "better" : "worse";
-}
-
-/* s with &, <, > and " escaped for SVG text, in buf. */
-static const char *xml(char *buf, size_t size, const char *s)
-{
-    size_t o = 0;
-    for (; s && *s && o + 7 < size; s++) {
-        const char *e = *s == '&'   ? "&amp;"
-                        : *s == '<' ? "&lt;"
-                        : *s == '>' ? "&gt;"
-                        : *s == '"' ? "&quot;"
-                                    : NULL;
-        if (e)
-            o += (size_t)snprintf(buf + o, size - o, "%s", e);
-        else
-            buf[o++] = *s;
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-/* One chart per series, stacked, as an SVG file. */
-static int write_svg(struct cli *c, const char *path, const Ekonet__TrendReply *t)
-{
-    size_t cap = 4096 + t->n_series * 8192, o = 0;
-    char *svg = malloc(cap);
-    if (!svg) return cli_fail(c, "out of memory");
-    const int w = 640, h = 170;
-    o += (size_t)snprintf(svg + o, cap - o,
-                          "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" "
-                          "font-family=\"sans-serif\" font-size=\"12\">\n",
-                          w, t->n_series * (size_t)h + 10);
-    for (size_t i = 0; i < t->n_series; i++) {
-        const Ekonet__TrendSeries *s = t->series[i];
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t k = 0; k < s->n_points; k++) {
-            lo = fmin(lo, s->points[k]->value);
-            hi = fmax(hi, s->points[k]->value);
-        }
-        if (hi == lo) hi = lo + 1;
-        int top = (int)i * h + 10, x0 = 60, x1 = w - 20, y0 = top + 30, y1 = top + h - 30;
-        char name[512], unit[128];
-        o += (size_t)snprintf(
-            svg + o, cap - o,
-            "<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s %s (%s, %s is better)</text>\n",
-            top + 15, s->code, xml(name, sizeof name, s->indicator ? s->indicator->name_sv : ""),
-            xml(unit, sizeof unit, s->indicator ? s->indicator->unit : ""),
-            s->indicator && s->indicator->lower_is_better ? "lower" : "higher");
-        o += (size_t)snprintf(
-            svg + o, cap - o,
-            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n"
-            "<text x=\"5\" y=\"%d\">%.4g</text><text x=\"5\" y=\"%d\">%.4g</text>\n",
-            x0, y1, x1, y1, y0 + 4, hi, y1, lo);
-        o += (size_t)snprintf(
-            svg + o, cap - o,
-            "<polyline fill=\"none\" stroke=\"#2a7d2e\" stroke-width=\"2\" points=\"");
-        for (size_t k = 0; k < s->n_points && o + 64 < cap; k++) {
-            double x = s->n_points > 1
-                           ? x0 + (double)(x1 - x0) * (double)k / (double)(s->n_points - 1)
-                           : x0;
-            double y = y1 - (s->points[k]->value - lo) / (hi - lo) * (y1 - y0);
-            o += (size_t)snprintf(svg + o, cap - o, "%.1f,%.1f ", x, y);
-        }
-        o += (size_t)snprintf(svg + o, cap - o, "\"/>\n");
-        for (size_t k = 0; k < s->n_points && o + 128 < cap; k++) {
-            double x = s->n_points > 1
-                           ? x0 + (double)(x1 - x0) * (double)k / (double)(s->n_points - 1)
-                           : x0;
-            o += (size_t)snprintf(svg + o, cap - o,
-                                  "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%u</text>\n", x,
-                                  y1 + 16, s->points[k]->year);
-        }
-    }
-    o += (size_t)snprintf(svg + o, cap - o, "</svg>\n");
-    struct errbuf err;
-    int rc = file_write_atomic(path, svg, o, 0644, &err) < 0 ? cli_fail(c, "%s", err.msg) : EXIT_OK;
-    free(svg);
-    return rc;
-}
-
-static void trend_text(const struct cli *c, const Ekonet__TrendReply *t)
-{
-    for (size_t i = 0; i < t->n_series; i++) {
-        const Ekonet__TrendSeries *s = t->series[i];
-        const Ekonet__Indicator *ind = s->indicator;
-        int lower = ind && ind->lower_is_better;
-        char title[256], spark[256], a[32], b[32];
-        double *v = malloc((s->n_points + 1) * sizeof *v);
-        for (size_t k = 0; v && k < s->n_points; k++) v[k] = s->points[k]->value;
-        sparkline(spark, sizeof spark, v ? v : (double[]){0}, v ? s->n_points : 0);
-        free(v);
-        snprintf(title, sizeof title, "%s %s", s->code,
-                 ind ? ind->name_sv : "(not in the catalogue in force)");
-        if (i) putchar('\n');
-        out_bold(c, title);
-        printf("  (%s; %s is better)  %s\n", ind ? ind->unit : "?", lower ? "lower" : "higher",
-               spark);
-        for (size_t k = 0; k < s->n_points; k++) {
-            const Ekonet__TrendPoint *p = s->points[k];
-            printf("  %u  %10s", p->year, num(a, sizeof a, p->value));
-            if (k) {
-                double ch = p->value - s->points[k - 1]->value;
-                printf("  %10s  %s", signed_num(b, sizeof b, ch), ind ? judge(ch, lower) : "");
-            }
-            printf("%s%s\n", p->preliminary ? "  preliminary" : "", p->forced ? "  forced" : "");
-        }
-        if (s->n_points > 1) {
-            const Ekonet__TrendPoint *f = s->points[0], *l = s->points[s->n_points - 1];
-            double ch = l->value - f->value;
-            printf("  %u-%u: %s", f->year, l->year, signed_num(a, sizeof a, ch));
-            if (f->value != 0) printf(" (%+.1f %%)", ch / fabs(f->value) * 100);
-            printf("%s%s\n", ind ? ", " : "", ind ? judge(ch, lower) : "");
-        }
-        if (s->n_history) indicators_history_text(s);
-    }
-}
-
-static cJSON *trend_json(const Ekonet__TrendReply *t, int history)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "member", out_json_hex(t->member.data, t->member.len));
-    cJSON_AddStringToObject(o, "member_name", t->member_name ? t->member_name : "");
-    cJSON *arr = cJSON_AddArrayToObject(o, "indicators");
-    for (size_t i = 0; i < t->n_series; i++) {
-        const Ekonet__TrendSeries *s = t->series[i];
-        int lower = s->indicator && s->indicator->lower_is_better;
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "code", s->code);
-        if (s->indicator) {
-            cJSON_AddStringToObject(x, "name_sv", s->indicator->name_sv);
-            cJSON_AddStringToObject(x, "name_en", s->indicator->name_en);
-            cJSON_AddStringToObject(x, "unit", s->indicator->unit);
-            cJSON_AddStringToObject(x, "better", lower ? "lower" : "higher");
-        }
-        cJSON *pts = cJSON_AddArrayToObject(x, "points");
-        for (size_t k = 0; k < s->n_points; k++) {
-            cJSON *p = cJSON_CreateObject();
-            cJSON_AddNumberToObject(p, "year", s->points[k]->year);
-            cJSON_AddNumberToObject(p, "value", s->points[k]->value);
-            if (k) {
-                double ch = s->points[k]->value - s->points[k - 1]->value;
-                cJSON_AddNumberToObject(p, "change", ch);
-                if (s->indicator) cJSON_AddStringToObject(p, "judgement", judge(ch, lower));
-            }
-            if (s->points[k]->note) cJSON_AddStringToObject(p, "note", s->points[k]->note);
-            cJSON_AddBoolToObject(p, "forced", s->points[k]->forced);
-            cJSON_AddBoolToObject(p, "preliminary", s->points[k]->preliminary);
-            cJSON_AddItemToArray(pts, p);
-        }
-        if (s->n_points > 1) {
-            double ch = s->points[s->n_points - 1]->value - s->points[0]->value;
-            cJSON_AddNumberToObject(x, "change_total", ch);
-            if (s->points[0]->value != 0)
-                cJSON_AddNumberToObject(x, "change_total_pct",
-                                        ch / fabs(s->points[0]->value) * 100);
-            if (s->indicator) cJSON_AddStringToObject(x, "judgement", judge(ch, lower));
-        }
-        if (history) cJSON_AddItemToObject(x, "history", indicators_history_json(s));
-        cJSON_AddItemToArray(arr, x);
-    }
-    return o;
-}
-
-static int ind_trend(struct cli *c, int argc, char **argv)
-{
-    struct view_args v;
-    c->usage = usage_trend;
-    int rc = parse_view(c, argc, argv, &v, "member svg history");
-    if (rc != CLI_CONTINUE) return rc;
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
-    Ekonet__TrendRequest tr = EKONET__TREND_REQUEST__INIT;
-    tr.member = (char *)v.member;
-    tr.n_codes = (size_t)(argc - optind);
-    tr.has_history = tr.history = v.history != 0;
-    tr.codes = argv + optind;
-    req.op_case = EKONET__API_REQUEST__OP_TREND;
-    req.trend = &tr;
-    Ekonet__ApiReply *reply;
-    if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_TREND, &reply)) != EXIT_OK) return rc;
-    const Ekonet__TrendReply *t = reply->trend;
-    if (t->n_series == 0) {
-        /* the name is in the reply: said before the reply is freed */
-        rc = cli_fail(c, "%s has published no values%s",
-                      t->member_name ? t->member_name : "the member",
-                      tr.n_codes ? " for these indicators" : "");
-        ekonet__api_reply__free_unpacked(reply, NULL);
-        return rc;
-    }
-    if (v.svg) rc = write_svg(c, v.svg, t);
-    if (rc == EXIT_OK) {
-        if (c->json)
-            out_json(trend_json(t, v.history));
-        else
-            trend_text(c, t);
-    }
-    ekonet__api_reply__free_unpacked(reply, NULL);
-    return rc;
-}
-
-static cJSON *example_json(const Ekonet__Example *e)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "member", out_json_hex(e->member.data, e->member.len));
-    cJSON_AddStringToObject(o, "name", e->name);
-    cJSON_AddStringToObject(o, "code", e->code);
-    cJSON_AddNumberToObject(o, "year", e->year);
-    cJSON_AddNumberToObject(o, "value", e->value);
-    cJSON_AddBoolToObject(o, "forced", e->forced);
-    cJSON_AddBoolToObject(o, "preliminary", e->preliminary);
-    if (e->has_from_year) {
-        cJSON_AddNumberToObject(o, "from_year", e->from_year);
-        cJSON_AddNumberToObject(o, "from_value", e->from_value);
-        cJSON_AddNumberToObject(o, "change", e->change);
-    }
-    cJSON *pts = cJSON_AddArrayToObject(o, "points");
-    for (size_t k = 0; k < e->n_points; k++) {
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddNumberToObject(p, "year", e->points[k]->year);
-        cJSON_AddNumberToObject(p, "value", e->points[k]->value);
-        cJSON_AddItemToArray(pts, p);
-    }
-    cJSON_AddStringToObject(o, "ask_role", e->ask_role ? e->ask_role : "official");
-    return o;
-}
-
-static void example_rows(const Ekonet__Example *const *v, size_t n, int with_change)
-{
-    for (size_t i = 0; i < n; i++) {
-        const Ekonet__Example *e = v[i];
-        char a[32], b[32], spark[256];
-        double vals[64];
-        size_t k = 0;
-        for (; k < e->n_points && k < 64; k++) vals[k] = e->points[k]->value;
-        sparkline(spark, sizeof spark, vals, k);
-        printf("  ");
-        out_cell(e->name, 20, 1);
-        printf("  %-4s  %u  %10s", e->code, e->year, num(a, sizeof a, e->value));
-        if (with_change && e->has_change)
-            printf("  %9s since %u", signed_num(b, sizeof b, e->change), e->from_year);
-        printf("  ");
-        out_cell(spark, 10, 1);
-        printf("  ask: %s%s%s\n", e->ask_role ? e->ask_role : "official",
-               e->preliminary ? "  (preliminary)" : "", e->forced ? "  (forced)" : "");
-    }
-}
-
-static int ind_examples(struct cli *c, int argc, char **argv)
-{
-    struct view_args v;
-    c->usage = usage_examples;
-    int rc = parse_view(c, argc, argv, &v, "years limit");
-    if (rc != CLI_CONTINUE) return rc;
-    if (optind >= argc) return cli_usage_error(c, "give one indicator code, e.g. GN.7");
-    if (optind + 1 < argc)
-        return cli_usage_error(c,
-                               "unexpected argument \"%s\": one indicator at a time (the network "
-                               "does not rank members across indicators)",
-                               argv[optind + 1]);
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
-    Ekonet__ExamplesRequest er = EKONET__EXAMPLES_REQUEST__INIT;
-    er.code = argv[optind];
-    if (v.years) er.has_years = 1, er.years = (uint32_t)v.years;
-    if (v.limit) er.has_limit = 1, er.limit = (uint32_t)v.limit;
-    req.op_case = EKONET__API_REQUEST__OP_EXAMPLES;
-    req.examples = &er;
-    Ekonet__ApiReply *reply;
-    if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_EXAMPLES, &reply)) != EXIT_OK) return rc;
-    const Ekonet__ExamplesReply *r = reply->examples;
-    const Ekonet__Indicator *ind = r->indicator;
-    if (c->json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "code", ind->code);
-        cJSON_AddStringToObject(o, "name_sv", ind->name_sv);
-        cJSON_AddStringToObject(o, "name_en", ind->name_en);
-        cJSON_AddStringToObject(o, "unit", ind->unit);
-        cJSON_AddStringToObject(o, "better", ind->lower_is_better ? "lower" : "higher");
-        cJSON_AddNumberToObject(o, "members", r->members);
-        cJSON *bv = cJSON_AddArrayToObject(o, "best_value");
-        for (size_t i = 0; i < r->n_best_value; i++)
-            cJSON_AddItemToArray(bv, example_json(r->best_value[i]));
-        cJSON *bc = cJSON_AddArrayToObject(o, "best_change");
-        for (size_t i = 0; i < r->n_best_change; i++)
-            cJSON_AddItemToArray(bc, example_json(r->best_change[i]));
-        out_json(o);
-    } else {
-        char title[256];
-        snprintf(title, sizeof title, "Good examples: %s %s", ind->code, ind->name_sv);
-        out_bold(c, title);
-        printf("\n%s, %s is better; %u member%s report%s it.\n", ind->unit,
-               ind->lower_is_better ? "lower" : "higher", r->members, r->members == 1 ? "" : "s",
-               r->members == 1 ? "s" : "");
-        if (r->n_best_value) {
-            printf("\nBest latest value:\n");
-            example_rows((const Ekonet__Example *const *)r->best_value, r->n_best_value, 0);
-        }
-        printf("\nMost improved over %u years:\n", er.has_years ? er.years : 5);
-        if (r->n_best_change)
-            example_rows((const Ekonet__Example *const *)r->best_change, r->n_best_change, 1);
-        else
-            printf("  (nobody improved, or no member has two years to compare)\n");
-        const Ekonet__Example *first = r->n_best_change  ? r->best_change[0]
-                                       : r->n_best_value ? r->best_value[0]
-                                                         : NULL;
-        if (first)
-            printf("\nAsk them how: ekonet contact request %s --role official --about indicator:%s "
-                   "--subject \"...\" --message \"...\" --from-name \"...\" --reply-to ...\n",
-                   first->code, ind->code);
-    }
-    ekonet__api_reply__free_unpacked(reply, NULL);
-    return EXIT_OK;
-}
-
 int cmd_indicators(struct cli *c, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"catalogue", ind_catalogue}, {"set", ind_set},   {"withdraw", indicators_withdraw},
+        {"catalogue", ind_catalogue}, {"set", ind_set},   {"withdraw", ind_withdraw},
         {"import", ind_import},       {"show", ind_show}, {"trend", ind_trend},
         {"examples", ind_examples},   {NULL, NULL},
     };

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "indicators.h"
 #include "ekonet/content.h"
+#include "ekonet/numfmt.h"
 #include "wire.pb-c.h"
 
 static const char usage_withdraw[] =
@@ -19,7 +21,7 @@ static const char usage_withdraw[] =
     "examples leave them out, and the history of 'ekonet indicators trend' still shows them.\n"
     "To correct a value instead, give it again: ekonet indicators set YEAR CODE=VALUE.\n";
 
-const char *indicators_range_of(const Ekonet__Indicator *x, char *buf, size_t size)
+const char *ind_range_of(const Ekonet__Indicator *x, char *buf, size_t size)
 {
     double min = x->has_min ? x->min : 0;
     if (x->has_max)
@@ -117,7 +119,7 @@ static int publish_without(struct cli *c, const Ekonet__SnapshotReply *o, const 
     return rc;
 }
 
-int indicators_withdraw(struct cli *c, int argc, char **argv)
+int ind_withdraw(struct cli *c, int argc, char **argv)
 {
     c->usage = usage_withdraw;
     int rc = cli_parse_common(c, argc, argv, 1 + SNAPSHOT_MAX_VALUES);
@@ -129,7 +131,7 @@ int indicators_withdraw(struct cli *c, int argc, char **argv)
     if ((rc = parse_year(c, argv[optind], &year)) != 0) return rc;
     int from = optind + 1;
     Ekonet__ApiReply *old = NULL, *cat = NULL;
-    if ((rc = indicators_get_snapshot(c, NULL, year, &old)) != EXIT_OK) return rc;
+    if ((rc = ind_snapshot_call(c, NULL, year, &old)) != EXIT_OK) return rc;
     const Ekonet__SnapshotReply *o = old->snapshot;
     char years[1024];
     if (o->year != year)
@@ -137,7 +139,7 @@ int indicators_withdraw(struct cli *c, int argc, char **argv)
                       o->n_years ? "it has values for " : "it has published none",
                       years_list(o, years, sizeof years));
     else if ((rc = check_named(c, o, argv, from, argc)) == EXIT_OK &&
-             (rc = indicators_get_catalogue(c, &cat)) == EXIT_OK)
+             (rc = ind_catalogue_call(c, &cat)) == EXIT_OK)
         rc = publish_without(c, o, cat->catalogue->revision, argv, from, argc);
     ekonet__api_reply__free_unpacked(old, NULL);
     if (cat) ekonet__api_reply__free_unpacked(cat, NULL);
@@ -155,21 +157,29 @@ static const char *action(const Ekonet__TrendSeries *s, size_t k)
     return before && before->has_value ? "corrected" : "published";
 }
 
-void indicators_history_text(const Ekonet__TrendSeries *s)
+void ind_history_text(const struct ind_reader *r, const Ekonet__TrendSeries *s)
 {
-    printf("  history:\n");
+    const struct chart_words *w = chart_words(r->lang);
+    int dec = ind_decimals(s->indicator);
+    printf("  %s:\n", w->history);
     for (size_t k = 0; k < s->n_history; k++) {
         const Ekonet__TrendVersion *v = s->history[k];
-        char value[32] = "-", when[40], year[8] = "";
-        if (v->has_value) snprintf(value, sizeof value, "%.15g", v->value);
+        const char *act = action(s, k);
+        const char *shown = strcmp(act, "withdrawn") == 0   ? w->withdrawn
+                            : strcmp(act, "corrected") == 0 ? w->corrected
+                                                            : w->published;
+        char value[40] = "-", when[40], year[8] = "";
+        if (v->has_value) ind_num(r, value, sizeof value, v->value, dec, 0);
         if (!k || s->history[k - 1]->year != v->year) snprintf(year, sizeof year, "%u", v->year);
-        printf("  %-4s  %10s  %-9s %s (seq %llu)%s%s\n", year, value, action(s, k),
+        printf("  %-4s  %10s  %-11s %s (seq %llu)%s%s%s%s\n", year, value, shown,
                out_time(when, sizeof when, v->timestamp_ms), (unsigned long long)v->seq,
-               v->preliminary && v->has_value ? "  preliminary" : "", v->forced ? "  forced" : "");
+               v->preliminary && v->has_value ? "  " : "",
+               v->preliminary && v->has_value ? w->preliminary : "", v->forced ? "  " : "",
+               v->forced ? w->forced : "");
     }
 }
 
-cJSON *indicators_history_json(const Ekonet__TrendSeries *s)
+cJSON *ind_history_json(const Ekonet__TrendSeries *s)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t k = 0; k < s->n_history; k++) {
@@ -178,7 +188,8 @@ cJSON *indicators_history_json(const Ekonet__TrendSeries *s)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "year", v->year);
         cJSON_AddItemToObject(o, "value",
-                              v->has_value ? cJSON_CreateNumber(v->value) : cJSON_CreateNull());
+                              v->has_value ? cJSON_CreateNumber(numfmt_clean(v->value))
+                                           : cJSON_CreateNull());
         cJSON_AddStringToObject(o, "action", action(s, k));
         cJSON_AddBoolToObject(o, "forced", v->forced);
         cJSON_AddBoolToObject(o, "preliminary", v->preliminary);

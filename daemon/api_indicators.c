@@ -9,14 +9,21 @@
 #include <time.h>
 
 #include "api.h"
+#include "ekonet/band.h"
 #include "ekonet/content.h"
 #include "ekonet/indicators.h"
+#include "ekonet/profiles.h"
+#include "ekonet/reports.h"
 #include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
 
 /* The years a member can have values for (1990-2100, PROTOCOL.md 4.1.2). */
 #define YEARS_MAX (2100 - 1990 + 1)
+/* Lists of examples hold at most this many members (ExamplesRequest.limit is cut to it). */
+#define EXAMPLES_MAX 10
+/* An example shows at most this many of its member's reports on the indicator. */
+#define EXAMPLE_REPORTS 3
 
 /* An Indicator message for a catalogue entry, in the call's arena. */
 static Ekonet__Indicator *indicator_msg(struct call *c, const struct indicator *ind)
@@ -222,6 +229,41 @@ static const char *unknown_code(const struct call *c, const Ekonet__TrendRequest
     return NULL;
 }
 
+/* Whose values the network's band counts: members in good standing and this node. */
+static int band_admits(void *ctx, const uint8_t author[KEY_SIZE])
+{
+    const struct node *n = ctx;
+    return !n->roster || node_admits(n, author) || memcmp(author, n->key.pub, KEY_SIZE) == 0;
+}
+
+/* The network's values of s's indicator over the years of s's points, for context. 0 or -1. */
+static int network_years(struct call *c, Ekonet__TrendSeries *s)
+{
+    if (s->n_points == 0) return 0;
+    const struct band *b =
+        band_cache_get(c->node->bands, c->node->store, s->code, band_admits, c->node);
+    if (!b) return -1;
+    uint32_t from = s->points[0]->year, to = s->points[s->n_points - 1]->year;
+    if (from < BAND_FIRST_YEAR || to > BAND_LAST_YEAR || from > to) return 0;
+    s->network = arena_alloc(&c->arena, (to - from + 1) * sizeof *s->network);
+    if (!s->network) return -1;
+    for (uint32_t y = from; y <= to; y++) {
+        const struct band_year *by = &b->years[y - BAND_FIRST_YEAR];
+        if (by->members == 0) continue;
+        Ekonet__NetworkYear *ny = arena_alloc(&c->arena, sizeof *ny);
+        if (!ny) return -1;
+        ekonet__network_year__init(ny);
+        ny->year = y;
+        ny->members = by->members;
+        if (by->members >= BAND_MIN_MEMBERS) {
+            ny->has_q1 = ny->has_median = ny->has_q3 = 1;
+            ny->q1 = by->q1, ny->median = by->median, ny->q3 = by->q3;
+        }
+        s->network[s->n_network++] = ny;
+    }
+    return 0;
+}
+
 void api_trend(struct call *c, const Ekonet__TrendRequest *req)
 {
     uint8_t key[KEY_SIZE];
@@ -244,13 +286,66 @@ void api_trend(struct call *c, const Ekonet__TrendRequest *req)
     const char *unknown = unknown_code(c, req, r);
     if (unknown)
         return api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND,
-                        "%.20s is not an indicator of the catalogue in force", unknown);
+                        "%.20s is not an indicator of the catalogue in force (revision %s); "
+                        "'ekonet indicators catalogue' lists them",
+                        unknown, c->node->catalogue_revision);
+    if (band_cache_refresh(c->node->bands, c->node->store) < 0)
+        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
+    for (size_t i = 0; i < r->n_series; i++)
+        if (network_years(c, r->series[i]) < 0)
+            return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
     c->reply.result_case = EKONET__API_REPLY__RESULT_TREND;
     c->reply.trend = r;
 }
 
-/* An Example message for a member's figures. */
-static Ekonet__Example *example_msg(struct call *c, const struct example *x)
+/* Reports of one member on one indicator, collected into an Example. */
+struct reports_ctx {
+    struct call *call;
+    Ekonet__Example *e;
+};
+
+static void add_report(void *ctx, const struct report_row *row)
+{
+    struct reports_ctx *rc = ctx;
+    struct arena *a = &rc->call->arena;
+    Ekonet__ExampleReport *r = arena_alloc(a, sizeof *r);
+    if (!r || rc->e->n_reports == EXAMPLE_REPORTS) return;
+    ekonet__example_report__init(r);
+    r->id = api_bin(a, row->id, ID_SIZE);
+    r->title = arena_strdup(a, row->title ? row->title : "");
+    r->timestamp_ms = row->timestamp_ms;
+    if (r->id.data && r->title) rc->e->reports[rc->e->n_reports++] = r;
+}
+
+/* Whom to ask (the member's official, from its profile or application) and its reports on
+   the indicator code. 0 or -1. */
+static int example_contact(struct call *c, Ekonet__Example *e, const uint8_t author[KEY_SIZE],
+                           const char *code)
+{
+    struct arena *a = &c->arena;
+    struct profile_info info;
+    Ekonet__Profile *p = NULL;
+    int rc = profile_effective(c->node->store, author, &info, &p);
+    if (rc < 0) return -1;
+    if (rc == 1 && p->official) {
+        e->ask_name = arena_strdup(a, p->official->name);
+        if (p->official->title) e->ask_title = arena_strdup(a, p->official->title);
+        if (p->official->email) e->ask_email = arena_strdup(a, p->official->email);
+    }
+    if (p) ekonet__profile__free_unpacked(p, NULL);
+    struct reports_ctx ctx = {c, e};
+    uint64_t total = 0;
+    if (!(e->reports = arena_alloc(a, EXAMPLE_REPORTS * sizeof *e->reports))) return -1;
+    if (reports_on_indicator(c->node->store, author, code, EXAMPLE_REPORTS, add_report, &ctx,
+                             &total) < 0)
+        return -1;
+    e->has_report_count = 1;
+    e->report_count = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
+    return 0;
+}
+
+/* An Example message for a member's figures, with whom to ask and its reports. */
+static Ekonet__Example *example_msg(struct call *c, const struct example *x, const char *code)
 {
     struct arena *a = &c->arena;
     const struct member *m = c->node->roster ? roster_member(c->node->roster, x->author) : NULL;
@@ -281,7 +376,36 @@ static Ekonet__Example *example_msg(struct call *c, const struct example *x)
     }
     /* The official knows the figures and how they were reached. */
     e->ask_role = "official";
+    if (example_contact(c, e, x->author, code) < 0) return NULL;
     return e->name && e->code ? e : NULL;
+}
+
+/* Whether x improved: its change goes the indicator's better way. */
+static int improved(const struct example *x, int lower_is_better)
+{
+    double change = x->value - x->from_value;
+    return x->has_from && (lower_is_better ? change < 0 : change > 0);
+}
+
+/* Fills r's two short lists from the others' examples v[0..n), and r->you. 0 or -1. */
+static int examples_lists(struct call *c, Ekonet__ExamplesReply *r, struct example *v, size_t n,
+                          const struct example *you, const struct indicator *ind, uint32_t limit)
+{
+    /* never every member in order: at most half of the others (at least one) */
+    size_t shown = n / 2 ? n / 2 : n;
+    if (shown > limit) shown = limit;
+    r->best_value = arena_alloc(&c->arena, (shown + 1) * sizeof *r->best_value);
+    r->best_change = arena_alloc(&c->arena, (shown + 1) * sizeof *r->best_change);
+    if (!r->best_value || !r->best_change) return -1;
+    indicators_order(v, n, ind->lower_is_better, 0);
+    for (size_t i = 0; i < n && r->n_best_value < shown; i++)
+        if (!(r->best_value[r->n_best_value++] = example_msg(c, &v[i], ind->code))) return -1;
+    indicators_order(v, n, ind->lower_is_better, 1);
+    for (size_t i = 0; i < n && r->n_best_change < shown && improved(&v[i], ind->lower_is_better);
+         i++)
+        if (!(r->best_change[r->n_best_change++] = example_msg(c, &v[i], ind->code))) return -1;
+    if (you && !(r->you = example_msg(c, you, ind->code))) return -1;
+    return 0;
 }
 
 void api_examples(struct call *c, const Ekonet__ExamplesRequest *req)
@@ -293,43 +417,32 @@ void api_examples(struct call *c, const Ekonet__ExamplesRequest *req)
                         "%.20s is not an indicator of the catalogue in force", req->code);
     uint32_t years = req->has_years && req->years ? req->years : 5,
              limit = req->limit ? req->limit : 5;
-    if (limit > 50) limit = 50;
-    struct example *all;
+    if (limit > EXAMPLES_MAX) limit = EXAMPLES_MAX;
+    struct example *all, you;
     size_t total;
+    int have_you = 0;
     if (indicators_examples(n->store, req->code, years, &all, &total) < 0)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read snapshots");
-    /* Only members in good standing are examples. */
+    /* Only members in good standing are examples; this node is shown apart. */
     size_t k = 0;
-    for (size_t i = 0; i < total; i++)
-        if (!n->roster || node_admits(n, all[i].author) ||
-            memcmp(all[i].author, n->key.pub, KEY_SIZE) == 0)
+    for (size_t i = 0; i < total; i++) {
+        if (memcmp(all[i].author, n->key.pub, KEY_SIZE) == 0)
+            you = all[i], have_you = 1;
+        else if (!n->roster || node_admits(n, all[i].author))
             all[k++] = all[i];
-    total = k;
+    }
     Ekonet__ExamplesReply *r = arena_alloc(&c->arena, sizeof *r);
-    if (!r) {
-        free(all);
-        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    if (r) {
+        ekonet__examples_reply__init(r);
+        r->indicator = indicator_msg(c, ind);
+        r->members = (uint32_t)(k + (size_t)have_you);
+        r->has_years = 1;
+        r->years = years;
     }
-    ekonet__examples_reply__init(r);
-    r->indicator = indicator_msg(c, ind);
-    r->members = (uint32_t)total;
-    r->best_value = arena_alloc(&c->arena, (limit + 1) * sizeof *r->best_value);
-    r->best_change = arena_alloc(&c->arena, (limit + 1) * sizeof *r->best_change);
-    if (r->best_value && r->best_change && r->indicator) {
-        indicators_order(all, total, ind->lower_is_better, 0);
-        for (size_t i = 0; i < total && r->n_best_value < limit; i++)
-            if ((r->best_value[r->n_best_value] = example_msg(c, &all[i]))) r->n_best_value++;
-        indicators_order(all, total, ind->lower_is_better, 1);
-        for (size_t i = 0; i < total && r->n_best_change < limit; i++) {
-            double change = all[i].value - all[i].from_value;
-            int better = ind->lower_is_better ? change < 0 : change > 0;
-            if (!all[i].has_from || !better) break; /* only those who improved */
-            if ((r->best_change[r->n_best_change] = example_msg(c, &all[i]))) r->n_best_change++;
-        }
-    }
+    int rc =
+        r && r->indicator ? examples_lists(c, r, all, k, have_you ? &you : NULL, ind, limit) : -1;
     free(all);
-    if (!r->best_value || !r->best_change || !r->indicator)
-        return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
+    if (rc < 0) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     c->reply.result_case = EKONET__API_REPLY__RESULT_EXAMPLES;
     c->reply.examples = r;
 }

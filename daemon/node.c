@@ -154,7 +154,8 @@ void node_roster_changed(struct node *n)
         catalogue_in_force(n, n->catalogue_revision, sizeof n->catalogue_revision);
     catalogue_destroy(&n->catalogue);
     n->catalogue = c;
-    own_changed(n); /* the only other member revoked, say */
+    band_cache_clear(n->bands); /* whose values count may have changed */
+    own_changed(n);             /* the only other member revoked, say */
     elog(ELOG_INFO, "roster", "members=%zu revoked=%zu board_seq=%llu catalogue=%s",
          n->roster->nmembers - n->roster->nrevoked, n->roster->nrevoked,
          (unsigned long long)n->roster->board_seq, elog_quote(q, sizeof q, n->catalogue_revision));
@@ -327,9 +328,10 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
         goto fail;
     }
     n->catalogue = catalogue_in_force(n, n->catalogue_revision, sizeof n->catalogue_revision);
+    n->bands = band_cache_new();
     n->zctx = zmq_ctx_new();
     n->sendq = sendq_new(NULL, NODE_QUEUE_BYTES);
-    if (!n->catalogue || !n->zctx || !n->sendq) {
+    if (!n->catalogue || !n->bands || !n->zctx || !n->sendq) {
         errbuf_set(err, "cannot start: out of memory");
         goto fail;
     }
@@ -395,6 +397,7 @@ void node_destroy(struct node **pn)
     sendq_release(&n->sendq); /* after the context: libzmq has freed every message */
     if (n->api_path[0]) unlink(n->api_path);
     catalogue_destroy(&n->catalogue);
+    band_cache_destroy(&n->bands);
     roster_destroy(&n->roster);
     key_wipe(&n->key);
     free(n);

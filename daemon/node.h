@@ -21,6 +21,7 @@
 
 #include <zmq.h>
 
+#include "ekonet/band.h"
 #include "ekonet/catalogue.h"
 #include "ekonet/checker.h"
 #include "ekonet/config.h"
@@ -138,6 +139,7 @@ struct node {
     size_t revoked_seen;              /* revocations already acted on */
     struct catalogue *catalogue;      /* the indicator catalogue in force */
     char catalogue_revision[64];      /* "default" or the board's revision */
+    struct band_cache *bands;         /* the network's quartiles per indicator (api_trend) */
     struct checker *checker;          /* verifies batches of entries on a helper thread */
     void *batches[2 * CHECKER_QUEUE]; /* batches in the checker or held (sync.c) */
     size_t nbatches;

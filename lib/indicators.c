@@ -216,18 +216,41 @@ int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t 
 /*
  * One indicator's values by member, over all the keys of each: s every snapshot with its
  * member and key generation, w for each member and year the newest key with a snapshot of
- * it. Each row names the member by its current key (its newest), by member and year.
+ * it. Each row names the member by its current key (its newest); a year the newest key
+ * withdrew (a snapshot without values) has no row.
  */
-static const char SQL_EXAMPLES[] =
-    "WITH s(member, gen, author, year) AS (SELECT coalesce(m.member, s.author),"
-    " coalesce(m.gen, 0), s.author, s.year FROM snapshots s LEFT JOIN members m ON m.key = "
-    "s.author),"
-    " w(member, year, gen) AS (SELECT member, year, max(gen) FROM s GROUP BY member, year)"
-    " SELECT coalesce((SELECT key FROM members WHERE member = s.member ORDER BY gen DESC LIMIT 1),"
-    " s.member), v.year, v.value, v.forced, v.preliminary FROM indicator_values v"
-    " JOIN s ON s.author = v.author AND s.year = v.year"
-    " JOIN w ON w.member = s.member AND w.year = s.year AND w.gen = s.gen"
-    " WHERE v.code=?1 ORDER BY s.member, v.year";
+#define MEMBER_VALUES(order)                                                                       \
+    "WITH s(member, gen, author, year) AS (SELECT coalesce(m.member, s.author),"                   \
+    " coalesce(m.gen, 0), s.author, s.year FROM snapshots s LEFT JOIN members m ON m.key = "       \
+    "s.author),"                                                                                   \
+    " w(member, year, gen) AS (SELECT member, year, max(gen) FROM s GROUP BY member, year)"        \
+    " SELECT coalesce((SELECT key FROM members WHERE member = s.member ORDER BY gen DESC LIMIT "   \
+    "1),"                                                                                          \
+    " s.member), v.year, v.value, v.forced, v.preliminary FROM indicator_values v"                 \
+    " JOIN s ON s.author = v.author AND s.year = v.year"                                           \
+    " JOIN w ON w.member = s.member AND w.year = s.year AND w.gen = s.gen"                         \
+    " WHERE v.code=?1 ORDER BY " order
+
+static const char SQL_EXAMPLES[] = MEMBER_VALUES("s.member, v.year");
+static const char SQL_BY_YEAR[] = MEMBER_VALUES("v.year, v.value");
+
+int indicators_by_year(struct store *s, const char *code,
+                       int (*fn)(void *ctx, const uint8_t member[KEY_SIZE], uint32_t year,
+                                 double value),
+                       void *ctx)
+{
+    sqlite3_stmt *st = store_stmt(s, SQL_BY_YEAR);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_bytes(st, 0) == KEY_SIZE &&
+            fn(ctx, sqlite3_column_blob(st, 0), (uint32_t)sqlite3_column_int64(st, 1),
+               sqlite3_column_double(st, 2)) < 0)
+            break;
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
 
 /* The years a snapshot may be of (PROTOCOL.md 4.1.2: 1990-2100). */
 #define FIRST_YEAR 1990

@@ -478,3 +478,54 @@ int reports_newest(struct store *s, const uint8_t id[ID_SIZE], uint8_t newest[ID
     sqlite3_reset(st);
     return res;
 }
+
+/*
+ * A member's reports on an indicator: the intersection of the reports naming the indicator
+ * (across the network) and the member's own. The smaller side is read: the indicator's when
+ * it has at most REPORTS_SCAN_MAX reports (then the count is exact), else the member's newest
+ * REPORTS_SCAN_MAX reports, each tested (then the count is of those).
+ */
+static const char SQL_INDICATOR_SIZE[] =
+    "SELECT count(*) FROM (SELECT 1 FROM report_indicators WHERE code=?1 LIMIT ?2)";
+/* CROSS JOIN keeps SQLite from reading the member's reports first: a row's flags come after its
+   body, so reading them costs the body's pages. */
+static const char SQL_BY_INDICATOR[] =
+    "SELECT r.id, r.title, r.ts FROM report_indicators i CROSS JOIN reports r ON r.n=i.n"
+    " WHERE i.code=?2 AND r.author=?1 AND r.superseded_by IS NULL AND r.retracted=0"
+    " ORDER BY r.listed DESC, r.n DESC";
+/* The member's newest report numbers from the index alone, tested, and only then read. */
+static const char SQL_BY_AUTHOR[] =
+    "SELECT r.id, r.title, r.ts FROM (SELECT n FROM reports INDEXED BY reports_author"
+    " WHERE author=?1 ORDER BY listed DESC LIMIT ?3) AS newest CROSS JOIN reports r ON"
+    " r.n=newest.n WHERE EXISTS(SELECT 1 FROM report_indicators i WHERE i.code=?2 AND"
+    " i.n=newest.n) AND r.superseded_by IS NULL AND r.retracted=0 ORDER BY r.listed DESC, r.n DESC";
+
+int reports_on_indicator(struct store *s, const uint8_t author[KEY_SIZE], const char *code,
+                         size_t max, void (*fn)(void *ctx, const struct report_row *r), void *ctx,
+                         uint64_t *total)
+{
+    *total = 0;
+    sqlite3_stmt *st = store_stmt(s, SQL_INDICATOR_SIZE);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, REPORTS_SCAN_MAX + 1);
+    int small = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) <= REPORTS_SCAN_MAX;
+    sqlite3_reset(st);
+    if (!(st = store_stmt(s, small ? SQL_BY_INDICATOR : SQL_BY_AUTHOR))) return -1;
+    sqlite3_bind_blob(st, 1, author, KEY_SIZE, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+    if (!small) sqlite3_bind_int64(st, 3, REPORTS_SCAN_MAX);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((*total)++ >= max) continue;
+        struct report_row row = {0};
+        if (sqlite3_column_bytes(st, 0) == ID_SIZE)
+            memcpy(row.id, sqlite3_column_blob(st, 0), ID_SIZE);
+        memcpy(row.author, author, KEY_SIZE);
+        row.title = (const char *)sqlite3_column_text(st, 1);
+        row.timestamp_ms = (uint64_t)sqlite3_column_int64(st, 2);
+        fn(ctx, &row);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -11,6 +11,7 @@ packages=(
     cppcheck clang-tidy
     clang libclang-rt-dev
     nftables iproute2
+    chromium chromium-driver python3-selenium # only for tests: SVG charts rendered in a browser
 )
 
 missing=()

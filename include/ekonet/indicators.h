@@ -32,7 +32,8 @@ struct store;
     " year INTEGER NOT NULL, value REAL NOT NULL, note TEXT NOT NULL DEFAULT '',"                  \
     " forced INTEGER NOT NULL DEFAULT 0, preliminary INTEGER NOT NULL DEFAULT 0,"                  \
     " PRIMARY KEY(code, author, year)) WITHOUT ROWID;"                                             \
-    "CREATE INDEX IF NOT EXISTS indicator_values_author ON indicator_values(author, year);"
+    "CREATE INDEX IF NOT EXISTS indicator_values_author ON indicator_values(author, year);"        \
+    "CREATE INDEX IF NOT EXISTS indicator_values_year ON indicator_values(code, year, value);"
 #define INDICATORS_DROP "DROP TABLE IF EXISTS snapshots; DROP TABLE IF EXISTS indicator_values;"
 
 #define EXAMPLE_POINTS 40
@@ -117,6 +118,13 @@ int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t 
  */
 int indicators_history(struct store *s, const uint8_t author[KEY_SIZE], const char *const *codes,
                        size_t ncodes, void (*fn)(void *ctx, const struct indicator_version *v),
+                       void *ctx);
+
+/* One indicator's values in force, one per member and year (over the member's keys; members
+ * named by their current key), by year and value; fn returning -1 stops. 0, or -1. */
+int indicators_by_year(struct store *s, const char *code,
+                       int (*fn)(void *ctx, const uint8_t member[KEY_SIZE], uint32_t year,
+                                 double value),
                        void *ctx);
 
 /*

@@ -68,6 +68,9 @@ struct store;
 #define SEARCH_WINDOW    500
 #define SEARCH_COUNT_CAP 5000
 
+/* reports_on_indicator reads at most this many reports of one side (see there). */
+#define REPORTS_SCAN_MAX 1000
+
 /* Snippets mark the matched words with these bytes. */
 #define SNIPPET_OPEN  "\x02"
 #define SNIPPET_CLOSE "\x03"
@@ -124,6 +127,16 @@ int reports_query(struct store *s, const struct report_filter *f,
 int reports_get(struct store *s, const uint8_t id[ID_SIZE],
                 void (*fn)(void *ctx, const struct report_row *r), void *ctx,
                 Ekonet__Report **report, uint64_t *entry_size);
+
+/*
+ * Calls fn (id, author, title and timestamp_ms filled) for the newest version of each of
+ * author's reports that names the indicator code, newest first, at most max of them; *total
+ * counts them all, or (when the network has more than REPORTS_SCAN_MAX reports on the
+ * indicator) those among the author's newest REPORTS_SCAN_MAX reports. 0 or -1.
+ */
+int reports_on_indicator(struct store *s, const uint8_t author[KEY_SIZE], const char *code,
+                         size_t max, void (*fn)(void *ctx, const struct report_row *r), void *ctx,
+                         uint64_t *total);
 
 /* The newest version of the report id and its author: 1, 0 if unknown, -1. */
 int reports_newest(struct store *s, const uint8_t id[ID_SIZE], uint8_t newest[ID_SIZE],

@@ -59,6 +59,7 @@ declare -A SAMPLE=(
     [events cancel]="@EVENT"
     [indicators catalogue]=""
     [indicators set]="2024 GN.4=10"
+    [indicators withdraw]="2024 GN.4"
     [indicators import]="@CSV"
     [indicators show]=""
     [indicators trend]="GN.4"

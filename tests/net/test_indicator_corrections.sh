@@ -87,6 +87,9 @@ expect_contains "2020 withdrawn" "has no snapshot for that year" "$(ek b indicat
 expect_eq "2021 without GN.11" "GN.7=450" "$(ek b indicators show --member 1980 --year 2021 --json | json '[.values[] | "\(.code)=\(.value)"] | join(",")')"
 expect_eq "forced in the snapshot" "true" "$(ek b indicators show --member 1980 --year 2019 --json | json '.values[] | select(.code == "GN.11") | .forced')"
 expect_contains "preliminary in the snapshot" "$Y (preliminary" "$(ek b indicators show --member 1980)"
+# the network's context counts a member's values as last corrected: 2021 GN.11 is b's alone
+t=$(ek b indicators trend GN.11 GN.7 --json)
+expect_eq "the network without a's withdrawn value" "GN.7 2,GN.11 1" "$(echo "$t" | json '[.indicators[] | "\(.code) \(.network[] | select(.year == 2021) | .members)"] | join(",")')"
 ok "b's trend and snapshots show a's corrections and withdrawals, forced and preliminary values marked"
 
 h=$(ek b indicators trend --member 1980 --history --json)
