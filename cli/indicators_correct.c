@@ -127,7 +127,7 @@ int ind_withdraw(struct cli *c, int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error(c, "give the year, and the codes to withdraw (none: every value "
                                   "of the year)");
-    uint32_t year;
+    uint32_t year = 0;
     if ((rc = parse_year(c, argv[optind], &year)) != 0) return rc;
     int from = optind + 1;
     Ekonet__ApiReply *old = NULL, *cat = NULL;
