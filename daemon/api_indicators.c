@@ -229,19 +229,12 @@ static const char *unknown_code(const struct call *c, const Ekonet__TrendRequest
     return NULL;
 }
 
-/* Whose values the network's band counts: members in good standing and this node. */
-static int band_admits(void *ctx, const uint8_t author[KEY_SIZE])
-{
-    const struct node *n = ctx;
-    return !n->roster || node_admits(n, author) || memcmp(author, n->key.pub, KEY_SIZE) == 0;
-}
-
 /* The network's values of s's indicator over the years of s's points, for context. 0 or -1. */
 static int network_years(struct call *c, Ekonet__TrendSeries *s)
 {
     if (s->n_points == 0) return 0;
     const struct band *b =
-        band_cache_get(c->node->bands, c->node->store, s->code, band_admits, c->node);
+        band_cache_get(c->node->bands, c->node->store, s->code, node_band_admits, c->node);
     if (!b) return -1;
     uint32_t from = s->points[0]->year, to = s->points[s->n_points - 1]->year;
     if (from < BAND_FIRST_YEAR || to > BAND_LAST_YEAR || from > to) return 0;

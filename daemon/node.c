@@ -36,6 +36,9 @@
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_DOMAIN   "ekonet"
 #define TRIM_MS      60000 /* memory freed in the allocator goes back to the system this often */
+/* Idle work on the network's bands a tick at most (one band of 300 members x 20 years takes a
+   few ms): the loop stays responsive while a start computes a whole catalogue's. */
+#define BANDS_WARM_MS 20
 
 uint64_t node_now_ms(void)
 {
@@ -78,6 +81,27 @@ int node_admits(const struct node *n, const uint8_t key[KEY_SIZE])
     for (size_t i = 0; i < n->cfg->nallow; i++)
         if (memcmp(n->cfg->allow[i], key, KEY_SIZE) == 0) return 1;
     return 0;
+}
+
+int node_band_admits(void *ctx, const uint8_t key[KEY_SIZE])
+{
+    const struct node *n = ctx;
+    return !n->roster || node_admits(n, key) || memcmp(key, n->key.pub, KEY_SIZE) == 0;
+}
+
+/* Idle work of a tick: bands of the catalogue computed (or stale years of them) for at most
+   BANDS_WARM_MS, so that a trend seldom waits for the network's bands (band.h). */
+static void warm_bands(struct node *n)
+{
+    const char *codes[CATALOGUE_MAX];
+    size_t k = 0;
+    for (size_t i = 0; n->catalogue && i < catalogue_count(n->catalogue) && k < CATALOGUE_MAX; i++)
+        codes[k++] = catalogue_at(n->catalogue, i)->code;
+    /* a store that cannot be read is reported by the trend that asks, not every tick */
+    uint64_t until = node_now_ms() + BANDS_WARM_MS;
+    while (band_cache_warm(n->bands, n->store, codes, k, node_band_admits, n) == 1 &&
+           node_now_ms() < until)
+        ;
 }
 
 /* The catalogue in force: the board's newest revision, else the default shipped. */
@@ -571,6 +595,7 @@ int node_step(struct node *n, struct node_loop *l, int max_wait)
     if (now >= l->next_tick) {
         l->next_tick = now + (uint64_t)sync_tick(n);
         metrics_tick(n);
+        warm_bands(n);
     }
     if (now >= l->next_trim) {
         l->next_trim = now + TRIM_MS;

@@ -239,6 +239,10 @@ void node_roster_changed(struct node *n);
    configuration of a node that has not joined a network. */
 int node_admits(const struct node *n, const uint8_t key[KEY_SIZE]);
 
+/* Whose values the network's band counts (band_admits_fn): members in good standing and this
+   node; ctx is the node. */
+int node_band_admits(void *ctx, const uint8_t key[KEY_SIZE]);
+
 /* Records an error for `ekonet status` and logs it. */
 void node_error(struct node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -16,11 +16,19 @@
    network of municipalities has; more are left out of the quartiles. */
 #define BAND_VALUES_MAX 4096
 
+/* A band kept, and the years of it that snapshots changed since it was computed. */
+struct kept {
+    struct band b;
+    uint8_t stale[BAND_YEARS];
+    size_t nstale;
+};
+
 struct band_cache {
-    struct band *bands[BAND_CACHE_MAX];
+    struct kept *bands[BAND_CACHE_MAX];
     size_t n, next_evicted; /* full: bands are replaced in turn */
-    uint64_t fp[2];
+    struct band_print fp;   /* of the snapshots when the bands were last checked */
     int have_fp;
+    int64_t changes; /* the store's row changes then: none since, no need to check */
 };
 
 /* The value at fraction p of sorted[0..n). */
@@ -69,32 +77,43 @@ static int band_value(void *ctx, const uint8_t member[KEY_SIZE], uint32_t year, 
     return 0;
 }
 
-int band_compute(struct store *s, const char *code, band_admits_fn admits, void *ctx,
-                 struct band *b)
+/* Reads code's values of year (0: of every year) into b. 0 or -1. */
+static int fill(struct store *s, const char *code, uint32_t year, band_admits_fn admits, void *ctx,
+                struct band *b)
 {
-    memset(b, 0, sizeof *b);
-    snprintf(b->code, sizeof b->code, "%s", code);
     struct band_fill f = {b, admits, ctx, 0, malloc(BAND_VALUES_MAX * sizeof(double)), 0};
     if (!f.v) return -1;
-    int rc = indicators_by_year(s, code, band_value, &f);
+    int rc = indicators_by_year(s, code, year, band_value, &f);
     close_year(b, f.year, f.v, f.n);
     free(f.v);
     return rc;
 }
 
-int band_fingerprint(struct store *s, uint64_t fp[2])
+int band_compute(struct store *s, const char *code, band_admits_fn admits, void *ctx,
+                 struct band *b)
 {
-    /* a snapshot added, replaced, withdrawn or restored after a redaction changes the count
-       of rows or the sum of their entries' numbers */
-    sqlite3_stmt *st = store_stmt(s, "SELECT count(n), total(n) FROM snapshots");
+    memset(b, 0, sizeof *b);
+    snprintf(b->code, sizeof b->code, "%s", code);
+    return fill(s, code, 0, admits, ctx, b);
+}
+
+int band_fingerprint(struct store *s, struct band_print *fp)
+{
+    /* a snapshot added, replaced, withdrawn or restored after a redaction changes its year's
+       count of rows or the sum of their entries' numbers */
+    sqlite3_stmt *st = store_stmt(s, "SELECT year, count(n), total(n) FROM snapshots"
+                                     " INDEXED BY snapshots_year GROUP BY year");
     if (!st) return -1;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        fp[0] = (uint64_t)sqlite3_column_int64(st, 0);
-        fp[1] = (uint64_t)sqlite3_column_double(st, 1);
+    memset(fp, 0, sizeof *fp);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t y = sqlite3_column_int64(st, 0);
+        if (y < BAND_FIRST_YEAR || y > BAND_LAST_YEAR) continue;
+        fp->year[y - BAND_FIRST_YEAR].count = (uint64_t)sqlite3_column_int64(st, 1);
+        fp->year[y - BAND_FIRST_YEAR].total = (uint64_t)sqlite3_column_double(st, 2);
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : -1;
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 struct band_cache *band_cache_new(void)
@@ -119,29 +138,78 @@ void band_cache_destroy(struct band_cache **pc)
 
 int band_cache_refresh(struct band_cache *c, struct store *s)
 {
-    uint64_t fp[2];
-    if (band_fingerprint(s, fp) < 0) return -1;
-    if (!c->have_fp || fp[0] != c->fp[0] || fp[1] != c->fp[1]) band_cache_clear(c);
-    c->fp[0] = fp[0], c->fp[1] = fp[1], c->have_fp = 1;
+    int64_t changes = sqlite3_total_changes64(store_db(s));
+    if (c->have_fp && changes == c->changes) return 0;
+    struct band_print *fp = malloc(sizeof *fp);
+    if (!fp || band_fingerprint(s, fp) < 0) {
+        free(fp);
+        return -1;
+    }
+    for (size_t y = 0; y < BAND_YEARS; y++) {
+        if (c->have_fp && fp->year[y].count == c->fp.year[y].count &&
+            fp->year[y].total == c->fp.year[y].total)
+            continue;
+        for (size_t i = 0; i < c->n; i++) { /* this year of every band kept is out of date */
+            c->bands[i]->nstale += !c->bands[i]->stale[y];
+            c->bands[i]->stale[y] = 1;
+        }
+    }
+    c->fp = *fp;
+    c->have_fp = 1;
+    c->changes = changes;
+    free(fp);
     return 0;
+}
+
+/* Computes the stale years of k again. 0 or -1. */
+static int freshen(struct kept *k, struct store *s, band_admits_fn admits, void *ctx)
+{
+    for (uint32_t y = 0; k->nstale && y < BAND_YEARS; y++) {
+        if (!k->stale[y]) continue;
+        memset(&k->b.years[y], 0, sizeof k->b.years[y]);
+        if (fill(s, k->b.code, BAND_FIRST_YEAR + y, admits, ctx, &k->b) < 0) return -1;
+        k->stale[y] = 0;
+        k->nstale--;
+    }
+    return 0;
+}
+
+/* The kept band of code, or NULL. */
+static struct kept *find(struct band_cache *c, const char *code)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->bands[i]->b.code, code) == 0) return c->bands[i];
+    return NULL;
 }
 
 const struct band *band_cache_get(struct band_cache *c, struct store *s, const char *code,
                                   band_admits_fn admits, void *ctx)
 {
-    for (size_t i = 0; i < c->n; i++)
-        if (strcmp(c->bands[i]->code, code) == 0) return c->bands[i];
-    struct band *b = malloc(sizeof *b);
-    if (!b || band_compute(s, code, admits, ctx, b) < 0) {
-        free(b);
+    struct kept *k = find(c, code);
+    if (k) return freshen(k, s, admits, ctx) < 0 ? NULL : &k->b;
+    if (!(k = calloc(1, sizeof *k)) || band_compute(s, code, admits, ctx, &k->b) < 0) {
+        free(k);
         return NULL;
     }
     if (c->n < BAND_CACHE_MAX) {
-        c->bands[c->n++] = b;
+        c->bands[c->n++] = k;
     } else {
         free(c->bands[c->next_evicted]);
-        c->bands[c->next_evicted] = b;
+        c->bands[c->next_evicted] = k;
         c->next_evicted = (c->next_evicted + 1) % BAND_CACHE_MAX;
     }
-    return b;
+    return &k->b;
+}
+
+int band_cache_warm(struct band_cache *c, struct store *s, const char *const *codes, size_t n,
+                    band_admits_fn admits, void *ctx)
+{
+    if (band_cache_refresh(c, s) < 0) return -1;
+    for (size_t i = 0; i < n; i++) {
+        struct kept *k = find(c, codes[i]);
+        if (k && !k->nstale) continue;
+        if (c->n == BAND_CACHE_MAX && !k) return 0; /* full: bands are computed as asked */
+        return band_cache_get(c, s, codes[i], admits, ctx) ? 1 : -1;
+    }
+    return 0;
 }

@@ -214,42 +214,204 @@ int indicators_values(struct store *s, const uint8_t author[KEY_SIZE], uint32_t 
 }
 
 /*
- * One indicator's values by member, over all the keys of each: s every snapshot with its
- * member and key generation, w for each member and year the newest key with a snapshot of
- * it. Each row names the member by its current key (its newest); a year the newest key
- * withdrew (a snapshot without values) has no row.
+ * One indicator's values by member. Most members have one key, and then each row of
+ * indicator_values is in force as it stands. A member that changed its key (a succession) has
+ * rows under each: a row is in force unless a newer key of the member (higher gen) has a
+ * snapshot of its year (one without the code, or without values, withdraws it), and it stands
+ * for the member's current key. The keys of such members and their superseded years are read
+ * first (few or none), so that the values themselves are read as plain rows.
  */
-#define MEMBER_VALUES(order)                                                                       \
-    "WITH s(member, gen, author, year) AS (SELECT coalesce(m.member, s.author),"                   \
-    " coalesce(m.gen, 0), s.author, s.year FROM snapshots s LEFT JOIN members m ON m.key = "       \
-    "s.author),"                                                                                   \
-    " w(member, year, gen) AS (SELECT member, year, max(gen) FROM s GROUP BY member, year)"        \
-    " SELECT coalesce((SELECT key FROM members WHERE member = s.member ORDER BY gen DESC LIMIT "   \
-    "1),"                                                                                          \
-    " s.member), v.year, v.value, v.forced, v.preliminary FROM indicator_values v"                 \
-    " JOIN s ON s.author = v.author AND s.year = v.year"                                           \
-    " JOIN w ON w.member = s.member AND w.year = s.year AND w.gen = s.gen"                         \
-    " WHERE v.code=?1 ORDER BY " order
+struct successions {
+    struct succ_key {
+        uint8_t key[KEY_SIZE], current[KEY_SIZE];
+    } * keys; /* sorted by key */
+    size_t nkeys;
+    struct succ_year {
+        uint8_t key[KEY_SIZE];
+        uint32_t year;
+    } * superseded; /* sorted by key and year */
+    size_t nsuperseded;
+};
 
-static const char SQL_EXAMPLES[] = MEMBER_VALUES("s.member, v.year");
-static const char SQL_BY_YEAR[] = MEMBER_VALUES("v.year, v.value");
+/* Keys and superseded snapshots read at most (far more than successions happen); more are
+   left out, as if the member had not changed its key. */
+#define SUCCESSION_KEYS_MAX  4096
+#define SUCCESSION_YEARS_MAX (SUCCESSION_KEYS_MAX * 8)
 
-int indicators_by_year(struct store *s, const char *code,
+static const char SQL_SUCC_KEYS[] =
+    "WITH multi(member) AS (SELECT member FROM members GROUP BY member HAVING count(*) > 1)"
+    " SELECT m.key, (SELECT c.key FROM members c WHERE c.member = m.member ORDER BY c.gen DESC"
+    " LIMIT 1) FROM members m JOIN multi ON multi.member = m.member ORDER BY m.key";
+static const char SQL_SUCC_YEARS[] =
+    "WITH multi(member) AS (SELECT member FROM members GROUP BY member HAVING count(*) > 1)"
+    " SELECT s.author, s.year FROM snapshots s JOIN members m ON m.key = s.author"
+    " JOIN multi ON multi.member = m.member WHERE EXISTS (SELECT 1 FROM members n"
+    " JOIN snapshots t ON t.author = n.key WHERE n.member = m.member AND n.gen > m.gen"
+    " AND t.year = s.year) ORDER BY s.author, s.year";
+
+static int succ_key_cmp(const void *k, const void *e)
+{
+    return memcmp(k, ((const struct succ_key *)e)->key, KEY_SIZE);
+}
+
+static int succ_year_cmp(const void *a, const void *b)
+{
+    const struct succ_year *x = a, *y = b;
+    int c = memcmp(x->key, y->key, KEY_SIZE);
+    return c ? c : (x->year > y->year) - (x->year < y->year);
+}
+
+static void successions_free(struct successions *w)
+{
+    free(w->keys);
+    free(w->superseded);
+    memset(w, 0, sizeof *w);
+}
+
+/* Reads the keys of the members that changed key, and their superseded years, into w (the
+   caller frees it with successions_free); 0 or -1. */
+static int successions_load(struct store *s, struct successions *w)
+{
+    memset(w, 0, sizeof *w);
+    sqlite3_stmt *st = store_stmt(s, SQL_SUCC_KEYS);
+    int rc = st ? SQLITE_ROW : SQLITE_ERROR;
+    size_t cap = 0;
+    while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != KEY_SIZE || sqlite3_column_bytes(st, 1) != KEY_SIZE ||
+            w->nkeys == SUCCESSION_KEYS_MAX)
+            continue;
+        if (w->nkeys == cap) {
+            void *v = realloc(w->keys, (cap = cap ? cap * 2 : 8) * sizeof *w->keys);
+            if (!v) break;
+            w->keys = v;
+        }
+        memcpy(w->keys[w->nkeys].key, sqlite3_column_blob(st, 0), KEY_SIZE);
+        memcpy(w->keys[w->nkeys++].current, sqlite3_column_blob(st, 1), KEY_SIZE);
+    }
+    if (st) sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return successions_free(w), -1;
+    if (w->nkeys == 0) return 0;
+    st = store_stmt(s, SQL_SUCC_YEARS);
+    rc = st ? SQLITE_ROW : SQLITE_ERROR;
+    cap = 0;
+    while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != KEY_SIZE || w->nsuperseded == SUCCESSION_YEARS_MAX)
+            continue;
+        if (w->nsuperseded == cap) {
+            void *v = realloc(w->superseded, (cap = cap ? cap * 2 : 16) * sizeof *w->superseded);
+            if (!v) break;
+            w->superseded = v;
+        }
+        memcpy(w->superseded[w->nsuperseded].key, sqlite3_column_blob(st, 0), KEY_SIZE);
+        w->superseded[w->nsuperseded++].year = (uint32_t)sqlite3_column_int64(st, 1);
+    }
+    if (st) sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return successions_free(w), -1;
+    return 0;
+}
+
+/* The member author's row of year stands for (its current key), or NULL when a newer key of
+   the member superseded the year. */
+static const uint8_t *successions_member(const struct successions *w, const uint8_t *author,
+                                         uint32_t year)
+{
+    if (w->nkeys == 0) return author;
+    const struct succ_key *k = bsearch(author, w->keys, w->nkeys, sizeof *k, succ_key_cmp);
+    if (!k) return author;
+    struct succ_year y;
+    memcpy(y.key, author, KEY_SIZE);
+    y.year = year;
+    if (w->nsuperseded && bsearch(&y, w->superseded, w->nsuperseded, sizeof y, succ_year_cmp))
+        return NULL;
+    return k->current;
+}
+
+/* One value of an indicator in force: its member (current key), year and value. */
+struct value_row {
+    uint8_t member[KEY_SIZE];
+    uint32_t year;
+    double value;
+    int forced, preliminary;
+};
+
+/* Rows one indicator has at most read (4096 members for 111 years); more are left out. */
+#define MEMBER_ROWS_MAX (4096 * 111)
+
+static const char SQL_ROWS_BY_AUTHOR[] =
+    "SELECT author, year, value, forced, preliminary FROM indicator_values WHERE code=?1"
+    " ORDER BY author, year";
+/* for the band: the index alone answers (it holds the key's columns), no row is read */
+static const char SQL_ROWS_BY_YEAR[] =
+    "SELECT author, year, value, 0, 0 FROM indicator_values"
+    " INDEXED BY indicator_values_year WHERE code=?1 ORDER BY year, value";
+static const char SQL_ROWS_OF_YEAR[] =
+    "SELECT author, year, value, 0, 0 FROM indicator_values"
+    " INDEXED BY indicator_values_year WHERE code=?1 AND year=?2 ORDER BY value";
+
+static int value_row_cmp(const void *a, const void *b)
+{
+    const struct value_row *x = a, *y = b;
+    int c = memcmp(x->member, y->member, KEY_SIZE);
+    return c ? c : (x->year > y->year) - (x->year < y->year);
+}
+
+/* code's values in force (of year only, for SQL_ROWS_OF_YEAR), in the order of sql; with
+   successions, rows by member are sorted again (a member's rows come under several keys). *rows is
+   the caller's. 0 or -1. */
+static int member_rows(struct store *s, const char *sql, const char *code, uint32_t year,
+                       struct value_row **rows, size_t *n)
+{
+    struct successions w;
+    *rows = NULL, *n = 0;
+    if (successions_load(s, &w) < 0) return -1;
+    sqlite3_stmt *st = store_stmt(s, sql);
+    int rc = st ? SQLITE_ROW : SQLITE_ERROR;
+    size_t cap = 0;
+    if (st) sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (st && sql == SQL_ROWS_OF_YEAR) sqlite3_bind_int64(st, 2, year);
+    while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint32_t y = (uint32_t)sqlite3_column_int64(st, 1);
+        const uint8_t *m = sqlite3_column_bytes(st, 0) == KEY_SIZE
+                               ? successions_member(&w, sqlite3_column_blob(st, 0), y)
+                               : NULL;
+        if (!m || *n == MEMBER_ROWS_MAX) continue;
+        if (*n == cap) {
+            void *v = realloc(*rows, (cap = cap ? cap * 2 : 1024) * sizeof **rows);
+            if (!v) break;
+            *rows = v;
+        }
+        struct value_row *r = &(*rows)[(*n)++];
+        memcpy(r->member, m, KEY_SIZE);
+        r->year = y;
+        r->value = sqlite3_column_double(st, 2);
+        r->forced = sqlite3_column_int(st, 3) != 0;
+        r->preliminary = sqlite3_column_int(st, 4) != 0;
+    }
+    if (st) sqlite3_reset(st);
+    if (rc == SQLITE_DONE && w.nkeys && sql == SQL_ROWS_BY_AUTHOR)
+        qsort(*rows, *n, sizeof **rows, value_row_cmp);
+    successions_free(&w);
+    if (rc != SQLITE_DONE) {
+        free(*rows);
+        *rows = NULL, *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int indicators_by_year(struct store *s, const char *code, uint32_t year,
                        int (*fn)(void *ctx, const uint8_t member[KEY_SIZE], uint32_t year,
                                  double value),
                        void *ctx)
 {
-    sqlite3_stmt *st = store_stmt(s, SQL_BY_YEAR);
-    if (!st) return -1;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (sqlite3_column_bytes(st, 0) == KEY_SIZE &&
-            fn(ctx, sqlite3_column_blob(st, 0), (uint32_t)sqlite3_column_int64(st, 1),
-               sqlite3_column_double(st, 2)) < 0)
-            break;
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    struct value_row *rows;
+    size_t n;
+    if (member_rows(s, year ? SQL_ROWS_OF_YEAR : SQL_ROWS_BY_YEAR, code, year, &rows, &n) < 0)
+        return -1;
+    for (size_t i = 0; i < n && fn(ctx, rows[i].member, rows[i].year, rows[i].value) == 0; i++)
+        ;
+    free(rows);
+    return 0;
 }
 
 /* The years a snapshot may be of (PROTOCOL.md 4.1.2: 1990-2100). */
@@ -425,76 +587,50 @@ int indicators_history(struct store *s, const uint8_t author[KEY_SIZE], const ch
     return h.full;
 }
 
+/* A member's example from its rows v[0..n) (oldest first) over a window of years. */
+static void example_of(struct example *x, const struct value_row *v, size_t n, uint32_t years)
+{
+    const struct value_row *last = &v[n - 1];
+    memset(x, 0, sizeof *x);
+    memcpy(x->author, last->member, KEY_SIZE);
+    x->year = last->year;
+    x->value = last->value;
+    x->forced = last->forced;
+    x->preliminary = last->preliminary;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].year + years < x->year) continue;
+        if (x->npoints < EXAMPLE_POINTS) {
+            x->points[x->npoints].year = v[i].year;
+            x->points[x->npoints++].value = v[i].value;
+        }
+        if (!x->has_from && v[i].year < x->year) {
+            x->has_from = 1;
+            x->from_year = v[i].year;
+            x->from_value = v[i].value;
+        }
+    }
+}
+
 int indicators_examples(struct store *s, const char *code, uint32_t years, struct example **all,
                         size_t *n)
 {
-    sqlite3_stmt *st = store_stmt(s, SQL_EXAMPLES);
-    size_t cap = 0;
-    *all = NULL;
-    *n = 0;
-    if (!st) return -1;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    /* rows come by member, oldest first: the last row of a member is its latest value */
-    struct {
-        uint32_t year;
-        double value;
-        int forced, preliminary;
-    } *series = malloc(256 * sizeof *series);
-    size_t ns = 0;
-    uint8_t cur[KEY_SIZE];
-    int rc = series ? SQLITE_ROW : SQLITE_NOMEM, more = 1;
-    while (rc == SQLITE_ROW) {
-        rc = sqlite3_step(st);
-        more = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == KEY_SIZE;
-        int same = more && ns && memcmp(cur, sqlite3_column_blob(st, 0), KEY_SIZE) == 0;
-        if (ns && !same) { /* close the member before */
-            if (*n == cap) {
-                cap = cap ? cap * 2 : 64;
-                struct example *v = realloc(*all, cap * sizeof *v);
-                if (!v) {
-                    rc = SQLITE_NOMEM;
-                    break;
-                }
-                *all = v;
-            }
-            struct example *x = &(*all)[(*n)++];
-            memset(x, 0, sizeof *x);
-            memcpy(x->author, cur, KEY_SIZE);
-            x->year = series[ns - 1].year;
-            x->value = series[ns - 1].value;
-            x->forced = series[ns - 1].forced;
-            x->preliminary = series[ns - 1].preliminary;
-            for (size_t i = 0; i < ns; i++) {
-                if (series[i].year + years < x->year || series[i].year > x->year) continue;
-                if (x->npoints < EXAMPLE_POINTS) {
-                    x->points[x->npoints].year = series[i].year;
-                    x->points[x->npoints++].value = series[i].value;
-                }
-                if (!x->has_from && series[i].year < x->year) {
-                    x->has_from = 1;
-                    x->from_year = series[i].year;
-                    x->from_value = series[i].value;
-                }
-            }
-            ns = 0;
-        }
-        if (!more) break;
-        if (ns < 256) {
-            memcpy(cur, sqlite3_column_blob(st, 0), KEY_SIZE);
-            series[ns].year = (uint32_t)sqlite3_column_int64(st, 1);
-            series[ns].value = sqlite3_column_double(st, 2);
-            series[ns].forced = sqlite3_column_int(st, 3) != 0;
-            series[ns++].preliminary = sqlite3_column_int(st, 4) != 0;
-        }
-    }
-    sqlite3_reset(st);
-    free(series);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        free(*all);
-        *all = NULL;
-        *n = 0;
+    struct value_row *rows;
+    size_t nrows, members = 0;
+    *all = NULL, *n = 0;
+    if (member_rows(s, SQL_ROWS_BY_AUTHOR, code, 0, &rows, &nrows) < 0) return -1;
+    for (size_t i = 0; i < nrows; i++)
+        members += i == 0 || memcmp(rows[i].member, rows[i - 1].member, KEY_SIZE) != 0;
+    if (members && !(*all = malloc(members * sizeof **all))) {
+        free(rows);
         return -1;
     }
+    /* rows come by member, oldest first: the last row of a member is its latest value */
+    for (size_t i = 0, from = 0; i < nrows; i++)
+        if (i + 1 == nrows || memcmp(rows[i].member, rows[i + 1].member, KEY_SIZE) != 0) {
+            example_of(&(*all)[(*n)++], rows + from, i + 1 - from, years);
+            from = i + 1;
+        }
+    free(rows);
     return 0;
 }
 

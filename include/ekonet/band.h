@@ -6,8 +6,10 @@
  * single members' values.
  *
  * Reading every member's values of an indicator costs about 6,000 rows at 300 members x 20
- * years, so a node keeps the bands it computed (band_cache) until the snapshots change
- * (band_fingerprint) or the roster does (band_cache_clear).
+ * years, so a node keeps the bands it computed (band_cache): a year whose snapshots changed
+ * (band_fingerprint) is computed again when next asked for (about 300 rows), every band when
+ * the roster changes (band_cache_clear). The node computes the bands of the catalogue while
+ * idle (band_cache_warm), so that no one waits for them.
  */
 #ifndef EKONET_BAND_H
 #define EKONET_BAND_H
@@ -46,8 +48,13 @@ void band_quartiles(const double *sorted, size_t n, double *q1, double *median, 
 int band_compute(struct store *s, const char *code, band_admits_fn admits, void *ctx,
                  struct band *b);
 
-/* Two numbers that change whenever the projection of snapshots does. 0 or -1. */
-int band_fingerprint(struct store *s, uint64_t fp[2]);
+/* Two numbers a year that change whenever its projection of snapshots does. */
+struct band_print {
+    struct {
+        uint64_t count, total;
+    } year[BAND_YEARS];
+};
+int band_fingerprint(struct store *s, struct band_print *fp);
 
 struct band_cache;
 
@@ -58,11 +65,18 @@ void band_cache_destroy(struct band_cache **c);
 /* Forgets every band (the roster changed: whose values count did). */
 void band_cache_clear(struct band_cache *c);
 
-/* Forgets every band if the snapshots changed since the last call; once per request. 0/-1. */
+/* Marks the years whose snapshots changed since the last call as out of date in every band
+   kept (nothing is read when the store changed nothing since); once per request. 0 or -1. */
 int band_cache_refresh(struct band_cache *c, struct store *s);
 
-/* code's band, computed when not kept (borrowed until the cache's next call); NULL on error. */
+/* code's band, computed when not kept and its stale years again (borrowed until the cache's
+   next call); NULL on error. */
 const struct band *band_cache_get(struct band_cache *c, struct store *s, const char *code,
                                   band_admits_fn admits, void *ctx);
+
+/* One step of idle work: computes the first band of codes[0..n) not kept or out of date.
+   1 when it computed one, 0 when all are ready (or the cache is full), -1 on error. */
+int band_cache_warm(struct band_cache *c, struct store *s, const char *const *codes, size_t n,
+                    band_admits_fn admits, void *ctx);
 
 #endif

@@ -28,6 +28,7 @@ struct store;
     " ts INTEGER NOT NULL DEFAULT 0, nv INTEGER NOT NULL DEFAULT 0,"                               \
     " PRIMARY KEY(author, year)) WITHOUT ROWID;"                                                   \
     "CREATE INDEX IF NOT EXISTS snapshots_n ON snapshots(n);"                                      \
+    "CREATE INDEX IF NOT EXISTS snapshots_year ON snapshots(year, n);"                             \
     "CREATE TABLE IF NOT EXISTS indicator_values(code TEXT NOT NULL, author BLOB NOT NULL,"        \
     " year INTEGER NOT NULL, value REAL NOT NULL, note TEXT NOT NULL DEFAULT '',"                  \
     " forced INTEGER NOT NULL DEFAULT 0, preliminary INTEGER NOT NULL DEFAULT 0,"                  \
@@ -120,9 +121,10 @@ int indicators_history(struct store *s, const uint8_t author[KEY_SIZE], const ch
                        size_t ncodes, void (*fn)(void *ctx, const struct indicator_version *v),
                        void *ctx);
 
-/* One indicator's values in force, one per member and year (over the member's keys; members
- * named by their current key), by year and value; fn returning -1 stops. 0, or -1. */
-int indicators_by_year(struct store *s, const char *code,
+/* One indicator's values in force of year (0: of every year), one per member and year (over
+ * the member's keys; members named by their current key), by year and value; fn returning -1
+ * stops. 0, or -1. */
+int indicators_by_year(struct store *s, const char *code, uint32_t year,
                        int (*fn)(void *ctx, const uint8_t member[KEY_SIZE], uint32_t year,
                                  double value),
                        void *ctx);

@@ -1,7 +1,8 @@
 /*
  * The network's band beside a member's trend, and the value axis of its charts: quartiles as
  * spreadsheets compute them, no quartiles from fewer than 5 members, members out of good
- * standing left out, a kept band forgotten when the snapshots change; an axis of round ticks
+ * standing left out, a kept band's year computed again when its snapshots change (that year
+ * alone), the bands of a catalogue computed one by one while idle; an axis of round ticks
  * around one value (340 to 420 for 380, not 380 to 381), never below 0 nor above 100 %.
  */
 #include <stdarg.h>
@@ -143,6 +144,50 @@ static void cache_follows_the_snapshots(void **state)
     band_cache_destroy(&c); /* idempotent */
 }
 
+/* Only the year whose snapshots changed is read again: a value of 2020 changed behind the
+   snapshots' back stays as kept, 2021 with a sixth member's snapshot is new. */
+static void cache_reads_changed_years_alone(void **state)
+{
+    struct fixture *f = *state;
+    for (uint8_t m = 1; m <= 5; m++) put(f, m, "GN.2", 2020, 100.0 * m);
+    for (uint8_t m = 1; m <= 5; m++) put(f, m, "GN.2", 2021, 10.0 * m);
+    struct band_cache *c = band_cache_new();
+    assert_int_equal(band_cache_refresh(c, f->store), 0);
+    assert_non_null(band_cache_get(c, f->store, "GN.2", NULL, NULL));
+    sqlite3_stmt *st =
+        store_stmt(f->store, "UPDATE indicator_values SET value = value * 2 WHERE year = 2020");
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_reset(st);
+    put(f, 6, "GN.2", 2021, 60);
+    assert_int_equal(band_cache_refresh(c, f->store), 0);
+    const struct band *b = band_cache_get(c, f->store, "GN.2", NULL, NULL);
+    assert_non_null(b);
+    assert_true(b->years[2020 - BAND_FIRST_YEAR].median == 300); /* kept */
+    assert_int_equal(b->years[2021 - BAND_FIRST_YEAR].members, 6);
+    assert_true(b->years[2021 - BAND_FIRST_YEAR].median == 35);
+    band_cache_destroy(&c);
+}
+
+/* Idle work computes the catalogue's bands one at a time, then has nothing to do until a
+   snapshot changes a year. */
+static void cache_warms_one_band_a_step(void **state)
+{
+    struct fixture *f = *state;
+    for (uint8_t m = 1; m <= 5; m++) put(f, m, "GN.2", 2020, 100.0 * m);
+    const char *codes[] = {"GN.2", "GN.7"};
+    struct band_cache *c = band_cache_new();
+    assert_int_equal(band_cache_warm(c, f->store, codes, 2, NULL, NULL), 1);
+    assert_int_equal(band_cache_warm(c, f->store, codes, 2, NULL, NULL), 1);
+    assert_int_equal(band_cache_warm(c, f->store, codes, 2, NULL, NULL), 0);
+    put(f, 6, "GN.2", 2020, 600);
+    assert_int_equal(band_cache_warm(c, f->store, codes, 2, NULL, NULL), 1); /* GN.2's 2020 */
+    assert_int_equal(band_cache_warm(c, f->store, codes, 2, NULL, NULL), 1); /* GN.7's */
+    assert_int_equal(band_cache_warm(c, f->store, codes, 2, NULL, NULL), 0);
+    const struct band *b = band_cache_get(c, f->store, "GN.2", NULL, NULL);
+    assert_int_equal(b->years[2020 - BAND_FIRST_YEAR].members, 6);
+    band_cache_destroy(&c);
+}
+
 /* One value: a range around it in proportion; 380 gives 340 to 420, never 380 to 381. */
 static void axis_around_one_value(void **state)
 {
@@ -181,6 +226,8 @@ int main(void)
         cmocka_unit_test(quartiles_as_spreadsheets),
         cmocka_unit_test_setup_teardown(band_needs_five_members, setup, teardown),
         cmocka_unit_test_setup_teardown(cache_follows_the_snapshots, setup, teardown),
+        cmocka_unit_test_setup_teardown(cache_reads_changed_years_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(cache_warms_one_band_a_step, setup, teardown),
         cmocka_unit_test(axis_around_one_value),
         cmocka_unit_test(axis_round_and_bounded),
     };
