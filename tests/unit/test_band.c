@@ -19,6 +19,7 @@
 #include "ekonet/axis.h"
 #include "ekonet/band.h"
 #include "ekonet/store.h"
+#include "tmpdir.h"
 
 struct fixture {
     char dir[64], path[128];
@@ -29,9 +30,7 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     struct errbuf err;
-    strcpy(f->dir, "/tmp/ekonet-test-band-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/ekonet.db", f->dir);
+    tmpdir_make(f->dir, f->path, "band");
     assert_non_null(f->store = store_open(f->path, &err));
     *state = f;
     return 0;
@@ -40,14 +39,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char p[160];
     store_destroy(&f->store);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -19,6 +19,7 @@
 #include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
+#include "tmpdir.h"
 
 #define NBOARD 4
 
@@ -65,9 +66,7 @@ static int setup(void **state)
     key_of(&f->outsider, 20);
     key_of(&f->alice, 21);
     key_of(&f->bob, 22);
-    strcpy(f->dir, "/tmp/ekonet-test-board-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/ekonet.db", f->dir);
+    tmpdir_make(f->dir, f->path, "board");
     assert_non_null(f->store = store_open(f->path, &err));
     assert_non_null(f->roster = roster_load(f->store, &err));
     f->feeds.store = f->store;
@@ -80,16 +79,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char p[160];
     entry_destroy(&f->head);
     roster_destroy(&f->roster);
     store_destroy(&f->store);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

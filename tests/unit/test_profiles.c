@@ -22,6 +22,7 @@
 #include "ekonet/project.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
+#include "tmpdir.h"
 
 struct fixture {
     char dir[64], path[128], peer_path[128];
@@ -40,9 +41,7 @@ static int setup(void **state)
     key_from_seed(&f->a, seed);
     seed[0] = 32;
     key_from_seed(&f->b, seed);
-    strcpy(f->dir, "/tmp/ekonet-test-profiles-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/ekonet.db", f->dir);
+    tmpdir_make(f->dir, f->path, "profiles");
     snprintf(f->peer_path, sizeof f->peer_path, "%s/peer.db", f->dir);
     assert_non_null(f->store = store_open(f->path, &err));
     f->feeds.store = f->store;
@@ -55,16 +54,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char p[160];
     store_destroy(&f->store);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-        snprintf(p, sizeof p, "%s%s", f->peer_path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

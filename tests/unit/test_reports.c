@@ -19,6 +19,7 @@
 #include "ekonet/reports.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
+#include "tmpdir.h"
 
 struct fixture {
     char dir[64], path[128];
@@ -34,9 +35,7 @@ static int setup(void **state)
     uint8_t seed[32] = {5};
     key_lib_init();
     key_from_seed(&f->me, seed);
-    strcpy(f->dir, "/tmp/ekonet-test-reports-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/ekonet.db", f->dir);
+    tmpdir_make(f->dir, f->path, "reports");
     assert_non_null(f->store = store_open(f->path, &err));
     f->feeds.store = f->store;
     f->feeds.max_content = 65536;
@@ -48,14 +47,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char p[160];
     store_destroy(&f->store);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

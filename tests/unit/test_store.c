@@ -23,6 +23,7 @@
 #include "ekonet/roster.h"
 #include "ekonet/store.h"
 #include "wire.pb-c.h"
+#include "tmpdir.h"
 
 #define MAX_CONTENT 65536
 
@@ -50,9 +51,7 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof *f);
     uint8_t seed[32];
     key_lib_init();
-    strcpy(f->dir, "/tmp/ekonet-test-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/ekonet.db", f->dir);
+    tmpdir_make(f->dir, f->path, "store");
     memset(seed, 3, sizeof seed);
     key_from_seed(&f->me, seed);
     memset(seed, 4, sizeof seed);
@@ -65,14 +64,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char p[160];
     store_destroy(&f->store);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }
