@@ -526,6 +526,7 @@ struct answer {
 static void answer_make(struct answer *a, long count)
 {
     static const char *names[] = {"p1.json", "p2.json", "p3.json"};
+    memset(a, 0, sizeof *a);
     for (int k = 1; k <= 3; k++) {
         char rows[600];
         page_text(a->text[k - 1], sizeof a->text[k - 1], k, 3, count == 0 ? 2 : count,
