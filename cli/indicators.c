@@ -13,7 +13,6 @@
 #include "indicators.h"
 #include "ekonet/catalogue.h"
 #include "ekonet/content.h"
-#include "ekonet/file.h"
 #include "ekonet/hex.h"
 #include "ekonet/import.h"
 #include "ekonet/key.h"
@@ -28,7 +27,7 @@ static const char usage_group[] =
     "  catalogue                        the indicators in force: codes, names, units, direction\n"
     "  set YEAR CODE=VALUE...           publish or correct this node's values for a year\n"
     "  withdraw YEAR [CODE...]          withdraw this node's values for a year\n"
-    "  import FILE                      publish values from CSV or Kolada JSON\n"
+    "  import FILE...                   publish values from CSV or Kolada JSON (its pages)\n"
     "  show [--member M] [--year Y]     a member's snapshot\n"
     "  trend [--member M] [CODE...]     a member's values year by year, better or worse\n"
     "  examples CODE [--years N]        good examples for one indicator\n"
@@ -55,17 +54,21 @@ static const char usage_set[] =
     "begun is refused; this year's values are shown as preliminary.\n";
 
 static const char usage_import[] =
-    "usage: ekonet indicators import FILE [--format csv|kolada] [--map KPI=CODE]...\n"
+    "usage: ekonet indicators import FILE... [--format csv|kolada] [--map KPI=CODE]...\n"
     "                                [--source TEXT] [--force] [--dry-run] [--json]\n"
     "\n"
-    "Publishes values from a file, one snapshot per year (merged with what is published\n"
+    "Publishes values from a CSV file, or from the pages of one answer of Kolada's API saved\n"
+    "as files (every page, in any order), one snapshot per year (merged with what is published\n"
     "for that year). Every value is checked first; if any is wrong, nothing is published and\n"
     "the line (CSV) or item (JSON) is named.\n"
     "\n"
-    "  CSV     code,year,value[,note], ',' or ';' between fields, a header line allowed,\n"
-    "          Swedish decimal commas and spaces in numbers accepted\n"
-    "  Kolada  the JSON of the Kolada API: this member's rows, gender T; null values are\n"
-    "          skipped and reported; --map N15428=GN.7 says which indicator a KPI is\n"
+    "  CSV     one file: code,year,value[,note], ',' or ';' between fields, a header line\n"
+    "          allowed, Swedish decimal commas and spaces in numbers accepted\n"
+    "  Kolada  the JSON of the Kolada API: this member's rows of gender T (the total); values\n"
+    "          of gender K and M, null values and other municipalities are skipped and said.\n"
+    "          A page missing or given twice, or pages of different answers, are refused.\n"
+    "          Kolada's KPIs for the network's indicators are known (share/kolada-kpi.csv);\n"
+    "          --map N15428=GN.7 says which indicator another KPI is (or overrides the table)\n"
     "  --force    publish values outside their indicator's range, marked as forced\n"
     "  --dry-run  check and show what would be published, publish nothing\n"
     "\n"
@@ -329,9 +332,10 @@ static int check_import(struct import *imp, const struct catalogue *cat, int for
     return import_check(imp, cat, force, ind_this_year(), err);
 }
 
-/* Publishes the imported values, a snapshot a year, and says what happened. */
+/* Publishes the imported values, a snapshot a year, and says what happened (and of a Kolada
+ * answer, with m, what was read as which indicator). */
 static int publish_import(struct cli *c, struct import *imp, const char *revision,
-                          const char *source, int dry)
+                          const char *source, int dry, const struct ind_kpi_maps *m)
 {
     cJSON *arr = c->json ? cJSON_CreateArray() : NULL;
     int rc = EXIT_OK;
@@ -372,16 +376,10 @@ static int publish_import(struct cli *c, struct import *imp, const char *revisio
     if (arr) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "years", arr);
-        cJSON_AddNumberToObject(o, "null_values_skipped", (double)imp->nulls);
-        cJSON_AddNumberToObject(o, "other_municipalities_skipped", (double)imp->other_place);
+        ind_import_report(imp, m, o);
         out_json(o);
     } else {
-        if (imp->nulls)
-            printf("%zu null value%s skipped (for example %s)\n", imp->nulls,
-                   imp->nulls == 1 ? " was" : "s were", imp->nulls_example);
-        if (imp->other_place)
-            printf("%zu row%s of other municipalities skipped\n", imp->other_place,
-                   imp->other_place == 1 ? "" : "s");
+        ind_import_report(imp, m, NULL);
     }
     return rc;
 }
@@ -452,7 +450,7 @@ static int ind_set(struct cli *c, int argc, char **argv)
             rc = cli_fail(c, "%s; nothing was published",
                           strncmp(err.msg, "line ", 5) == 0 ? strchr(err.msg, ':') + 2 : err.msg);
         else
-            rc = publish_import(c, &imp, cat_reply->catalogue->revision, source, 0);
+            rc = publish_import(c, &imp, cat_reply->catalogue->revision, source, 0, NULL);
     }
     free(csv);
     free(notes.v);
@@ -477,6 +475,57 @@ static int own_code(struct cli *c, char *code, size_t size)
     return EXIT_OK;
 }
 
+/* What an import is asked to do besides its files. */
+struct import_opts {
+    const char *format, *source;
+    int dry, force;
+};
+
+/* Parses and checks the files' values, then publishes them (nothing if one is wrong). */
+static int import_files(struct cli *c, const struct ind_files *f, const struct import_opts *o,
+                        struct ind_kpi_maps *m)
+{
+    const char *format = o->format ? o->format : ind_file_format(&f->v[0]);
+    int kolada = strcmp(format, "kolada") == 0;
+    for (size_t i = 1; !o->format && i < f->n; i++)
+        if (strcmp(ind_file_format(&f->v[i]), format) != 0)
+            return cli_fail(c, "%s is %s and %s is not: import one kind of file at a time",
+                            f->v[0].name, kolada ? "Kolada JSON" : "CSV", f->v[i].name);
+    if (!kolada && f->n > 1)
+        return cli_usage_error(c, "a CSV file is imported on its own: \"%s\" is one file too many",
+                               f->v[1].name);
+    Ekonet__ApiReply *cat_reply = NULL;
+    struct catalogue *cat = NULL;
+    struct import imp = {0};
+    struct errbuf err = {""};
+    char place[8];
+    int rc = ind_catalogue_call(c, &cat_reply);
+    if (rc == EXIT_OK && kolada) rc = own_code(c, place, sizeof place);
+    if (rc == EXIT_OK && !(cat = ind_catalogue_of(cat_reply->catalogue)))
+        rc = cli_fail(c, "out of memory");
+    if (rc == EXIT_OK) {
+        int prc = kolada ? ind_kolada_read(f, cat, place, m, &imp, &err)
+                         : import_csv(f->v[0].data, f->v[0].len, cat, &imp, &err);
+        if (prc == 0) prc = check_import(&imp, cat, o->force, &err);
+        int line = strncmp(err.msg, "line ", 5) == 0; /* CSV: "line 4: ..." is file:4: ... */
+        if (prc < 0 && kolada)
+            rc = cli_fail(c, "%s; nothing was published", err.msg);
+        else if (prc < 0)
+            rc = cli_fail(c, "%s:%s%s; nothing was published", f->v[0].name, line ? "" : " ",
+                          line ? err.msg + 5 : err.msg);
+        else
+            rc = publish_import(c, &imp, cat_reply->catalogue->revision,
+                                o->source ? o->source
+                                : kolada  ? "Kolada"
+                                          : NULL,
+                                o->dry, kolada ? m : NULL);
+    }
+    import_free(&imp);
+    catalogue_destroy(&cat);
+    if (cat_reply) ekonet__api_reply__free_unpacked(cat_reply, NULL);
+    return rc;
+}
+
 static int ind_import(struct cli *c, int argc, char **argv)
 {
     enum { O_FORMAT = OPT_FIRST_COMMAND_OPTION, O_MAP, O_SOURCE, O_DRY, O_FORCE };
@@ -489,10 +538,9 @@ static int ind_import(struct cli *c, int argc, char **argv)
         {"force", no_argument, NULL, O_FORCE},
         {NULL, 0, NULL, 0},
     };
-    struct kpi_map map[64];
-    size_t nmap = 0;
-    const char *format = NULL, *source = NULL;
-    int ch, dry = 0, force = 0;
+    struct ind_kpi_maps maps = {0};
+    struct import_opts o = {0};
+    int ch;
     c->usage = usage_import;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_common_option(c, ch, optarg)) continue;
@@ -500,24 +548,24 @@ static int ind_import(struct cli *c, int argc, char **argv)
         case O_FORMAT:
             if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "kolada") != 0)
                 return cli_usage_error(c, "--format must be csv or kolada");
-            format = optarg;
+            o.format = optarg;
             break;
         case O_MAP: {
             char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg || !eq[1] || nmap == 64)
+            if (!eq || eq == optarg || !eq[1] || maps.ngiven == IND_MAP_GIVEN_MAX)
                 return cli_usage_error(c, "--map needs KPI=CODE, e.g. N15428=GN.7");
             *eq = '\0';
-            map[nmap++] = (struct kpi_map){optarg, eq + 1};
+            maps.map[maps.ngiven++] = (struct kpi_map){optarg, eq + 1};
             break;
         }
         case O_SOURCE:
-            source = optarg;
+            o.source = optarg;
             break;
         case O_DRY:
-            dry = 1;
+            o.dry = 1;
             break;
         case O_FORCE:
-            force = 1;
+            o.force = 1;
             break;
         case 'h':
             return cli_help(c);
@@ -525,47 +573,13 @@ static int ind_import(struct cli *c, int argc, char **argv)
             return cli_bad_option(c, argv, opts);
         }
     }
-    if (optind >= argc) return cli_usage_error(c, "give the file to import");
-    if (optind + 1 < argc)
-        return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind + 1]);
-    const char *path = argv[optind];
-    char *text;
-    size_t len;
-    struct errbuf err;
-    if (file_read_all(path, 32 * 1024 * 1024, &text, &len, &err) < 0)
-        return cli_fail(c, "%s", err.msg);
-    if (!format) {
-        const char *p = text + strspn(text, " \t\r\n");
-        format = *p == '{' || *p == '[' ? "kolada" : "csv";
-    }
-    Ekonet__ApiReply *cat_reply = NULL;
-    struct catalogue *cat = NULL;
-    struct import imp = {0};
-    char place[8];
-    int rc = ind_catalogue_call(c, &cat_reply);
-    if (rc == EXIT_OK && strcmp(format, "kolada") == 0) rc = own_code(c, place, sizeof place);
-    if (rc == EXIT_OK && !(cat = ind_catalogue_of(cat_reply->catalogue)))
-        rc = cli_fail(c, "out of memory");
-    if (rc == EXIT_OK) {
-        int prc = strcmp(format, "csv") == 0
-                      ? import_csv(text, len, cat, &imp, &err)
-                      : import_kolada(text, len, cat, place, map, nmap, &imp, &err);
-        if (prc == 0) prc = check_import(&imp, cat, force, &err);
-        if (prc < 0)
-            rc = cli_fail(c, "%s:%s%s; nothing was published", path,
-                          strncmp(err.msg, "line ", 5) == 0 ? "" : " ",
-                          strncmp(err.msg, "line ", 5) == 0 ? err.msg + 5 : err.msg);
-        else
-            rc = publish_import(c, &imp, cat_reply->catalogue->revision,
-                                source                          ? source
-                                : strcmp(format, "kolada") == 0 ? "Kolada"
-                                                                : NULL,
-                                dry);
-    }
-    free(text);
-    import_free(&imp);
-    catalogue_destroy(&cat);
-    if (cat_reply) ekonet__api_reply__free_unpacked(cat_reply, NULL);
+    if (optind >= argc)
+        return cli_usage_error(c, "give the file to import (of a Kolada answer: every page)");
+    struct ind_files files;
+    int rc = ind_files_read(c, argv + optind, (size_t)(argc - optind), &files);
+    if (rc == EXIT_OK) rc = import_files(c, &files, &o, &maps);
+    ind_files_free(&files);
+    ind_kpi_maps_free(&maps);
     return rc;
 }
 

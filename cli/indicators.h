@@ -1,6 +1,7 @@
 /*
  * What the indicator commands share (indicators.c: catalogue, set, import, show;
- * indicators_correct.c: withdraw and the history of corrections; trend.c; examples.c): the
+ * indicators_kolada.c: the files of import and its Kolada report; indicators_correct.c:
+ * withdraw and the history of corrections; trend.c; examples.c): the
  * catalogue and snapshots from the node, the options of the commands that show values, and how
  * values are presented (rounded to the unit's decimals, the reader's decimal separator and
  * language).
@@ -13,6 +14,8 @@
 
 #include "cli.h"
 #include "ekonet/catalogue.h"
+#include "ekonet/import.h"
+#include "ekonet/kolada.h"
 #include "ekonet/lang.h"
 #include "wire.pb-c.h"
 
@@ -80,6 +83,47 @@ void ind_sort_series(Ekonet__TrendSeries **v, size_t n);
 /* A series' history (trend --history) as lines under its trend, and as a JSON array. */
 void ind_history_text(const struct ind_reader *r, const Ekonet__TrendSeries *s);
 cJSON *ind_history_json(const Ekonet__TrendSeries *s);
+
+/* Bytes of one file an import reads, and of all of them (the pages of one Kolada answer). */
+#define IND_IMPORT_FILE_MAX  (32 * 1024 * 1024)
+#define IND_IMPORT_TOTAL_MAX (64 * 1024 * 1024)
+/* Bytes of the KPI table EKONET_KOLADA_KPI names. */
+#define IND_KPI_TABLE_MAX (1024 * 1024)
+/* --map options of one import, and the map they and the KPI table make. */
+#define IND_MAP_GIVEN_MAX 64
+#define IND_MAP_MAX       (IND_MAP_GIVEN_MAX + KOLADA_TABLE_MAX)
+
+/* The files of an import, read whole: names borrowed from argv, texts owned. */
+struct ind_files {
+    struct kolada_page *v;
+    size_t n;
+};
+
+/* Reads the n files of paths (at most KOLADA_MAX_PAGES, IND_IMPORT_FILE_MAX bytes each,
+ * IND_IMPORT_TOTAL_MAX together); EXIT_OK, or the exit status with the problem said. */
+int ind_files_read(struct cli *c, char **paths, size_t n, struct ind_files *f);
+void ind_files_free(struct ind_files *f);
+
+/* "kolada" for a file that starts as JSON does ('{' or '['), else "csv". */
+const char *ind_file_format(const struct kolada_page *f);
+
+/* Which indicator a Kolada KPI is: --map first (ngiven), then the KPI table's rows for the
+ * catalogue in force (ntable; strings borrowed from table). */
+struct ind_kpi_maps {
+    struct kpi_map map[IND_MAP_MAX];
+    size_t ngiven, ntable;
+    struct kolada_table *table;
+};
+void ind_kpi_maps_free(struct ind_kpi_maps *m);
+
+/* Reads the pages f for the municipality place with m->map[0..ngiven) and the KPI table
+ * (EKONET_KOLADA_KPI, else the shipped one); 0, or -1 with err (kolada_import). */
+int ind_kolada_read(const struct ind_files *f, const struct catalogue *cat, const char *place,
+                    struct ind_kpi_maps *m, struct import *imp, struct errbuf *err);
+
+/* What an import skipped and, for Kolada (m not NULL), read as which indicator: lines on
+ * stdout, or fields of o (--json). */
+void ind_import_report(const struct import *imp, const struct ind_kpi_maps *m, cJSON *o);
 
 /* Commands (indicators_correct.c, trend.c, examples.c). */
 int ind_withdraw(struct cli *c, int argc, char **argv);

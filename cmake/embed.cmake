@@ -1,5 +1,5 @@
 # Turns a data file into a C array so the binaries carry the shipped facts
-# (municipality list, default indicator catalogue) and need no install path.
+# (municipality list, default indicator catalogue, Kolada's KPI table) and need no install path.
 # Usage: cmake -DIN=file -DOUT=file.c -DNAME=symbol -P embed.cmake
 file(READ "${IN}" hex HEX)
 string(LENGTH "${hex}" nhex)

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "ekonet/csv.h"
 #include "ekonet/import.h"
 #include "ekonet/text.h"
@@ -13,6 +11,7 @@
 void import_free(struct import *imp)
 {
     free(imp->v);
+    free(imp->kpis);
     memset(imp, 0, sizeof *imp);
 }
 
@@ -38,8 +37,7 @@ int import_number(const char *s, double *out)
     return 0;
 }
 
-/* Adds a value of a known code and year; -1 with err (where: "line 4" or "values[3]"). */
-static int add(struct import *imp, const struct catalogue *cat, const char *where, const char *code,
+int import_add(struct import *imp, const struct catalogue *cat, const char *where, const char *code,
                long year, double value, const char *note, struct errbuf *err)
 {
     const struct indicator *ind = catalogue_find(cat, code);
@@ -55,7 +53,7 @@ static int add(struct import *imp, const struct catalogue *cat, const char *wher
         if (imp->v[i].year == (uint32_t)year && strcmp(imp->v[i].code, code) == 0)
             return errbuf_set(err, "%s: %s for %ld is given twice", where, code, year);
     if (imp->n == IMPORT_MAX_VALUES)
-        return errbuf_set(err, "%s: more than %d values in one file", where, IMPORT_MAX_VALUES);
+        return errbuf_set(err, "%s: more than %d values in one import", where, IMPORT_MAX_VALUES);
     if (imp->n % 64 == 0) {
         struct import_value *v = realloc(imp->v, (imp->n + 64) * sizeof *v);
         if (!v) return errbuf_set(err, "out of memory");
@@ -142,7 +140,7 @@ int import_csv(const char *data, size_t len, const struct catalogue *cat, struct
             errbuf_set(err, "%s: \"%.30s\" is not a number", where, f[2]);
             goto fail;
         }
-        if (add(out, cat, where, f[0], year, value, n > 3 ? f[3] : NULL, err) < 0) goto fail;
+        if (import_add(out, cat, where, f[0], year, value, n > 3 ? f[3] : NULL, err) < 0) goto fail;
     }
     if (rc < 0) {
         errbuf_set(err, "line %zu: malformed CSV (an unterminated quote?)", csv_line(c));
@@ -155,109 +153,4 @@ fail:
     csv_destroy(&c);
     import_free(out);
     return -1;
-}
-
-/* The line of a position in the text, for JSON syntax errors. */
-static size_t line_of(const char *data, const char *at)
-{
-    size_t line = 1;
-    for (const char *p = data; p < at && *p; p++) line += *p == '\n';
-    return line;
-}
-
-static const char *kpi_code(const char *kpi, const struct catalogue *cat, const struct kpi_map *map,
-                            size_t nmap)
-{
-    for (size_t i = 0; i < nmap; i++)
-        if (strcmp(map[i].kpi, kpi) == 0) return map[i].code;
-    return catalogue_find(cat, kpi) ? kpi : NULL;
-}
-
-/* One Kolada row: {kpi, municipality, period, values: [{gender, value}]}. */
-static int kolada_row(const cJSON *row, size_t i, const struct catalogue *cat, const char *place,
-                      const struct kpi_map *map, size_t nmap, struct import *out,
-                      struct errbuf *err)
-{
-    char where[48];
-    snprintf(where, sizeof where, "values[%zu]", i);
-    const cJSON *kpi = cJSON_GetObjectItemCaseSensitive(row, "kpi");
-    const cJSON *muni = cJSON_GetObjectItemCaseSensitive(row, "municipality");
-    const cJSON *period = cJSON_GetObjectItemCaseSensitive(row, "period");
-    const cJSON *values = cJSON_GetObjectItemCaseSensitive(row, "values");
-    if (!cJSON_IsString(kpi) || !cJSON_IsString(muni) || !cJSON_IsArray(values) ||
-        !(cJSON_IsString(period) || cJSON_IsNumber(period)))
-        return errbuf_set(err, "%s: a row needs kpi, municipality, period and values", where);
-    if (strcmp(muni->valuestring, place) != 0) {
-        out->other_place++;
-        return 0;
-    }
-    long year;
-    if (cJSON_IsNumber(period)) {
-        /* a whole number in range before the conversion: (long)1e300 is undefined */
-        double d = period->valuedouble;
-        if (!(d >= 0 && d <= 9999) || d != (double)(long)d)
-            return errbuf_set(err, "%s: period %g is not a year", where, d);
-        year = (long)d;
-    } else if (parse_year(period->valuestring, &year) < 0)
-        return errbuf_set(err, "%s: period \"%.20s\" is not a year", where, period->valuestring);
-    const char *code = kpi_code(kpi->valuestring, cat, map, nmap);
-    if (!code)
-        return errbuf_set(err, "%s: KPI %.20s has no indicator code; give --map %.20s=CODE", where,
-                          kpi->valuestring, kpi->valuestring);
-    const cJSON *v;
-    cJSON_ArrayForEach(v, values)
-    {
-        const cJSON *gender = cJSON_GetObjectItemCaseSensitive(v, "gender");
-        const cJSON *value = cJSON_GetObjectItemCaseSensitive(v, "value");
-        if (!cJSON_IsString(gender)) return errbuf_set(err, "%s: a value without gender", where);
-        if (strcmp(gender->valuestring, "T") != 0) {
-            out->other_gender++;
-            continue;
-        }
-        if (!value || cJSON_IsNull(value)) {
-            if (out->nulls++ == 0)
-                snprintf(out->nulls_example, sizeof out->nulls_example, "%.20s %ld",
-                         kpi->valuestring, year);
-            continue;
-        }
-        if (!cJSON_IsNumber(value)) return errbuf_set(err, "%s: the value is not a number", where);
-        if (add(out, cat, where, code, year, value->valuedouble, "Kolada", err) < 0) return -1;
-    }
-    return 0;
-}
-
-int import_kolada(const char *data, size_t len, const struct catalogue *cat, const char *place,
-                  const struct kpi_map *map, size_t nmap, struct import *out, struct errbuf *err)
-{
-    memset(out, 0, sizeof *out);
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-    if (!root) {
-        const char *at = cJSON_GetErrorPtr();
-        return errbuf_set(err, "line %zu: the JSON does not parse", line_of(data, at ? at : data));
-    }
-    const cJSON *rows =
-        cJSON_IsArray(root) ? root : cJSON_GetObjectItemCaseSensitive(root, "values");
-    int rc = 0;
-    if (!cJSON_IsArray(rows)) {
-        rc = errbuf_set(err, "this is not Kolada data: no \"values\" array");
-    } else {
-        size_t i = 0;
-        const cJSON *row;
-        cJSON_ArrayForEach(row, rows)
-        {
-            if (kolada_row(row, i++, cat, place, map, nmap, out, err) < 0) {
-                rc = -1;
-                break;
-            }
-        }
-        if (rc == 0 && out->n == 0)
-            rc = errbuf_set(err,
-                            "the file holds no values for %s (%zu rows of other municipalities, "
-                            "%zu null values)",
-                            place, out->other_place, out->nulls);
-    }
-    cJSON_Delete(root);
-    if (rc < 0) import_free(out);
-    return rc;
 }

@@ -6,9 +6,7 @@
  *
  *   CSV          code,year,value[,note]; ',' or ';' between fields; a header line is skipped;
  *                Swedish decimal commas ("412,5") and spaces in numbers ("1 234,5") accepted
- *   Kolada JSON  {"values": [{"kpi", "municipality", "period", "values": [{"gender", "value"}]}]}
- *                (or the array alone): gender T only; null values skipped and counted; rows of
- *                other municipalities skipped; KPI ids mapped to indicator codes
+ *   Kolada JSON  the pages of one answer of Kolada's API: kolada.h
  */
 #ifndef EKONET_IMPORT_H
 #define EKONET_IMPORT_H
@@ -26,32 +24,43 @@ struct import_value {
     char code[17];
     double value;
     char note[201];
-    char where[48]; /* "line 12", "values[3]": where the value was read */
-    int forced;     /* set by import_check: outside the range, confirmed with --force */
+    char where[160]; /* "line 12", "kolada.json: values[3]": where the value was read */
+    int forced;      /* set by import_check: outside the range, confirmed with --force */
+};
+
+/* Kolada: a KPI read, the indicator it was read as and how many of its values. */
+struct import_kpi {
+    char kpi[16];
+    char code[17];
+    size_t values;
 };
 
 struct import {
     struct import_value *v;
     size_t n;
-    size_t nulls;           /* Kolada: values that were null (skipped) */
-    size_t other_place;     /* Kolada: rows of other municipalities (skipped) */
-    size_t other_gender;    /* Kolada: values for K or M (skipped) */
-    char nulls_example[64]; /* e.g. "N15428 2019" */
-};
-
-/* A Kolada KPI id and the indicator code it stands for. */
-struct kpi_map {
-    const char *kpi;
-    const char *code;
+    size_t nulls;            /* Kolada: values that were null (skipped) */
+    size_t other_place;      /* Kolada: rows of other municipalities (skipped) */
+    size_t other_gender;     /* Kolada: values of genders other than T: K, M (skipped) */
+    char other_genders[16];  /* Kolada: those genders, "K, M" */
+    char nulls_example[64];  /* e.g. "N15428 2019" */
+    size_t pages;            /* Kolada: pages (files) of the answer read */
+    size_t rows;             /* Kolada: rows in them */
+    struct import_kpi *kpis; /* Kolada: the KPIs read, in the order met */
+    size_t nkpis;
 };
 
 /* Parses CSV; 0, or -1 with err "line N: problem". */
 int import_csv(const char *data, size_t len, const struct catalogue *cat, struct import *out,
                struct errbuf *err);
 
-/* Parses Kolada JSON for the municipality with SCB code place; 0, or -1 with err. */
-int import_kolada(const char *data, size_t len, const struct catalogue *cat, const char *place,
-                  const struct kpi_map *map, size_t nmap, struct import *out, struct errbuf *err);
+/*
+ * Adds a value of code for year to imp (for the readers of files): -1 with err, where first
+ * ("line 4: GN.99 is not an indicator ..."), for an unknown code, a year outside 1990-2100, a
+ * value that is not a number, a note that is not one line of 200 bytes, a code and year given
+ * twice or more than IMPORT_MAX_VALUES values.
+ */
+int import_add(struct import *imp, const struct catalogue *cat, const char *where, const char *code,
+               long year, double value, const char *note, struct errbuf *err);
 
 /*
  * Checks every value against its indicator's range and the year against max_year (the

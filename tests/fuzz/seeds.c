@@ -1035,6 +1035,30 @@ static void seeds_text(void)
                   "\"values\":[{\"gender\":\"T\",\"value\":12}]},{\"kpi\":\"N15428\","
                   "\"municipality\":\"0180\",\"period\":2020,\"values\":[{\"gender\":\"T\","
                   "\"value\":5}]}]"},
+        /* the pages of one answer, split at 0x1E as fuzz_kolada reads them */
+        {"pages", "{\"count\":3,\"values\":[{\"kpi\":\"U07801\",\"municipality\":\"1280\","
+                  "\"period\":2021,\"values\":[{\"gender\":\"T\",\"value\":455}]}],"
+                  "\"next_page\":\"http://api.kolada.se/v2/data/kpi/U07801/year/2021,2022,2023"
+                  "?page=2&per_page=1\",\"previous_page\":null}\x1e"
+                  "{\"count\":3,\"values\":[{\"kpi\":\"U07801\",\"municipality\":\"1280\","
+                  "\"period\":\"2022\",\"values\":[{\"gender\":\"T\",\"value\":431}]}],"
+                  "\"next_page\":\"http://api.kolada.se/v2/data/kpi/U07801/year/2021,2022,2023"
+                  "?page=3&per_page=1\",\"previous_page\":\"http://api.kolada.se/v2/data/kpi/"
+                  "U07801/year/2021,2022,2023?page=1&per_page=1\"}\x1e"
+                  "{\"count\":3,\"values\":[{\"kpi\":\"U07801\",\"municipality\":\"1280\","
+                  "\"period\":2023,\"values\":[{\"gender\":\"T\",\"value\":null}]}],"
+                  "\"previous_page\":\"http://api.kolada.se/v2/data/kpi/U07801/year/2021,2022,"
+                  "2023?page=2&per_page=1\"}"},
+        {"page-missing", "{\"count\":2,\"values\":[],\"next_url\":\"http://api.kolada.se/v2/"
+                         "data/municipality/1280/year/2020?page=2\"}\x1e"
+                         "{\"count\":2,\"values\":[],\"previous_url\":\"http://api.kolada.se/"
+                         "v2/data/municipality/0180/year/2020?page=2\"}"},
+        {"gender-km", "{\"count\":1,\"values\":[{\"kpi\":\"N15428\",\"municipality\":"
+                      "\"1280\",\"period\":2022,\"values\":[{\"gender\":\"K\",\"value\":"
+                      "80},{\"gender\":\"M\",\"value\":61}]}]}"},
+        {"table", "kpi,code,name_sv,catalogue,kolada_title,source\n"
+                  "U07801,GN.7,Mängd hushållsavfall,default,\"Insamlat hushållsavfall totalt, "
+                  "kg/person\",Kolada\n"},
     };
     for (size_t i = 0; i < sizeof kolada / sizeof kolada[0]; i++)
         put("kolada", kolada[i][0], kolada[i][1], strlen(kolada[i][1]));

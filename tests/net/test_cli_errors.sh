@@ -25,7 +25,8 @@ JOBS=${CLI_ERRORS_JOBS:-4} # cases run at once: most of a case is the sanitizers
 #   @NEWFILE        a new file, one per case          @NODEKEY  c's node id
 #   @PUB @KEY       a board member's public key, its key file
 # and files: a file case puts a bad file in their place:
-#   @TEXT a text file, @CSV indicator values, @APP c's application, @PROPOSAL a signed board act,
+#   @TEXT a text file, @CSV indicator values, @PAGE1 @PAGE2 the two pages of a Kolada answer,
+#   @APP c's application, @PROPOSAL a signed board act,
 #   @CATALOGUE the default indicator catalogue, @BUNDLE the network's bundle for b, @BACKUP a
 #   backup of a
 declare -A SAMPLE=(
@@ -60,7 +61,7 @@ declare -A SAMPLE=(
     [indicators catalogue]=""
     [indicators set]="2024 GN.4=10"
     [indicators withdraw]="2024 GN.4"
-    [indicators import]="@CSV"
+    [indicators import]="@PAGE1 @PAGE2"
     [indicators show]=""
     [indicators trend]="GN.4"
     [indicators examples]="GN.4"
@@ -85,12 +86,14 @@ declare -A SAMPLE=(
 declare -A FORM=(
     [backup --check]=""
     [board succeed --rotation]="--decision Beslut --out @OUT"
+    [indicators import --format]="@CSV"
 )
-FILE_PLACEHOLDERS=" @TEXT @CSV @APP @PROPOSAL @CATALOGUE @BUNDLE @BACKUP "
+FILE_PLACEHOLDERS=" @TEXT @CSV @PAGE1 @PAGE2 @APP @PROPOSAL @CATALOGUE @BUNDLE @BACKUP "
 # A message a command may fail with in a case for a reason other than what the case varies: the
 # state the cases before it left (they run in parallel: one edit makes the next one stale).
 declare -A OTHER=(
     [report edit]="has a newer version"
+    [indicators withdraw]="has no values for 2024 to withdraw" # its sample withdrew them
 )
 # Commands that change the node for good (key rotate: it publishes nothing more under its key):
 # their cases run after all the others, without the state "nothing published".
@@ -314,6 +317,7 @@ fill() {
     @KEY) FILLED="$TESTDIR/board/b1.key" ;;
     @TEXT) FILLED="$FILES/text" ;;
     @CSV) FILLED="$FILES/values.csv" ;;
+    @PAGE1 | @PAGE2) FILLED="$FILES/page${2#@PAGE}.json" ;;
     @APP) FILLED="$TESTDIR/c.app" ;;
     @PROPOSAL) FILLED="$TESTDIR/admit-b.ekp" ;;
     @CATALOGUE) FILLED="$SRC/share/indicators-default.csv" ;;
@@ -502,6 +506,9 @@ NODEKEY=$(node_id c)
 apply c
 bad_files "$FILES"
 printf 'code;year;value\nGN.4;2021;11\n' >"$FILES/values.csv"
+answer=http://api.kolada.se/v2/data/kpi/U07801/municipality/2518/year/2020,2021
+printf '{"count": 2, "values": [{"kpi": "U07801", "municipality": "2518", "period": 2020, "values": [{"gender": "T", "value": 500}]}], "next_page": "%s?page=2&per_page=1"}\n' "$answer" >"$FILES/page1.json"
+printf '{"count": 2, "values": [{"kpi": "U07801", "municipality": "2518", "period": 2021, "values": [{"gender": "T", "value": 490}]}], "previous_page": "%s?page=1&per_page=1"}\n' "$answer" >"$FILES/page2.json"
 
 state_cases nonode
 add_case "status (no directory)" fails "no node" --dir "$TESTDIR/nowhere" status

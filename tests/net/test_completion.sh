@@ -65,6 +65,8 @@ offers "join BUNDLE completes files" "$TESTDIR/files/overtornea.bundle" \
 offers "--dir=DIR" "$TESTDIR/files/notes" ekonet --dir = "$TESTDIR/files/not"
 offers "board sign PROPOSAL" "$TESTDIR/files/body.md" ekonet board sign "$TESTDIR/files/bo"
 offers "restore FILE" "$TESTDIR/files/body.md" ekonet restore "$TESTDIR/files/bo"
+offers "import's second page" "$TESTDIR/files/body.md" \
+    ekonet indicators import "$TESTDIR/files/overtornea.bundle" "$TESTDIR/files/bo"
 offers "backup --check FILE" "$TESTDIR/files/body.md" ekonet backup --check "$TESTDIR/files/bo"
 ok "file and directory names complete where a command wants a file"
 
@@ -190,7 +192,7 @@ else
         share/man/man1/ekonet.1 share/man/man8/ekonetd.8 \
         share/bash-completion/completions/ekonet share/bash-completion/completions/ekonetd \
         "$unitdir/ekonetd.service" lib/sysusers.d/ekonet.conf lib/tmpfiles.d/ekonet.conf \
-        share/ekonet/kommuner.csv share/ekonet/indicators-default.csv; do
+        share/ekonet/kommuner.csv share/ekonet/indicators-default.csv share/ekonet/kolada-kpi.csv; do
         [ -f "$prefix/$f" ] || fail "cmake --install did not install $f; it installed: $(cd "$prefix" && find . -type f | sort | tr '\n' ' ')"
     done
     [ -x "$prefix/bin/ekonet" ] && [ -x "$prefix/sbin/ekonetd" ] || fail "the binaries are not executable"

@@ -101,6 +101,79 @@ expect_contains "broken JSON" "broken.json:3: the JSON does not parse" "$(ek a i
 wait_for 20 "imports at c" sh -c "'$EKONET' --dir '$TESTDIR/c' indicators trend --member 1980 GN.7 --json | jq -e '.indicators[0].points | length == 5' >/dev/null"
 ok "CSV and Kolada imports publish a snapshot a year; bad files name the line and store nothing"
 
+# --- Kolada's paged answers, the KPI table, gender --------------------------------------------------
+# An answer of 3 pages (2 rows a page, count 5) for U07801, Kolada's household waste: GN.7 by the
+# shipped KPI table (share/kolada-kpi.csv), so no --map. Saved as Kolada serves the pages.
+answer=http://api.kolada.se/v2/data/kpi/U07801/year/2015,2016,2017,2018
+kolada_page() { # kolada_page N ROWS: page N of 3 in $TESTDIR/pageN.json
+    local next=null prev=null
+    [ "$1" -lt 3 ] && next="\"$answer?page=$(($1 + 1))&per_page=2\""
+    [ "$1" -gt 1 ] && prev="\"$answer?page=$(($1 - 1))&per_page=2\""
+    printf '{"count": 5, "values": [%s],\n "next_page": %s, "previous_page": %s}\n' "$2" "$next" "$prev" >"$TESTDIR/page$1.json"
+}
+row() { printf '{"kpi": "U07801", "municipality": "%s", "period": %s, "values": [%s]}' "$1" "$2" "$3"; }
+kolada_page 1 "$(row 1980 2015 '{"count": 1, "gender": "T", "status": "", "value": 505}, {"count": 1, "gender": "K", "status": "", "value": 1}'), $(row 1980 '"2016"' '{"gender": "T", "value": 498}')"
+kolada_page 2 "$(row 1980 2017 '{"gender": "T", "value": 490}'), $(row 0180 2017 '{"gender": "T", "value": 300}')"
+kolada_page 3 "$(row 1980 2018 '{"gender": "T", "value": 480}')"
+cd "$TESTDIR"
+before=$(ek a status --json | json .entries)
+set +e
+out=$(ek a indicators import page1.json 2>&1); rc=$?
+set -e
+expect_eq "a missing page exit" 1 "$rc"
+expect_contains "the missing pages named" "ekonet: page1.json is page 1 of 3 of Kolada's answer (count 5; 2 rows here): pages 2 and 3 were not given.
+Save each page (its next_page address) and import them together: ekonet indicators import page1.json page2.json page3.json; nothing was published" "$out"
+expect_contains "page 2 missing" "page1.json and page3.json are pages 1 and 3 of 3 of Kolada's answer (count 5; 3 rows here): page 2 was not given" "$(ek a indicators import page3.json page1.json 2>&1 || true)"
+cp page2.json copy.json
+expect_contains "a page twice" "page2.json and copy.json are both page 2 of Kolada's answer: give each page once" "$(ek a indicators import page1.json page2.json copy.json page3.json 2>&1 || true)"
+expect_contains "pages of two answers" "kolada.json is a whole answer of Kolada (no next_page or previous_page), and page1.json a page of another" "$(ek a indicators import page1.json "$TESTDIR/kolada.json" 2>&1 || true)"
+expect_contains "a CSV file alone" "a CSV file is imported on its own: \"good.csv\" is one file too many" "$(ek a indicators import bad.csv good.csv 2>&1 || true)"
+expect_eq "nothing stored" "$before" "$(ek a status --json | json .entries)"
+ok "a page missing, given twice or of another answer is named, and nothing is published"
+
+dry=$(ek a indicators import page3.json page1.json page2.json --dry-run --json)
+expect_eq "pages read" 3 "$(echo "$dry" | json .pages)"
+expect_eq "rows read" 5 "$(echo "$dry" | json .rows)"
+expect_eq "gender read" T "$(echo "$dry" | json .gender)"
+expect_eq "other genders" 1 "$(echo "$dry" | json .other_genders_skipped)"
+expect_eq "the KPI table" "U07801 GN.7 4 table" "$(echo "$dry" | json '.kpis[0] | "\(.kpi) \(.code) \(.values) \(.from)"')"
+expect_eq "years" "2015,2016,2017,2018" "$(echo "$dry" | json '[.years[].year] | join(",")')"
+expect_eq "dry run" false "$(echo "$dry" | json '[.years[].published] | any')"
+expect_eq "nothing stored" "$before" "$(ek a status --json | json .entries)"
+out=$(ek a indicators import page2.json page3.json page1.json)
+expect_contains "pages read" "Read 3 pages of Kolada's answer (5 rows), gender T (the total)" "$out"
+expect_contains "KPI read as" "U07801 read as GN.7 (Kolada's KPI table): 4 values" "$out"
+expect_contains "gender K skipped" "1 value of gender K skipped: only gender T (the total) is read" "$out"
+expect_contains "Stockholm skipped" "1 row of other municipalities skipped" "$out"
+expect_contains "published" "2015: 1 value, 1 new, 0 changed: published" "$out"
+wait_for 20 "the 3 pages' values at c" sh -c "'$EKONET' --dir '$TESTDIR/c' indicators trend --member 1980 GN.7 --json | jq -e '.indicators[0].points | length == 9' >/dev/null"
+expect_eq "2016 from page 1, at c" 498 "$(ek c indicators trend --member 1980 GN.7 --json | json '.indicators[0].points[] | select(.year == 2016) | .value')"
+ok "the 3 pages of an answer are imported together, read by the KPI table, and replicate"
+
+# only K and M: nothing to read, and the import says why
+cat >km.json <<'EOF2'
+{"count": 2, "values": [
+  {"kpi": "U07801", "municipality": "1980", "period": 2014,
+   "values": [{"gender": "K", "value": 510}, {"gender": "M", "value": 520}]},
+  {"kpi": "U07801", "municipality": "1980", "period": 2013,
+   "values": [{"gender": "K", "value": 530}, {"gender": "M", "value": 540}]}]}
+EOF2
+before=$(ek a status --json | json .entries)
+set +e
+out=$(ek a indicators import km.json 2>&1); rc=$?
+set -e
+expect_eq "K/M only exit" 1 "$rc"
+expect_contains "K/M only" "km.json holds no values for 1980: only gender T (the total) is read, and its 4 values of gender K, M (K: women, M: men) were skipped" "$out"
+# a KPI table of one's own (EKONET_KOLADA_KPI): N15428 as GN.7, no --map
+printf 'kpi,code,name_sv\nN15428,GN.7,Mängd hushållsavfall\n' >table.csv
+out=$(EKONET_KOLADA_KPI=table.csv ek a indicators import kolada.json --dry-run)
+expect_contains "a table of one's own" "N15428 read as GN.7 (Kolada's KPI table): 1 value" "$out"
+printf 'kpi,code,name_sv\nN15428,GN.7\n' >table.csv
+expect_contains "a bad table" "table.csv:2: expected kpi,code,name_sv[,...], found 2 fields" "$(EKONET_KOLADA_KPI=table.csv ek a indicators import kolada.json 2>&1 || true)"
+expect_eq "nothing stored" "$before" "$(ek a status --json | json .entries)"
+cd - >/dev/null
+ok "an answer of only K and M says that gender T is read; a KPI table of one's own is used"
+
 # --- the board's catalogue revision ----------------------------------------------------------------
 cat >"$TESTDIR/cat2023.csv" <<'EOF'
 code,name_sv,name_en,unit,better,source

@@ -17,6 +17,7 @@
 
 #include "ekonet/catalogue.h"
 #include "ekonet/import.h"
+#include "ekonet/kolada.h"
 
 static int setup(void **state)
 {
@@ -39,10 +40,12 @@ static int csv(const struct catalogue *cat, const char *text, struct import *imp
     return import_csv(text, strlen(text), cat, imp, err);
 }
 
+/* An answer of one page, saved as kolada.json, for Västerås (1980). */
 static int kolada(const struct catalogue *cat, const char *json, const struct kpi_map *map,
                   size_t nmap, struct import *imp, struct errbuf *err)
 {
-    return import_kolada(json, strlen(json), cat, "1980", map, nmap, imp, err);
+    struct kolada_page page = {"kolada.json", json, strlen(json)};
+    return kolada_import(&page, 1, cat, "1980", map, nmap, imp, err);
 }
 
 /* A refused import holds nothing, and its message begins with start and contains part. */
@@ -131,7 +134,7 @@ static void values_outside_the_range_need_force_and_are_marked(void **state)
          " \"values\": [{\"gender\": \"T\", \"value\": 50}]},"
          " {\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023,"
          " \"values\": [{\"gender\": \"T\", \"value\": 120}]}]",
-         "values[1]: GN.11 is a share in per cent: 0 to 100; 120 is outside"},
+         "kolada.json: values[1]: GN.11 is a share in per cent: 0 to 100; 120 is outside"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(checked(cat, bad[i].text, 0, 2026, &imp, &err), -1);
@@ -353,10 +356,12 @@ static void kolada_values_are_mapped_to_indicator_codes(void **state)
 static void kolada_without_a_map_names_the_map_to_give(void **state)
 {
     const struct catalogue *cat = *state;
-    expect_kolada_refusal(cat, README_JSON, NULL, 0, "values[0]: ", "--map N15428=CODE");
+    expect_kolada_refusal(cat, README_JSON, NULL, 0,
+                          "kolada.json: values[0]: ", "--map N15428=CODE");
     /* a map for another KPI does not help */
     struct kpi_map map[] = {{"N00001", "GN.7"}};
-    expect_kolada_refusal(cat, README_JSON, map, 1, "values[0]: ", "--map N15428=CODE");
+    expect_kolada_refusal(cat, README_JSON, map, 1,
+                          "kolada.json: values[0]: ", "--map N15428=CODE");
     /* a KPI that is a catalogue code needs no map */
     struct import imp;
     struct errbuf err = {""};
@@ -417,56 +422,426 @@ static void kolada_refusals(void **state)
                           "     \"period\": 2023 x, \"values\": []}\n"
                           "  ]\n"
                           "}\n",
-                          map, 1, "line 4: the JSON does not parse", NULL);
-    expect_kolada_refusal(cat, "", map, 1, "line 1: the JSON does not parse", NULL);
-    expect_kolada_refusal(cat, "{\"values\": [\n", map, 1, "line ", "the JSON does not parse");
+                          map, 1, "kolada.json:4: the JSON does not parse", NULL);
+    expect_kolada_refusal(cat, "", map, 1, "kolada.json:1: the JSON does not parse", NULL);
+    expect_kolada_refusal(cat, "{\"values\": [\n", map, 1,
+                          "kolada.json:", "the JSON does not parse");
     /* JSON, but not Kolada's */
-    expect_kolada_refusal(cat, "{\"count\": 0}", map, 1, "this is not Kolada data",
+    expect_kolada_refusal(cat, "{\"count\": 0}", map, 1, "kolada.json: this is not Kolada data",
                           "no \"values\" array");
     expect_kolada_refusal(cat, "{\"values\": {\"kpi\": \"N15428\"}}", map, 1,
-                          "this is not Kolada data", NULL);
+                          "kolada.json: this is not Kolada data", NULL);
     expect_kolada_refusal(cat, "[{\"kpi\": \"N15428\", \"period\": 2023, \"values\": []}]", map, 1,
-                          "values[0]: ", "needs kpi, municipality, period and values");
+                          "kolada.json: values[0]: ", "needs kpi, municipality, period and values");
     /* only other municipalities */
     expect_kolada_refusal(cat,
                           "{\"values\": [{\"kpi\": \"N15428\", \"municipality\": \"0180\","
                           " \"period\": 2023, \"values\": [{\"gender\": \"T\", \"value\": 1}]},"
                           " {\"kpi\": \"N15428\", \"municipality\": \"1280\", \"period\": 2023,"
                           " \"values\": [{\"gender\": \"T\", \"value\": 2}]}]}",
-                          map, 1, "the file holds no values for 1980",
+                          map, 1, "kolada.json holds no values for 1980",
                           "2 rows of other municipalities");
     /* only nulls */
     expect_kolada_refusal(cat,
                           "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023,"
                           " \"values\": [{\"gender\": \"T\", \"value\": null}]}]",
-                          map, 1, "the file holds no values for 1980", "1 null values");
+                          map, 1, "kolada.json holds no values for 1980", "1 null value)");
     expect_kolada_refusal(cat,
                           "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 1989,"
                           " \"values\": [{\"gender\": \"T\", \"value\": 50}]}]",
-                          map, 1, "values[0]: ", "not 1989");
+                          map, 1, "kolada.json: values[0]: ", "not 1989");
     /* a period that is not a whole year is not rounded to one */
     expect_kolada_refusal(cat,
                           "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023.5,"
                           " \"values\": [{\"gender\": \"T\", \"value\": 50}]}]",
-                          map, 1, "values[0]: ", "period 2023.5 is not a year");
+                          map, 1, "kolada.json: values[0]: ", "period 2023.5 is not a year");
     expect_kolada_refusal(cat,
                           "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 1e300,"
                           " \"values\": [{\"gender\": \"T\", \"value\": 50}]}]",
-                          map, 1, "values[0]: ", "is not a year");
+                          map, 1, "kolada.json: values[0]: ", "is not a year");
     expect_kolada_refusal(cat,
                           "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": \"år\","
                           " \"values\": [{\"gender\": \"T\", \"value\": 50}]}]",
-                          map, 1, "values[0]: ", "is not a year");
+                          map, 1, "kolada.json: values[0]: ", "is not a year");
     expect_kolada_refusal(cat,
                           "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023,"
                           " \"values\": [{\"gender\": \"T\", \"value\": \"50\"}]}]",
-                          map, 1, "values[0]: ", "not a number");
+                          map, 1, "kolada.json: values[0]: ", "not a number");
     /* the same KPI and year twice */
     expect_kolada_refusal(cat,
                           "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023,"
                           " \"values\": [{\"gender\": \"T\", \"value\": 50},"
                           " {\"gender\": \"T\", \"value\": 51}]}]",
-                          map, 1, "values[0]: ", "GN.11 for 2023 is given twice");
+                          map, 1, "kolada.json: values[0]: ", "GN.11 for 2023 is given twice");
+}
+
+/* ---- the pages of one answer ------------------------------------------------------------- */
+
+#define ANSWER "http://api.kolada.se/v2/data/kpi/U07801/year/2019,2020,2021,2022,2023"
+
+/* Page number of an answer of pages pages (per_page=2, count as given, -1: none) in buf. */
+static const char *page_text(char *buf, size_t size, int number, int pages, long count,
+                             const char *rows)
+{
+    char next[160] = "null", prev[160] = "null", cnt[32] = "";
+    if (number < pages)
+        snprintf(next, sizeof next, "\"" ANSWER "?page=%d&per_page=2\"", number + 1);
+    if (number > 1) snprintf(prev, sizeof prev, "\"" ANSWER "?page=%d&per_page=2\"", number - 1);
+    if (count >= 0) snprintf(cnt, sizeof cnt, "\"count\": %ld, ", count);
+    snprintf(buf, size, "{%s\"values\": [%s], \"next_page\": %s, \"previous_page\": %s}", cnt, rows,
+             next, prev);
+    return buf;
+}
+
+/* A row of U07801 (household waste: GN.7 by the KPI table) for Västerås in year. */
+static const char *row(char *buf, size_t size, int year, double value)
+{
+    snprintf(buf, size,
+             "{\"kpi\": \"U07801\", \"municipality\": \"1980\", \"period\": %d, \"values\": "
+             "[{\"count\": 1, \"gender\": \"T\", \"status\": \"\", \"value\": %g}]}",
+             year, value);
+    return buf;
+}
+
+/* The two rows of page k (1..3) of a 6-row answer: 2019 ... 2023, and Stockholm's 2023. */
+static const char *rows_of(char *buf, size_t size, int k)
+{
+    char a[256], b[256];
+    if (k == 3)
+        snprintf(buf, size, "%s, %s", row(a, sizeof a, 2023, 420),
+                 "{\"kpi\": \"U07801\", \"municipality\": \"0180\", \"period\": 2023, \"values\": "
+                 "[{\"gender\": \"T\", \"value\": 380}]}");
+    else
+        snprintf(buf, size, "%s, %s", row(a, sizeof a, 2017 + 2 * k, 470 - k),
+                 row(b, sizeof b, 2018 + 2 * k, 460 - k));
+    return buf;
+}
+
+struct answer {
+    char text[3][1024];
+    struct kolada_page pages[3];
+};
+
+/* The three pages of the answer, each with count (-1: none; 0: the page's own rows). */
+static void answer_make(struct answer *a, long count)
+{
+    static const char *names[] = {"p1.json", "p2.json", "p3.json"};
+    memset(a, 0, sizeof *a);
+    for (int k = 1; k <= 3; k++) {
+        char rows[600];
+        page_text(a->text[k - 1], sizeof a->text[k - 1], k, 3, count == 0 ? 2 : count,
+                  rows_of(rows, sizeof rows, k));
+        a->pages[k - 1] = (struct kolada_page){names[k - 1], a->text[k - 1], 0};
+        a->pages[k - 1].len = strlen(a->text[k - 1]);
+    }
+}
+
+static struct kpi_map table_map[KOLADA_TABLE_MAX];
+
+/* The shipped KPI table's map for the default catalogue. */
+static size_t shipped_map(const struct catalogue *cat)
+{
+    struct kolada_table *t = kolada_table_default();
+    assert_non_null(t);
+    size_t n = 0;
+    kolada_table_map(t, cat, table_map, &n, KOLADA_TABLE_MAX);
+    /* the strings stay in static storage for the test's life: copied below */
+    static char kpis[KOLADA_TABLE_MAX][16], codes[KOLADA_TABLE_MAX][17];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(kpis[i], sizeof kpis[i], "%s", table_map[i].kpi);
+        snprintf(codes[i], sizeof codes[i], "%s", table_map[i].code);
+        table_map[i] = (struct kpi_map){kpis[i], codes[i]};
+    }
+    kolada_table_destroy(&t);
+    assert_null(t);
+    return n;
+}
+
+static int pages_import(const struct catalogue *cat, const struct kolada_page *pages, size_t n,
+                        struct import *imp, struct errbuf *err)
+{
+    return kolada_import(pages, n, cat, "1980", table_map, shipped_map(cat), imp, err);
+}
+
+static void expect_pages_refusal(const struct catalogue *cat, const struct kolada_page *pages,
+                                 size_t n, const char *start, const char *part)
+{
+    struct import imp;
+    struct errbuf err = {""};
+    expect_refusal(pages_import(cat, pages, n, &imp, &err), &imp, &err, start, part);
+}
+
+static void kolada_pages_in_any_order_are_read_whole(void **state)
+{
+    const struct catalogue *cat = *state;
+    struct answer a;
+    static const long counts[] = {-1, 6}; /* none, the answer's rows */
+    for (size_t c = 0; c < 2; c++) {
+        answer_make(&a, counts[c]);
+        struct kolada_page order[3] = {a.pages[2], a.pages[0], a.pages[1]};
+        struct import imp;
+        struct errbuf err = {""};
+        if (pages_import(cat, order, 3, &imp, &err) != 0) fail_msg("%s", err.msg);
+        assert_int_equal(imp.pages, 3);
+        assert_int_equal(imp.rows, 6);
+        assert_int_equal(imp.n, 5); /* Stockholm's row is not ours */
+        assert_int_equal(imp.other_place, 1);
+        for (size_t i = 0; i < imp.n; i++) {
+            assert_string_equal(imp.v[i].code, "GN.7");
+            assert_int_equal(imp.v[i].year, 2019 + i); /* page order, whatever the files' */
+        }
+        assert_string_equal(imp.v[4].where, "p3.json: values[0]");
+        assert_int_equal(imp.nkpis, 1);
+        assert_string_equal(imp.kpis[0].kpi, "U07801");
+        assert_string_equal(imp.kpis[0].code, "GN.7");
+        assert_int_equal(imp.kpis[0].values, 5);
+        import_free(&imp);
+    }
+    /* count as Kolada documents it: the rows of the page */
+    answer_make(&a, 0);
+    struct import imp;
+    struct errbuf err = {""};
+    assert_int_equal(pages_import(cat, a.pages, 3, &imp, &err), 0);
+    assert_int_equal(imp.n, 5);
+    import_free(&imp);
+}
+
+static void kolada_a_missing_page_is_named(void **state)
+{
+    const struct catalogue *cat = *state;
+    struct answer a;
+    answer_make(&a, 6);
+    expect_pages_refusal(cat, a.pages, 1,
+                         "p1.json is page 1 of 3 of Kolada's answer (count 6; 2 rows here): "
+                         "pages 2 and 3 were not given.\nSave each page (its next_page address) "
+                         "and import them together: ekonet indicators import page1.json "
+                         "page2.json page3.json",
+                         NULL);
+    struct kolada_page ends[2] = {a.pages[2], a.pages[0]};
+    expect_pages_refusal(cat, ends, 2,
+                         "p1.json and p3.json are pages 1 and 3 of 3 of Kolada's answer (count "
+                         "6; 4 rows here): page 2 was not given.",
+                         NULL);
+    expect_pages_refusal(cat, &a.pages[1], 1,
+                         "p2.json is page 2 of 3 of Kolada's answer (count 6; 2 rows here): "
+                         "pages 1 and 3 were not given.",
+                         NULL);
+    /* the last page, alone, says how many there are */
+    answer_make(&a, -1);
+    expect_pages_refusal(cat, &a.pages[2], 1,
+                         "p3.json is page 3 of 3 of Kolada's answer (2 rows here): pages 1 and 2 "
+                         "were not given.",
+                         NULL);
+    /* count as the page's rows: the pages after the last one given are not known */
+    answer_make(&a, 0);
+    expect_pages_refusal(cat, a.pages, 2,
+                         "p1.json and p2.json are pages 1 and 2 of at least 3 of Kolada's answer "
+                         "(count 2; 4 rows here): page 3 and any after it were not given.\nSave "
+                         "each page (its next_page address) and import them together: ekonet "
+                         "indicators import page1.json page2.json ... (every page)",
+                         NULL);
+}
+
+static void kolada_pages_given_twice_or_of_other_answers_are_refused(void **state)
+{
+    const struct catalogue *cat = *state;
+    struct answer a;
+    answer_make(&a, 6);
+    struct kolada_page twice[3] = {a.pages[0], a.pages[1], a.pages[1]};
+    twice[2].name = "copy/p2 (1).json";
+    expect_pages_refusal(cat, twice, 3,
+                         "p2.json and p2 (1).json are both page 2 of Kolada's answer: give each "
+                         "page once",
+                         NULL);
+    /* page 2 of another answer: another KPI */
+    char other[1024], rows[600];
+    page_text(other, sizeof other, 2, 3, 6, rows_of(rows, sizeof rows, 2));
+    for (char *kpi; (kpi = strstr(other, "U07801/year"));) memcpy(kpi, "U07514", 6);
+    struct kolada_page mixed[3] = {a.pages[0], {"other.json", other, strlen(other)}, a.pages[2]};
+    expect_pages_refusal(
+        cat, mixed, 3, "p1.json and other.json are pages of different answers",
+        "U07801/year/2019,2020,2021,2022,2023?per_page=2 and "
+        "/v2/data/kpi/U07514/year/2019,2020,2021,2022,2023?per_page=2): import one "
+        "answer at a time");
+    /* a whole answer (no links) among pages */
+    const char *whole = "{\"count\": 0, \"values\": []}";
+    struct kolada_page with_whole[2] = {a.pages[0], {"whole.json", whole, strlen(whole)}};
+    expect_pages_refusal(cat, with_whole, 2,
+                         "whole.json is a whole answer of Kolada (no next_page or previous_page), "
+                         "and p1.json a page of another: import one answer at a time",
+                         NULL);
+    struct kolada_page two_whole[2] = {{"a.json", whole, strlen(whole)},
+                                       {"b.json", README_JSON, strlen(README_JSON)}};
+    expect_pages_refusal(cat, two_whole, 2, "a.json and b.json are two answers of Kolada", NULL);
+}
+
+/* One page with links as given (JSON values), rows of 2019. */
+static void expect_links_refusal(const struct catalogue *cat, const char *links, const char *start)
+{
+    char text[1024], r[256];
+    snprintf(text, sizeof text, "{\"count\": 1, \"values\": [%s], %s}", row(r, sizeof r, 2019, 1),
+             links);
+    struct kolada_page page = {"links.json", text, strlen(text)};
+    expect_pages_refusal(cat, &page, 1, start, NULL);
+}
+
+static void kolada_paging_that_is_not_kolada_s_is_refused(void **state)
+{
+    const struct catalogue *cat = *state;
+    expect_links_refusal(cat, "\"next_page\": \"" ANSWER "?per_page=2\"",
+                         "links.json: next_page has no page number (page=K): not Kolada's paging");
+    expect_links_refusal(cat, "\"next_page\": \"" ANSWER "?page=x\"",
+                         "links.json: next_page has no page number");
+    expect_links_refusal(cat, "\"next_page\": \"" ANSWER "?page=1\"",
+                         "links.json: next_page is page 1: not Kolada's paging");
+    expect_links_refusal(cat, "\"next_page\": 2", "links.json: next_page is not an address");
+    expect_links_refusal(cat, "\"next_page\": \"\"", "links.json: next_page is not an address");
+    expect_links_refusal(cat, "\"next_page\": \"http://a b/?page=2\"",
+                         "links.json: next_page is not an address");
+    expect_links_refusal(
+        cat, "\"next_page\": \"" ANSWER "?page=4\", \"previous_page\": \"" ANSWER "?page=1\"",
+        "links.json: next_page is page 4 and previous_page page 1");
+    expect_links_refusal(cat,
+                         "\"next_page\": \"" ANSWER "?page=3\", \"previous_page\": \"http://"
+                         "api.kolada.se/v2/data/kpi/N00401/year/2020?page=1\"",
+                         "links.json: next_page and previous_page are of different answers");
+    expect_links_refusal(cat, "\"previous_page\": \"" ANSWER "?page=64\"",
+                         "links.json is page 65 of Kolada's answer: one import reads at most 64 "
+                         "pages");
+    /* count over 64 pages of rows */
+    char text[1024], r[256];
+    snprintf(text, sizeof text,
+             "{\"count\": 65, \"values\": [%s], \"next_page\": \"" ANSWER "?page=2&per_page=1\"}",
+             row(r, sizeof r, 2019, 1));
+    struct kolada_page page = {"links.json", text, strlen(text)};
+    expect_pages_refusal(cat, &page, 1,
+                         "Kolada's answer has 65 pages (count 65, 1 a page): one import reads at "
+                         "most 64",
+                         NULL);
+    /* the older name of the links */
+    expect_links_refusal(cat, "\"next_url\": \"" ANSWER "?page=2&per_page=1\"",
+                         "links.json is page 1 of at least 2 of Kolada's answer");
+    /* rows that do not add up to count */
+    snprintf(text, sizeof text, "{\"count\": 3, \"values\": [%s]}", row(r, sizeof r, 2019, 1));
+    page = (struct kolada_page){"short.json", text, strlen(text)};
+    expect_pages_refusal(cat, &page, 1,
+                         "short.json says count 3, but the 1 page of the answer holds 1 rows: a "
+                         "page was cut short or changed",
+                         NULL);
+    snprintf(text, sizeof text, "{\"count\": -1, \"values\": []}");
+    page.len = strlen(text);
+    expect_pages_refusal(cat, &page, 1, "short.json: count is not a number of rows", NULL);
+    expect_pages_refusal(cat, &page, 0, "no page of Kolada's answer was given", NULL);
+    expect_pages_refusal(cat, &page, KOLADA_MAX_PAGES + 1, "65 files: one import reads at most 64",
+                         NULL);
+}
+
+/* ---- gender -------------------------------------------------------------------------------- */
+
+static void kolada_reads_gender_t_and_says_what_else_it_skipped(void **state)
+{
+    const struct catalogue *cat = *state;
+    struct kpi_map map[] = {{"N15428", "GN.11"}};
+    const char *json =
+        "{\"count\": 2, \"values\": [\n"
+        " {\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2022, \"values\": [\n"
+        "   {\"gender\": \"K\", \"value\": 80}, {\"gender\": \"M\", \"value\": 61}]},\n"
+        " {\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2023, \"values\": [\n"
+        "   {\"gender\": \"M\", \"value\": 62}, {\"gender\": \"K\", \"value\": 81}]}]}\n";
+    expect_kolada_refusal(cat, json, map, 1,
+                          "kolada.json holds no values for 1980: only gender T (the total) is "
+                          "read, and its 4 values of gender K, M (K: women, M: men) were skipped",
+                          "(0 rows of other municipalities, 0 null values)");
+    /* with the total: read, the others counted and named */
+    const char *mixed =
+        "[{\"kpi\": \"N15428\", \"municipality\": \"1980\", \"period\": 2022, \"values\": [\n"
+        "   {\"gender\": \"K\", \"value\": 80}, {\"gender\": \"T\", \"value\": 70},\n"
+        "   {\"gender\": \"M\", \"value\": 61}, {\"gender\": \"F\", \"value\": 80},\n"
+        "   {\"gender\": \"kvinnor och män!\", \"value\": 1}]}]";
+    struct import imp;
+    struct errbuf err = {""};
+    assert_int_equal(kolada(cat, mixed, map, 1, &imp, &err), 0);
+    assert_int_equal(imp.n, 1);
+    assert_int_equal(imp.other_gender, 4);
+    assert_string_equal(imp.other_genders, "K, M, F, other");
+    import_free(&imp);
+}
+
+/* ---- the KPI table ------------------------------------------------------------------------- */
+
+static void the_shipped_kpi_table_maps_the_catalogue_s_indicators(void **state)
+{
+    const struct catalogue *cat = *state;
+    size_t n = shipped_map(cat);
+    assert_true(n >= 1);
+    int waste = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct indicator *ind = catalogue_find(cat, table_map[i].code);
+        assert_non_null(ind);
+        waste += strcmp(table_map[i].kpi, "U07801") == 0 && strcmp(table_map[i].code, "GN.7") == 0;
+    }
+    assert_int_equal(waste, 1);
+    /* a catalogue where GN.7 is another indicator (SEKOM's of 2023): not mapped to GN.7 */
+    const char *sekom = "code,name_sv,name_en,unit,better\n"
+                        "GN.6a,Mängd hushållsavfall,Household waste,kg/person,lower\n"
+                        "GN.7,Förnybar och återvunnen energi i lokaler,Renewable energy,%,higher\n";
+    struct catalogue *c2023 = catalogue_parse_csv(sekom, strlen(sekom), NULL);
+    assert_non_null(c2023);
+    struct kolada_table *t = kolada_table_default();
+    struct kpi_map map[KOLADA_TABLE_MAX];
+    size_t m = 0;
+    kolada_table_map(t, c2023, map, &m, KOLADA_TABLE_MAX);
+    assert_int_equal(m, 1);
+    assert_string_equal(map[0].kpi, "U07801");
+    assert_string_equal(map[0].code, "GN.6a");
+    /* never past max */
+    m = 0;
+    kolada_table_map(t, cat, map, &m, 1);
+    assert_int_equal(m, 1);
+    kolada_table_destroy(&t);
+    catalogue_destroy(&c2023);
+}
+
+static void a_kpi_table_is_read_or_refused_with_its_line(void **state)
+{
+    const struct catalogue *cat = *state;
+    const char *csv = "kpi,code,name_sv,catalogue,kolada_title,source\n"
+                      "N15428,GN.11,Ekologiska livsmedel,default,\"Något, andel (%)\",test\n";
+    struct errbuf err = {""};
+    struct kolada_table *t = kolada_table_parse(csv, strlen(csv), &err);
+    assert_non_null(t);
+    assert_int_equal(kolada_table_count(t), 1);
+    struct kpi_map map[4] = {{"N15428", "GN.4"}}; /* given first: it wins */
+    size_t n = 1;
+    kolada_table_map(t, cat, map, &n, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(map[1].code, "GN.11");
+    struct import imp;
+    assert_int_equal(kolada(cat, README_JSON, map, n, &imp, &err), 0);
+    assert_string_equal(imp.v[0].code, "GN.4");
+    import_free(&imp);
+    assert_int_equal(kolada(cat, README_JSON, map + 1, 1, &imp, &err), 0);
+    assert_string_equal(imp.v[0].code, "GN.11");
+    import_free(&imp);
+    kolada_table_destroy(&t);
+    static const char *bad[][2] = {
+        {"kpi,code,name_sv\nN15428,GN.11\n", "line 2: expected kpi,code,name_sv[,...], found 2"},
+        {"n15428,GN.11,Namn\n", "line 1: \"n15428\" is not a Kolada KPI id"},
+        {"N15428,,Namn\n", "line 1: the code must be one line of 1 to 16 bytes"},
+        {"N15428,GN.11,\n", "line 1: the Swedish name must be one line"},
+        {"N15428,GN.11,\"Namn\n", "line 1: malformed CSV"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err.msg[0] = '\0';
+        assert_null(kolada_table_parse(bad[i][0], strlen(bad[i][0]), &err));
+        if (strncmp(err.msg, bad[i][1], strlen(bad[i][1])) != 0)
+            fail_msg("expected \"%s...\", got \"%s\"", bad[i][1], err.msg);
+    }
+    char *many = malloc(20 * (KOLADA_TABLE_MAX + 1) + 1), *p = many;
+    for (int i = 0; i <= KOLADA_TABLE_MAX; i++) p += sprintf(p, "N%05d,GN.7,Namn\n", i);
+    assert_null(kolada_table_parse(many, strlen(many), &err));
+    assert_string_equal(err.msg, "line 257: more than 256 rows");
+    free(many);
 }
 
 int main(void)
@@ -489,6 +864,18 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(kolada_skips_and_counts_what_is_not_ours, setup, teardown),
         cmocka_unit_test_setup_teardown(kolada_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(kolada_pages_in_any_order_are_read_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(kolada_a_missing_page_is_named, setup, teardown),
+        cmocka_unit_test_setup_teardown(kolada_pages_given_twice_or_of_other_answers_are_refused,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(kolada_paging_that_is_not_kolada_s_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(kolada_reads_gender_t_and_says_what_else_it_skipped, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(the_shipped_kpi_table_maps_the_catalogue_s_indicators,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_kpi_table_is_read_or_refused_with_its_line, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(values_outside_the_range_need_force_and_are_marked, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_year_not_begun_is_refused_even_with_force, setup,
