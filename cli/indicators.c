@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "indicators.h"
 #include "ekonet/catalogue.h"
+#include "ekonet/charset.h"
 #include "ekonet/content.h"
 #include "ekonet/hex.h"
 #include "ekonet/import.h"
@@ -62,8 +63,12 @@ static const char usage_import[] =
     "for that year). Every value is checked first; if any is wrong, nothing is published and\n"
     "the line (CSV) or item (JSON) is named.\n"
     "\n"
-    "  CSV     one file: code,year,value[,note], ',' or ';' between fields, a header line\n"
-    "          allowed, Swedish decimal commas and spaces in numbers accepted\n"
+    "  CSV     one file: code,year,value[,note] as Excel saves it: UTF-8 (with or without\n"
+    "          a BOM), Windows-1252 or UTF-16 (\"Unicode text\"); tab, ';' or ',' between\n"
+    "          fields; a header line in Swedish or English (kod;år;värde;kommentar) names\n"
+    "          the columns; decimal commas (\"12,5\" quoted between commas) and spaces or\n"
+    "          no-break spaces between thousands accepted. A file whose encoding cannot\n"
+    "          be told is refused: save it from Excel as \"CSV UTF-8 (kommaavgränsad)\"\n"
     "  Kolada  the JSON of the Kolada API: this member's rows of gender T (the total); values\n"
     "          of gender K and M, null values and other municipalities are skipped and said.\n"
     "          A page missing or given twice, or pages of different answers, are refused.\n"
@@ -377,8 +382,11 @@ static int publish_import(struct cli *c, struct import *imp, const char *revisio
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "years", arr);
         ind_import_report(imp, m, o);
+        cJSON_AddStringToObject(o, "encoding", charset_name(imp->charset));
         out_json(o);
     } else {
+        if (imp->charset != CHARSET_UTF8 && imp->charset != CHARSET_UTF8_BOM)
+            printf("The file was read as %s.\n", charset_name(imp->charset));
         ind_import_report(imp, m, NULL);
     }
     return rc;
