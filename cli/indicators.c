@@ -32,6 +32,8 @@ static const char usage_group[] =
     "  show [--member M] [--year Y]     a member's snapshot\n"
     "  trend [--member M] [CODE...]     a member's values year by year, better or worse\n"
     "  examples CODE [--years N]        good examples for one indicator\n"
+    "  export --out FILE [--member M | --indicator CODE]\n"
+    "                                   values for Excel, as CSV or XLSX\n"
     "\n"
     "Run 'ekonet indicators COMMAND --help' for a command's options.\n";
 
@@ -722,7 +724,7 @@ int cmd_indicators(struct cli *c, int argc, char **argv)
     static const struct cli_sub subs[] = {
         {"catalogue", ind_catalogue}, {"set", ind_set},   {"withdraw", ind_withdraw},
         {"import", ind_import},       {"show", ind_show}, {"trend", ind_trend},
-        {"examples", ind_examples},   {NULL, NULL},
+        {"examples", ind_examples},   {"export", ind_export}, {NULL, NULL},
     };
     c->usage = usage_group;
     return cli_dispatch(c, argc, argv, subs);
