@@ -109,8 +109,9 @@ static int parse(struct cli *c, int argc, char **argv, struct export_opts *o)
                    : format_of(o->out);
     if (f == -2) return cli_usage_error(c, "--format must be csv or xlsx");
     if (f < 0)
-        return cli_usage_error(c, "cannot tell the format from the name %s: give --format csv "
-                                  "or xlsx",
+        return cli_usage_error(c,
+                               "cannot tell the format from the name %s: give --format csv "
+                               "or xlsx",
                                o->out);
     o->format = (enum sheet_format)f;
     return CLI_CONTINUE;
@@ -133,16 +134,11 @@ static int check_out(struct cli *c, const struct export_opts *o)
     return EXIT_OK;
 }
 
-/* The first and last year of the points of n series (each TrendPoint array by year). */
-static void span(Ekonet__TrendPoint **const *pts, const size_t *npts, size_t n, uint32_t *first,
-                 uint32_t *last)
+/* Widens [*first, *last] to the years of pts[0..n) (by year). */
+static void widen(uint32_t *first, uint32_t *last, Ekonet__TrendPoint *const *pts, size_t n)
 {
-    *first = UINT32_MAX, *last = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!npts[i]) continue;
-        if (pts[i][0]->year < *first) *first = pts[i][0]->year;
-        if (pts[i][npts[i] - 1]->year > *last) *last = pts[i][npts[i] - 1]->year;
-    }
+    if (n && pts[0]->year < *first) *first = pts[0]->year;
+    if (n && pts[n - 1]->year > *last) *last = pts[n - 1]->year;
 }
 
 /* The header: the labels, then the years first..last. 0 or -1. */
@@ -176,19 +172,15 @@ struct written {
 };
 
 /* A member's values: a row per indicator. The sheet (the caller's) or NULL when out of memory;
-   *w filled. */
+ *w filled. */
 static struct sheet *member_sheet(const Ekonet__TrendReply *t, const struct ind_reader *rd,
                                   const struct headings *h, struct written *w)
 {
     size_t n = t->n_series;
-    Ekonet__TrendPoint ***pts = calloc(n + 1, sizeof *pts);
-    size_t *npts = calloc(n + 1, sizeof *npts);
-    for (size_t i = 0; pts && npts && i < n; i++)
-        pts[i] = t->series[i]->points, npts[i] = t->series[i]->n_points;
-    if (pts && npts) span((Ekonet__TrendPoint **const *)pts, npts, n, &w->first, &w->last);
-    free(pts);
-    free(npts);
-    if (!pts || !npts || w->first > w->last) return NULL;
+    w->first = UINT32_MAX, w->last = 0;
+    for (size_t i = 0; i < n; i++)
+        widen(&w->first, &w->last, t->series[i]->points, t->series[i]->n_points);
+    if (w->first > w->last) return NULL;
     const char *labels[] = {h->code, h->indicator, h->unit};
     struct sheet *s = sheet_new(w->what, n + 1, 3 + (w->last - w->first + 1));
     int rc = s ? header(s, labels, 3, w->first, w->last) : -1;
@@ -212,14 +204,10 @@ static struct sheet *across_sheet(const Ekonet__AcrossReply *a, const struct ind
                                   const struct headings *h, struct written *w)
 {
     size_t n = a->n_members;
-    Ekonet__TrendPoint ***pts = calloc(n + 1, sizeof *pts);
-    size_t *npts = calloc(n + 1, sizeof *npts);
-    for (size_t i = 0; pts && npts && i < n; i++)
-        pts[i] = a->members[i]->points, npts[i] = a->members[i]->n_points;
-    if (pts && npts) span((Ekonet__TrendPoint **const *)pts, npts, n, &w->first, &w->last);
-    free(pts);
-    free(npts);
-    if (!pts || !npts || w->first > w->last) return NULL;
+    w->first = UINT32_MAX, w->last = 0;
+    for (size_t i = 0; i < n; i++)
+        widen(&w->first, &w->last, a->members[i]->points, a->members[i]->n_points);
+    if (w->first > w->last) return NULL;
     const char *labels[] = {h->member, h->member_code, h->indicator, h->unit};
     char title[200];
     snprintf(title, sizeof title, "%s %s", a->code, a->indicator ? ind_name(rd, a->indicator) : "");

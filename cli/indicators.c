@@ -722,8 +722,8 @@ static int ind_show(struct cli *c, int argc, char **argv)
 int cmd_indicators(struct cli *c, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"catalogue", ind_catalogue}, {"set", ind_set},   {"withdraw", ind_withdraw},
-        {"import", ind_import},       {"show", ind_show}, {"trend", ind_trend},
+        {"catalogue", ind_catalogue}, {"set", ind_set},       {"withdraw", ind_withdraw},
+        {"import", ind_import},       {"show", ind_show},     {"trend", ind_trend},
         {"examples", ind_examples},   {"export", ind_export}, {NULL, NULL},
     };
     c->usage = usage_group;

@@ -194,8 +194,9 @@ static lxw_error xlsx_cells(lxw_workbook *wb, lxw_worksheet *ws, const struct sh
     for (size_t r = 0; r < s->rows && e == LXW_NO_ERROR; r++)
         for (size_t c = 0; c < s->cols && e == LXW_NO_ERROR; c++) {
             const struct cell *x = &s->cells[r * s->cols + c];
-            int d = x->decimals < 0 ? 0 : x->decimals > NUMFMT_MAX_DECIMALS ? NUMFMT_MAX_DECIMALS
-                                                                            : x->decimals;
+            int d = x->decimals < 0                     ? 0
+                    : x->decimals > NUMFMT_MAX_DECIMALS ? NUMFMT_MAX_DECIMALS
+                                                        : x->decimals;
             if (x->kind == CELL_TEXT)
                 e = worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, x->text,
                                            r == 0 ? bold : NULL);

@@ -24,9 +24,10 @@
 
 #define SHEET_MAX_ROWS      1202 /* a header, and members (1000) or indicators (200) */
 #define SHEET_MAX_COLS      115  /* 4 columns of labels and the years 1990-2100 */
-#define SHEET_MAX_BYTES     (32u * 1024 * 1024) /* a CSV is refused past this */
 #define SHEET_NAME_MAX      31   /* characters of a sheet's name (Excel's limit) */
 #define SHEET_COL_WIDTH_MAX 60   /* characters */
+/* A CSV is refused past this many bytes. */
+#define SHEET_MAX_BYTES (32u * 1024 * 1024)
 
 enum sheet_format { SHEET_CSV, SHEET_XLSX };
 

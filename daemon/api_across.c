@@ -77,8 +77,7 @@ static int member_values_order(const void *x, const void *y)
 }
 
 /* A MemberValues message for rows[0..n) (one member's, by year); NULL when out of memory. */
-static Ekonet__MemberValues *member_values(struct call *c, const struct across_row *rows,
-                                           size_t n)
+static Ekonet__MemberValues *member_values(struct call *c, const struct across_row *rows, size_t n)
 {
     struct arena *a = &c->arena;
     const struct node *nd = c->node;
@@ -106,8 +105,7 @@ static Ekonet__MemberValues *member_values(struct call *c, const struct across_r
 }
 
 /* Fills r's members from the rows, grouped by member, by name, cut to ACROSS_MEMBERS_MAX. */
-static int across_members(struct call *c, Ekonet__AcrossReply *r, struct across_row *rows,
-                          size_t n)
+static int across_members(struct call *c, Ekonet__AcrossReply *r, struct across_row *rows, size_t n)
 {
     size_t members = 0;
     if (n) qsort(rows, n, sizeof *rows, row_order);
@@ -120,8 +118,7 @@ static int across_members(struct call *c, Ekonet__AcrossReply *r, struct across_
         }
         if (!(r->members[r->n_members++] = member_values(c, rows + i, j - i))) return -1;
     }
-    if (r->n_members > 1)
-        qsort(r->members, r->n_members, sizeof *r->members, member_values_order);
+    if (r->n_members > 1) qsort(r->members, r->n_members, sizeof *r->members, member_values_order);
     if (r->n_members > ACROSS_MEMBERS_MAX) {
         r->has_left_out = 1;
         r->left_out = (uint32_t)(r->n_members - ACROSS_MEMBERS_MAX);

@@ -126,20 +126,23 @@ int text_valid_language(const char *s)
    anything else by code. */
 static uint32_t sv_weight(uint32_t u)
 {
-    /* Latin-1's letters U+00C0-U+00FF, as the Swedish letter they sort as (0: not a letter) */
-    static const char latin1[] = "aaaaa\x1b\x1c" "ceeeeiiii" "dnooooo\x1d" "\x1d" "uuuyy" "\0" "s"
-                                 "aaaaa\x1b\x1c" "ceeeeiiii" "dnooooo\x1d" "\x1d" "uuuyy" "\0" "y";
+    /* Latin-1's letters U+00C0-U+00FF as the letter they sort as (0: not a letter); å ä æ ö ø
+       are Swedish letters of their own, apart */
+    static const char latin1[64] = {
+        'a', 'a', 'a', 'a', 'a', 'a', 'a', 'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i', /* C0 */
+        'd', 'n', 'o', 'o', 'o', 'o', 'o', 0,   'o', 'u', 'u', 'u', 'y', 'y', 0,   's', /* D0 */
+        'a', 'a', 'a', 'a', 'a', 'a', 'a', 'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i', /* E0 */
+        'd', 'n', 'o', 'o', 'o', 'o', 'o', 0,   'o', 'u', 'u', 'u', 'y', 'y', 0,   'y', /* F0 */
+    };
     uint32_t l = u >= 'A' && u <= 'Z' ? u + 32 : u;
     if (l >= 'a' && l <= 'z') return 2000 + (l - 'a');
     if (u >= '0' && u <= '9') return 1000 + (u - '0');
     if (u < 0x80) return u;
-    if (u >= 0xC0 && u <= 0xFF && u != 0xD7 && u != 0xF7 && latin1[u - 0xC0]) {
-        char c = latin1[u - 0xC0];
-        if (u == 0xC5 || u == 0xE5) return 2000 + 26;                        /* å */
-        if (u == 0xC4 || u == 0xE4 || u == 0xC6 || u == 0xE6) return 2000 + 27; /* ä æ */
-        if (u == 0xD6 || u == 0xF6 || u == 0xD8 || u == 0xF8) return 2000 + 28; /* ö ø */
-        return c >= 'a' && c <= 'z' ? 2000 + (uint32_t)(c - 'a') : 3000 + u;
-    }
+    if (u == 0xC5 || u == 0xE5) return 2000 + 26;                           /* å */
+    if (u == 0xC4 || u == 0xE4 || u == 0xC6 || u == 0xE6) return 2000 + 27; /* ä æ */
+    if (u == 0xD6 || u == 0xF6 || u == 0xD8 || u == 0xF8) return 2000 + 28; /* ö ø */
+    if (u >= 0xC0 && u <= 0xFF && latin1[u - 0xC0])
+        return 2000 + (uint32_t)(latin1[u - 0xC0] - 'a');
     return 3000 + u;
 }
 

@@ -228,10 +228,10 @@ static void hex_prefixes(void **state)
 static void names_sort_in_swedish_order(void **state)
 {
     (void)state;
-    const char *in_order[] = {"Ale",        "alingsås",  "Arvika",   "Eda",       "Enköping",
-                              "Essunga",    "Malmö",     "Malå",    "Trosa",     "Ydre",
-                              "Zülpich",    "Åre",       "Åstorp",   "Älvdalen",  "Älvkarleby",
-                              "Öckerö",     "Östersund", "Överkalix"};
+    const char *in_order[] = {"Ale",     "alingsås",  "Arvika",   "Eda",      "Enköping",
+                              "Essunga", "Malmö",     "Malå",     "Trosa",    "Ydre",
+                              "Zülpich", "Åre",       "Åstorp",   "Älvdalen", "Älvkarleby",
+                              "Öckerö",  "Östersund", "Överkalix"};
     size_t n = sizeof in_order / sizeof in_order[0];
     for (size_t i = 0; i + 1 < n; i++) {
         if (text_cmp_sv(in_order[i], in_order[i + 1]) >= 0)
