@@ -33,7 +33,9 @@ static void sheet_name(char *out, size_t size, const char *name)
     size_t o = 0, chars = 0;
     for (const unsigned char *p = (const unsigned char *)name; *p && o + 5 < size; p++) {
         if ((*p & 0xC0) != 0x80 && chars++ == SHEET_NAME_MAX) break;
-        out[o++] = strchr("[]:*?/\\", *p) || *p < 0x20 ? '_' : (char)*p;
+        char ch = (char)*p;
+        if (strchr("[]:*?/\\", ch) || *p < 0x20) ch = '_';
+        out[o++] = ch;
     }
     while (o && out[o - 1] == '\'') o--;
     out[o] = '\0';
@@ -72,7 +74,10 @@ int sheet_text(struct sheet *s, size_t row, size_t col, const char *text)
     char *t = strdup(text ? text : "");
     if (!t) return -1;
     free(c->text);
-    *c = (struct cell){CELL_TEXT, t, 0, 0};
+    c->kind = CELL_TEXT;
+    c->text = t;
+    c->number = 0;
+    c->decimals = 0;
     return 0;
 }
 
@@ -80,7 +85,10 @@ void sheet_number(struct sheet *s, size_t row, size_t col, double v, int decimal
 {
     struct cell *c = &s->cells[row * s->cols + col];
     free(c->text);
-    *c = (struct cell){CELL_NUMBER, NULL, v, decimals};
+    c->kind = CELL_NUMBER;
+    c->text = NULL;
+    c->number = v;
+    c->decimals = decimals;
 }
 
 void sheet_freeze(struct sheet *s, size_t cols)

@@ -95,7 +95,7 @@ static void scan_bytes(const unsigned char *p, const unsigned char *end, struct 
         if (n >= 2 && !s->multibyte_line) s->multibyte_line = line;
         if (n == 0) {
             if (!s->bad_line) s->bad_line = line, s->bad = c;
-            if (c < 0xA0 && !cp1252_high[c - 0x80] && !s->undefined_line)
+            if (c >= 0x80 && c < 0xA0 && !cp1252_high[c - 0x80] && !s->undefined_line)
                 s->undefined_line = line, s->undefined = c;
         }
         p += n ? n : 1;

@@ -152,6 +152,13 @@ static int header_col(const char *field)
     return -1;
 }
 
+/* Whether a record is a header line: its first two fields name columns (a value's code alone
+   could be a header word). */
+static int is_header(char **f, size_t n)
+{
+    return n >= 2 && header_col(f[0]) >= 0 && header_col(f[1]) >= 0;
+}
+
 /* Fields after the last one that is not empty are dropped: spreadsheets save empty columns. */
 static size_t trimmed(char **f, size_t n)
 {
@@ -171,9 +178,9 @@ static int fits(const char *data, size_t len, char sep)
     while (c && csv_next(c, &f, &n) == 1 && (n = trimmed(f, n)) == 0) {
     }
     if (c && n >= 3 && n <= 4)
-        rc = header_col(f[0]) >= 0 || parse_year(f[1], &year) == 0;
+        rc = is_header(f, n) || parse_year(f[1], &year) == 0;
     else if (c && n >= 3 && n <= CSV_MAX_FIELDS)
-        rc = header_col(f[0]) >= 0;
+        rc = is_header(f, n);
     csv_destroy(&c);
     return rc;
 }
@@ -267,7 +274,7 @@ int import_csv(const char *data, size_t len, const struct catalogue *cat, struct
     while ((rc = csv_next(c, &f, &n)) == 1) {
         snprintf(where, sizeof where, "line %zu", csv_line(c));
         if ((n = trimmed(f, n)) == 0) continue; /* an empty row: ";;;" */
-        if (first && header_col(f[0]) >= 0) {
+        if (first && is_header(f, n)) {
             first = 0;
             if (read_header(f, n, where, &cols, err) < 0) goto fail;
             continue;

@@ -466,6 +466,8 @@ static void a_header_names_known_columns(void **state)
                        "line 2: ", "found 4 fields, the header has 3 columns");
     expect_csv_refusal(cat, "värde;kommentar;år;kod\n12,5;x;2023\n",
                        "line 2: ", "found 3 fields, the header has 4 columns");
+    /* a first field that is a header word, then a year: a value (of an unknown code) */
+    expect_csv_refusal(cat, "kod;2023;5\n", "line 1: ", "kod is not an indicator");
 }
 
 static void the_same_code_in_another_year_is_not_a_duplicate(void **state)
