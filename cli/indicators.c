@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "indicators.h"
 #include "ekonet/catalogue.h"
+#include "ekonet/charset.h"
 #include "ekonet/content.h"
 #include "ekonet/hex.h"
 #include "ekonet/import.h"
@@ -31,6 +32,8 @@ static const char usage_group[] =
     "  show [--member M] [--year Y]     a member's snapshot\n"
     "  trend [--member M] [CODE...]     a member's values year by year, better or worse\n"
     "  examples CODE [--years N]        good examples for one indicator\n"
+    "  export --out FILE [--member M | --indicator CODE]\n"
+    "                                   values for Excel, as CSV or XLSX\n"
     "\n"
     "Run 'ekonet indicators COMMAND --help' for a command's options.\n";
 
@@ -62,8 +65,12 @@ static const char usage_import[] =
     "for that year). Every value is checked first; if any is wrong, nothing is published and\n"
     "the line (CSV) or item (JSON) is named.\n"
     "\n"
-    "  CSV     one file: code,year,value[,note], ',' or ';' between fields, a header line\n"
-    "          allowed, Swedish decimal commas and spaces in numbers accepted\n"
+    "  CSV     one file: code,year,value[,note] as Excel saves it: UTF-8 (with or without\n"
+    "          a BOM), Windows-1252 or UTF-16 (\"Unicode text\"); tab, ';' or ',' between\n"
+    "          fields; a header line in Swedish or English (kod;år;värde;kommentar) names\n"
+    "          the columns; decimal commas (\"12,5\" quoted between commas) and spaces or\n"
+    "          no-break spaces between thousands accepted. A file whose encoding cannot\n"
+    "          be told is refused: save it from Excel as \"CSV UTF-8 (kommaavgränsad)\"\n"
     "  Kolada  the JSON of the Kolada API: this member's rows of gender T (the total); values\n"
     "          of gender K and M, null values and other municipalities are skipped and said.\n"
     "          A page missing or given twice, or pages of different answers, are refused.\n"
@@ -377,8 +384,11 @@ static int publish_import(struct cli *c, struct import *imp, const char *revisio
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "years", arr);
         ind_import_report(imp, m, o);
+        cJSON_AddStringToObject(o, "encoding", charset_name(imp->charset));
         out_json(o);
     } else {
+        if (imp->charset != CHARSET_UTF8 && imp->charset != CHARSET_UTF8_BOM)
+            printf("The file was read as %s.\n", charset_name(imp->charset));
         ind_import_report(imp, m, NULL);
     }
     return rc;
@@ -712,9 +722,9 @@ static int ind_show(struct cli *c, int argc, char **argv)
 int cmd_indicators(struct cli *c, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"catalogue", ind_catalogue}, {"set", ind_set},   {"withdraw", ind_withdraw},
-        {"import", ind_import},       {"show", ind_show}, {"trend", ind_trend},
-        {"examples", ind_examples},   {NULL, NULL},
+        {"catalogue", ind_catalogue}, {"set", ind_set},       {"withdraw", ind_withdraw},
+        {"import", ind_import},       {"show", ind_show},     {"trend", ind_trend},
+        {"examples", ind_examples},   {"export", ind_export}, {NULL, NULL},
     };
     c->usage = usage_group;
     return cli_dispatch(c, argc, argv, subs);

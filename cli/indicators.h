@@ -1,7 +1,7 @@
 /*
  * What the indicator commands share (indicators.c: catalogue, set, import, show;
  * indicators_kolada.c: the files of import and its Kolada report; indicators_correct.c:
- * withdraw and the history of corrections; trend.c; examples.c): the
+ * withdraw and the history of corrections; trend.c; examples.c; export.c with sheet.c): the
  * catalogue and snapshots from the node, the options of the commands that show values, and how
  * values are presented (rounded to the unit's decimals, the reader's decimal separator and
  * language).
@@ -125,8 +125,9 @@ int ind_kolada_read(const struct ind_files *f, const struct catalogue *cat, cons
  * stdout, or fields of o (--json). */
 void ind_import_report(const struct import *imp, const struct ind_kpi_maps *m, cJSON *o);
 
-/* Commands (indicators_correct.c, trend.c, examples.c). */
+/* Commands (indicators_correct.c, trend.c, examples.c, export.c). */
 int ind_withdraw(struct cli *c, int argc, char **argv);
+int ind_export(struct cli *c, int argc, char **argv);
 int ind_trend(struct cli *c, int argc, char **argv);
 int ind_examples(struct cli *c, int argc, char **argv);
 

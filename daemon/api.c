@@ -155,6 +155,7 @@ BARE(catalogue, api_catalogue)
 WITH(snapshot, api_snapshot)
 WITH(trend, api_trend)
 WITH(examples, api_examples)
+WITH(across, api_across)
 WITH(profile_get, api_profile_get)
 WITH(contact_send, api_contact_send)
 WITH(contact_list, api_contact_list)
@@ -187,6 +188,7 @@ static const struct request {
     {EKONET__API_REQUEST__OP_SNAPSHOT, do_snapshot},
     {EKONET__API_REQUEST__OP_TREND, do_trend},
     {EKONET__API_REQUEST__OP_EXAMPLES, do_examples},
+    {EKONET__API_REQUEST__OP_ACROSS, do_across},
     {EKONET__API_REQUEST__OP_PROFILE_GET, do_profile_get},
     {EKONET__API_REQUEST__OP_CONTACT_SEND, do_contact_send},
     {EKONET__API_REQUEST__OP_CONTACT_LIST, do_contact_list},

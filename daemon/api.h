@@ -1,10 +1,11 @@
 /*
  * api: internals shared by the local API's handlers (api.c: framing and dispatch, status;
  * api_reply.c: the call's arena, error replies, resolving ids and members;
- * api_reports.c: publishing and reading reports; api_network.c: the network, its members and
- * board acts; api_profiles.c: members' profiles; api_own.c: the own feed's pending publishes;
- * backup.c: backups of the store; rotation.c: a change of this node's key). A call's reply
- * points into memory kept in the call's arena until it is sent.
+ * api_reports.c: publishing and reading reports; api_indicators.c and api_across.c: indicator
+ * values; api_network.c: the network, its members and board acts; api_profiles.c: members'
+ * profiles; api_own.c: the own feed's pending publishes; backup.c: backups of the store;
+ * rotation.c: a change of this node's key). A call's reply points into memory kept in the
+ * call's arena until it is sent.
  */
 #ifndef EKONETD_API_H
 #define EKONETD_API_H
@@ -64,6 +65,9 @@ int api_member(struct call *c, const char *text, uint8_t key[KEY_SIZE]);
 /* Splits '\n'-separated text into strings in the call's arena. */
 void api_split_lines(struct call *c, const char *text, char ***out, size_t *n);
 
+/* An Indicator message for a catalogue entry, in the call's arena; NULL when out of memory. */
+Ekonet__Indicator *api_indicator(struct call *c, const struct indicator *ind);
+
 /* The handlers: each fills c->reply (result or error). */
 void api_status(struct call *c);
 void api_publish(struct call *c, const Ekonet__PublishRequest *p);
@@ -80,6 +84,7 @@ void api_catalogue(struct call *c);
 void api_snapshot(struct call *c, const Ekonet__SnapshotRequest *req);
 void api_trend(struct call *c, const Ekonet__TrendRequest *req);
 void api_examples(struct call *c, const Ekonet__ExamplesRequest *req);
+void api_across(struct call *c, const Ekonet__AcrossRequest *req);
 void api_profile_get(struct call *c, const Ekonet__ProfileGetRequest *req);
 void api_contact_send(struct call *c, const Ekonet__ContactSendRequest *req);
 void api_contact_list(struct call *c, const Ekonet__ContactListRequest *req);

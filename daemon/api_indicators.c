@@ -25,8 +25,7 @@
 /* An example shows at most this many of its member's reports on the indicator. */
 #define EXAMPLE_REPORTS 3
 
-/* An Indicator message for a catalogue entry, in the call's arena. */
-static Ekonet__Indicator *indicator_msg(struct call *c, const struct indicator *ind)
+Ekonet__Indicator *api_indicator(struct call *c, const struct indicator *ind)
 {
     Ekonet__Indicator *m = arena_alloc(&c->arena, sizeof *m);
     if (!m) return NULL;
@@ -54,7 +53,7 @@ void api_catalogue(struct call *c)
     r->revision = c->node->catalogue_revision;
     r->indicators = arena_alloc(&c->arena, (n + 1) * sizeof *r->indicators);
     for (size_t i = 0; r->indicators && i < n; i++)
-        if ((r->indicators[r->n_indicators] = indicator_msg(c, catalogue_at(cat, i))))
+        if ((r->indicators[r->n_indicators] = api_indicator(c, catalogue_at(cat, i))))
             r->n_indicators++;
     if (r->n_indicators != n)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
@@ -159,7 +158,7 @@ static Ekonet__TrendSeries *series_of(struct trend_ctx *t, const char *code)
     ekonet__trend_series__init(s);
     s->code = arena_strdup(a, code);
     const struct indicator *ind = catalogue_find(t->call->node->catalogue, code);
-    if (ind) s->indicator = indicator_msg(t->call, ind);
+    if (ind) s->indicator = api_indicator(t->call, ind);
     s->points = arena_alloc(a, YEARS_MAX * sizeof *s->points);
     if (!s->code || !s->points) {
         t->oom = 1;
@@ -427,7 +426,7 @@ void api_examples(struct call *c, const Ekonet__ExamplesRequest *req)
     Ekonet__ExamplesReply *r = arena_alloc(&c->arena, sizeof *r);
     if (r) {
         ekonet__examples_reply__init(r);
-        r->indicator = indicator_msg(c, ind);
+        r->indicator = api_indicator(c, ind);
         r->members = (uint32_t)(k + (size_t)have_you);
         r->has_years = 1;
         r->years = years;

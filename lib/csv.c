@@ -50,11 +50,16 @@ size_t csv_line(const struct csv *c)
 
 char csv_sniff(const char *data, size_t len)
 {
-    size_t commas = 0, semis = 0;
-    for (size_t i = 0; i < len && data[i] != '\n'; i++) {
-        if (data[i] == ',') commas++;
-        if (data[i] == ';') semis++;
+    size_t commas = 0, semis = 0, tabs = 0;
+    int quoted = 0;
+    for (size_t i = 0; i < len && (quoted || data[i] != '\n'); i++) {
+        if (data[i] == '"') quoted = !quoted; /* a doubled quote toggles twice */
+        if (quoted) continue;
+        commas += data[i] == ',';
+        semis += data[i] == ';';
+        tabs += data[i] == '\t';
     }
+    if (tabs > commas && tabs > semis) return '\t';
     return semis > commas ? ';' : ',';
 }
 

@@ -131,6 +131,20 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
     return 0;
 }
 
+int file_replace_with(const char *tmp, const char *path, struct errbuf *err)
+{
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) < 0 || rename(tmp, path) < 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        unlink(tmp);
+        return errbuf_set(err, "cannot write %s: %s", path, strerror(e));
+    }
+    close(fd);
+    file_sync_dir_of(path);
+    return 0;
+}
+
 int file_mkdirs(const char *path, mode_t mode, struct errbuf *err)
 {
     char tmp[PATH_MAX];

@@ -388,7 +388,7 @@ static int member_rows(struct store *s, const char *sql, const char *code, uint3
         r->preliminary = sqlite3_column_int(st, 4) != 0;
     }
     if (st) sqlite3_reset(st);
-    if (rc == SQLITE_DONE && w.nkeys && sql == SQL_ROWS_BY_AUTHOR)
+    if (rc == SQLITE_DONE && *n > 1 && w.nkeys && sql == SQL_ROWS_BY_AUTHOR)
         qsort(*rows, *n, sizeof **rows, value_row_cmp);
     successions_free(&w);
     if (rc != SQLITE_DONE) {

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -118,4 +119,55 @@ int text_valid_language(const char *s)
             return 0;
         }
     }
+}
+
+/* Where code point u sorts in Swedish: marks and spaces first (by code), then digits, then the
+   letters a-z, å, ä, ö (case folded; é as e, ü as y, æ as ä, ø as ö, and the like), then
+   anything else by code. */
+static uint32_t sv_weight(uint32_t u)
+{
+    /* Latin-1's letters U+00C0-U+00FF as the letter they sort as (0: not a letter); å ä æ ö ø
+       are Swedish letters of their own, apart */
+    static const char latin1[64] = {
+        'a', 'a', 'a', 'a', 'a', 'a', 'a', 'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i', /* C0 */
+        'd', 'n', 'o', 'o', 'o', 'o', 'o', 0,   'o', 'u', 'u', 'u', 'y', 'y', 0,   's', /* D0 */
+        'a', 'a', 'a', 'a', 'a', 'a', 'a', 'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i', /* E0 */
+        'd', 'n', 'o', 'o', 'o', 'o', 'o', 0,   'o', 'u', 'u', 'u', 'y', 'y', 0,   'y', /* F0 */
+    };
+    uint32_t l = u >= 'A' && u <= 'Z' ? u + 32 : u;
+    if (l >= 'a' && l <= 'z') return 2000 + (l - 'a');
+    if (u >= '0' && u <= '9') return 1000 + (u - '0');
+    if (u < 0x80) return u;
+    if (u == 0xC5 || u == 0xE5) return 2000 + 26;                           /* å */
+    if (u == 0xC4 || u == 0xE4 || u == 0xC6 || u == 0xE6) return 2000 + 27; /* ä æ */
+    if (u == 0xD6 || u == 0xF6 || u == 0xD8 || u == 0xF8) return 2000 + 28; /* ö ø */
+    if (u >= 0xC0 && u <= 0xFF && latin1[u - 0xC0])
+        return 2000 + (uint32_t)(latin1[u - 0xC0] - 'a');
+    return 3000 + u;
+}
+
+/* The code point at *p (advanced past it); a byte that is not UTF-8 as itself. */
+static uint32_t next_cp(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    size_t n = seq_len(s);
+    uint32_t u = s[0];
+    if (n == 2) u = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+    if (n == 3) u = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+    if (n == 4)
+        u = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+            (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+    *p = s + (n ? n : 1);
+    return u;
+}
+
+int text_cmp_sv(const char *a, const char *b)
+{
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    while (*p && *q) {
+        uint32_t x = sv_weight(next_cp(&p)), y = sv_weight(next_cp(&q));
+        if (x != y) return x < y ? -1 : 1;
+    }
+    if (*p || *q) return *p ? 1 : -1;
+    return strcmp(a, b); /* the same letters: "Ale" before "ale", by bytes */
 }

@@ -6,12 +6,13 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config
     libzmq3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler
-    libsqlite3-dev libinih-dev libcjson-dev libmicrohttpd-dev
+    libsqlite3-dev libinih-dev libcjson-dev libmicrohttpd-dev libxlsxwriter-dev
     libcmocka-dev jq sqlite3 faketime curl prometheus
     cppcheck clang-tidy
     clang libclang-rt-dev
     nftables iproute2
     chromium chromium-driver python3-selenium # only for tests: SVG charts rendered in a browser
+    python3-openpyxl # only for tests: exported XLSX files read back as Excel would
 )
 
 missing=()

@@ -1,6 +1,6 @@
 /*
  * csv: a reader for RFC 4180 CSV (quotes, doubled quotes, CRLF, a leading UTF-8 BOM),
- * with ',' or ';' as the separator. It reads from a borrowed buffer and reports line
+ * with ',', ';' or tab as the separator. It reads from a borrowed buffer and reports line
  * numbers so that a bad file can be reported as file:line.
  */
 #ifndef EKONET_CSV_H
@@ -27,7 +27,8 @@ int csv_next(struct csv *c, char ***fields, size_t *nfields);
 /* Line number where the last record returned started (1-based). */
 size_t csv_line(const struct csv *c);
 
-/* Guesses the separator from the first line: ';' if it has more ';' than ','. */
+/* Guesses the separator from the first record (outside quotes): tab if it has more tabs than
+   ',' and ';', else ';' if it has more ';' than ',', else ','. */
 char csv_sniff(const char *data, size_t len);
 
 #endif

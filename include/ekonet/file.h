@@ -27,6 +27,10 @@ int file_write_new(const char *path, const void *data, size_t len, mode_t mode, 
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
                       struct errbuf *err);
 
+/* Replaces path with the file tmp, written by someone else: fsyncs tmp, renames it over path and
+   fsyncs the directory. On failure tmp is removed. 0, or -1 with err naming path. */
+int file_replace_with(const char *tmp, const char *path, struct errbuf *err);
+
 /* fsyncs the directory that holds path, so that a rename or link in it is durable. 0 or -1. */
 int file_sync_dir_of(const char *path);
 

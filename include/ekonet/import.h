@@ -4,8 +4,13 @@
  * named with its line (CSV) or item (JSON). Parsing checks the codes, years and numbers;
  * import_check then the plausible ranges and the current year, for a file or `indicators set`.
  *
- *   CSV          code,year,value[,note]; ',' or ';' between fields; a header line is skipped;
- *                Swedish decimal commas ("412,5") and spaces in numbers ("1 234,5") accepted
+ *   CSV          code,year,value[,note] as a spreadsheet saves it: UTF-8 (with or without a
+ *                byte order mark), Windows-1252 or UTF-16 with its mark (charset.h); tab, ';'
+ *                or ',' between fields (the first line tells which); an optional header line
+ *                in English or Swedish (code,year,value,note or kod;år;värde;kommentar) that
+ *                may put the columns in any order; empty rows and empty trailing columns
+ *                skipped; decimal commas ("412,5") and spaces or no-break spaces between
+ *                thousands ("1 234,5") accepted
  *   Kolada JSON  the pages of one answer of Kolada's API: kolada.h
  */
 #ifndef EKONET_IMPORT_H
@@ -38,6 +43,7 @@ struct import_kpi {
 struct import {
     struct import_value *v;
     size_t n;
+    int charset;             /* CSV: the enum charset the file was in */
     size_t nulls;            /* Kolada: values that were null (skipped) */
     size_t other_place;      /* Kolada: rows of other municipalities (skipped) */
     size_t other_gender;     /* Kolada: values of genders other than T: K, M (skipped) */

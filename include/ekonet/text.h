@@ -33,4 +33,8 @@ int text_valid_email(const char *s);
 /* True if s looks like a phone number: digits and + - ( ) space, at least 5 digits, <= 40 bytes. */
 int text_valid_phone(const char *s);
 
+/* Compares names in Swedish alphabetical order, as strcmp: case folded, å ä ö after z (in that
+   order), é as e and ü as y, digits before letters; names equal so are ordered by bytes. */
+int text_cmp_sv(const char *a, const char *b);
+
 #endif

@@ -889,6 +889,11 @@ static void seeds_apihandler_reads(void)
     req.op_case = EKONET__API_REQUEST__OP_EXAMPLES;
     req.examples = &ex;
     put_request("examples", &req);
+    Ekonet__AcrossRequest ac = EKONET__ACROSS_REQUEST__INIT;
+    ac.code = "GN.11";
+    req.op_case = EKONET__API_REQUEST__OP_ACROSS;
+    req.across = &ac;
+    put_request("across", &req);
     Ekonet__ProfileGetRequest pg = EKONET__PROFILE_GET_REQUEST__INIT;
     pg.member = "1280";
     req.op_case = EKONET__API_REQUEST__OP_PROFILE_GET;

@@ -65,6 +65,7 @@ declare -A SAMPLE=(
     [indicators show]=""
     [indicators trend]="GN.4"
     [indicators examples]="GN.4"
+    [indicators export]="--out @OUT"
     [board keygen]="--out @OUT"
     [board init]="--name Styrelsen --board-key @PUB --threshold 1 --out @OUT"
     [board admit]="@APP --decision Beslut --out @OUT"

@@ -44,6 +44,8 @@ offers "after --dir DIR" "contact" ekonet --dir /var/lib/ekonet con
 offers "--kind of events" "annual-meeting conference seminar study-visit webinar" \
     ekonet events add --title x --kind ''
 offers "--kind of reports" "experience media" ekonet report list --kind ''
+offers "--format of export" "csv xlsx" ekonet indicators export --format ''
+offers "--format of import" "csv kolada" ekonet indicators import --format ''
 includes "--kind of watch" contact_request ekonet watch --kind ''
 offers "a global option" "--json" ekonet --js
 offers "--version before a command" "--version" ekonet --vers

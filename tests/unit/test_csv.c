@@ -187,7 +187,8 @@ static void semicolon_separator(void **state)
     csv_destroy(&c);
 }
 
-/* csv_sniff picks ';' only when the first line has more of them than commas. */
+/* csv_sniff picks tab when the first record has more tabs than ',' and ';', else ';' only when
+   it has more of them than commas; what is inside quotes does not count. */
 static void sniff_separator(void **state)
 {
     (void)state;
@@ -201,6 +202,26 @@ static void sniff_separator(void **state)
     assert_int_equal(csv_sniff("", 0), ',');
     /* the length bounds the look: the ';' past it does not count */
     assert_int_equal(csv_sniff("ab;;;", 2), ',');
+    /* tabs, as Excel's "Unicode text" */
+    const char *tabs = "kod\tår\tvärde\tkommentar\n";
+    assert_int_equal(csv_sniff(tabs, strlen(tabs)), '\t');
+    assert_int_equal(csv_sniff("a\tb,c;d", 8), ',');
+    /* quoted separators are text */
+    const char *quoted = "GN.7;2023;\"a, b, c, d\"\n";
+    assert_int_equal(csv_sniff(quoted, strlen(quoted)), ';');
+    const char *multiline = "GN.7,\"a;\nb;c;d\",x\n";
+    assert_int_equal(csv_sniff(multiline, strlen(multiline)), ',');
+}
+
+/* Tab-separated records: a comma and a ';' are text. */
+static void tab_separator(void **state)
+{
+    (void)state;
+    struct csv *c = open_csv("kod\tvärde\r\nGN.7\t12,5; ungefär\r\n", '\t');
+    expect_record(c, 1, "kod", "värde", END);
+    expect_record(c, 2, "GN.7", "12,5; ungefär", END);
+    expect_end(c);
+    csv_destroy(&c);
 }
 
 /* A quote that never closes makes the record malformed; its start line is reported. */
@@ -329,6 +350,7 @@ int main(void)
         cmocka_unit_test(empty_lines_skipped),
         cmocka_unit_test(semicolon_separator),
         cmocka_unit_test(sniff_separator),
+        cmocka_unit_test(tab_separator),
         cmocka_unit_test(unterminated_quote),
         cmocka_unit_test(too_many_fields),
         cmocka_unit_test(too_long_field),

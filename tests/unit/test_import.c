@@ -1,5 +1,7 @@
 /*
- * Importing indicator values: numbers as Swedes write them, CSV with ',' or ';', Kolada JSON
+ * Importing indicator values: numbers as Swedes write them, CSV as Excel saves it (UTF-8 with or
+ * without a byte order mark, Windows-1252, UTF-16; tab, ';' or ','; a Swedish or English
+ * header), and refused with "save as CSV UTF-8" when its encoding cannot be told; Kolada JSON
  * (gender T only, nulls and other municipalities skipped and counted, KPIs mapped to codes),
  * every value checked against the catalogue (its range, unless forced, and the current year),
  * and a refusal that names the line and leaves nothing imported.
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "ekonet/catalogue.h"
+#include "ekonet/charset.h"
 #include "ekonet/import.h"
 #include "ekonet/kolada.h"
 
@@ -300,6 +303,171 @@ static void every_csv_refusal_names_its_line(void **state)
     /* an unterminated quote: the line where the record begins */
     expect_csv_refusal(cat, "code,year,value,note\nGN.7,2023,1\nGN.11,2023,2,\"en anteckning\n",
                        "line 3: ", "unterminated quote");
+}
+
+/* A note as a municipality writes it, and the same in Windows-1252 (as Swedish Excel saves a
+   CSV): Ö å ä é – and a no-break space between thousands. */
+#define NOTE_UTF8                                                                                      \
+    "Ökad utsortering av matavfall på återvinningscentralen – se miljöbokslutet, s. 12 (Björn " \
+    "Åhlén)"
+#define NOTE_CP1252                                                                                \
+    "\xD6kad utsortering av matavfall p\xE5 \xE5tervinningscentralen \x96 se milj\xF6"             \
+    "bokslutet, s. 12 (Bj\xF6rn \xC5hl\xE9n)"
+#define NOTE2_UTF8   "Källa: kommunens årsredovisning; mätt av Överkalix kommun"
+#define NOTE2_CP1252 "K\xE4lla: kommunens \xE5rsredovisning; m\xE4tt av \xD6verkalix kommun"
+
+/* The file Swedish Excel saves as "CSV (semikolonavgränsad)": Windows-1252, ';', decimal
+   commas, a Swedish header, CRLF, an empty row and empty trailing columns. */
+static void a_windows_1252_file_as_swedish_excel_saves_it(void **state)
+{
+    const struct catalogue *cat = *state;
+    struct import imp;
+    struct errbuf err = {""};
+    const char *text = "kod;\xE5r;v\xE4rde;kommentar;;\r\n"
+                       "GN.7;2023;412,5;" NOTE_CP1252 ";;\r\n"
+                       ";;;;;\r\n"
+                       "GN.4;2022;1\xA0"
+                       "234,5;\"" NOTE2_CP1252 "\";;\r\n";
+    assert_int_equal(csv(cat, text, &imp, &err), 0);
+    assert_int_equal(imp.charset, CHARSET_CP1252);
+    assert_int_equal(imp.n, 2);
+    assert_true(imp.v[0].value == 412.5);
+    assert_string_equal(imp.v[0].note, NOTE_UTF8);
+    assert_string_equal(imp.v[1].code, "GN.4");
+    assert_true(imp.v[1].value == 1234.5);
+    assert_string_equal(imp.v[1].note, NOTE2_UTF8);
+    import_free(&imp);
+}
+
+/* The same values in every encoding Excel saves: each gives the same import. */
+static void every_encoding_excel_saves_gives_the_same_values(void **state)
+{
+    const struct catalogue *cat = *state;
+    const char *utf8 = "Kod;År;Värde;Kommentar\r\nGN.7;2023;412,5;\"" NOTE2_UTF8 "\"\r\n";
+    /* UTF-16LE with its mark, tab-separated: Excel's "Unicode text" */
+    const char *tabbed = "Kod\tÅr\tVärde\tKommentar\r\nGN.7\t2023\t412,5\t" NOTE2_UTF8 "\r\n";
+    unsigned char le[512], be[512];
+    size_t n = 2;
+    le[0] = 0xFF, le[1] = 0xFE, be[0] = 0xFE, be[1] = 0xFF;
+    for (const unsigned char *p = (const unsigned char *)tabbed; *p; n += 2) {
+        unsigned u = *p++;
+        if (u >= 0xC0) u = ((u & 0x1F) << 6) | (*p++ & 0x3F); /* two-byte sequences only here */
+        le[n] = (unsigned char)(u & 0xFF), le[n + 1] = (unsigned char)(u >> 8);
+        be[n] = (unsigned char)(u >> 8), be[n + 1] = (unsigned char)(u & 0xFF);
+    }
+    char bom[256];
+    snprintf(bom, sizeof bom, "\xEF\xBB\xBF%s", utf8);
+    const struct {
+        const char *text;
+        size_t len;
+        int charset;
+    } files[] = {
+        {utf8, strlen(utf8), CHARSET_UTF8},
+        {bom, strlen(bom), CHARSET_UTF8_BOM},
+        {"kod;\xE5r;v\xE4rde;kommentar\r\nGN.7;2023;412,5;\"" NOTE2_CP1252 "\"\r\n", 0,
+         CHARSET_CP1252},
+        {(const char *)le, n, CHARSET_UTF16LE},
+        {(const char *)be, n, CHARSET_UTF16BE},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct import imp;
+        struct errbuf err = {""};
+        size_t len = files[i].len ? files[i].len : strlen(files[i].text);
+        if (import_csv(files[i].text, len, cat, &imp, &err) < 0)
+            fail_msg("file %zu: %s", i, err.msg);
+        assert_int_equal(imp.charset, files[i].charset);
+        assert_int_equal(imp.n, 1);
+        assert_string_equal(imp.v[0].code, "GN.7");
+        assert_true(imp.v[0].value == 412.5);
+        assert_string_equal(imp.v[0].note, NOTE2_UTF8);
+        import_free(&imp);
+    }
+}
+
+/* A file whose encoding cannot be told is refused with its line and "save as CSV UTF-8". */
+static void an_encoding_that_cannot_be_told_is_refused(void **state)
+{
+    const struct catalogue *cat = *state;
+    const char *advice = "CSV UTF-8 (kommaavgränsad) (*.csv)";
+    /* a byte Windows-1252 does not define */
+    expect_csv_refusal(cat, "GN.7;2023;1\nGN.11;2023;2;\x81t\n", "line 2: ", "0x81");
+    expect_csv_refusal(cat, "GN.7;2023;1\nGN.11;2023;2;\x9D\n", "line 2: ", advice);
+    /* UTF-8 on line 1, Windows-1252 on line 3: pieced together */
+    expect_csv_refusal(cat, "GN.7;2023;1;Växjö\nGN.4;2023;1\nGN.11;2023;2;V\xE4xj\xF6\n",
+                       "line 3: ", "mixes encodings");
+    /* NUL bytes: UTF-16 without its mark */
+    static const char nul[] = "G\0N\0.\0"
+                              "7\0;\0";
+    struct import imp;
+    struct errbuf err = {""};
+    expect_refusal(import_csv(nul, sizeof nul - 1, cat, &imp, &err), &imp, &err,
+                   "line 1: ", "NUL bytes");
+    assert_non_null(strstr(err.msg, advice));
+    /* control bytes beside Windows-1252 letters: not text */
+    expect_csv_refusal(cat, "GN.7;2023;1;\xE5\nGN.4;2023;\x01\n", "line 2: ", "not text");
+    /* a byte order mark that lies */
+    expect_csv_refusal(cat, "\xEF\xBB\xBFGN.7;2023;1\nGN.4;2023;1;\xE5\n",
+                       "line 2: ", "starts as UTF-8");
+    /* UTF-16: a lone surrogate, half a character */
+    static const char lone[] = "\xFF\xFEG\0\n\0\x00\xD8x\0";
+    expect_refusal(import_csv(lone, sizeof lone - 1, cat, &imp, &err), &imp, &err,
+                   "line 2: ", "lone surrogate");
+    static const char half[] = "\xFF\xFEG\0N";
+    expect_refusal(import_csv(half, sizeof half - 1, cat, &imp, &err), &imp, &err,
+                   "line 1: ", "half a character");
+}
+
+/* Tab, ';' and ','; decimal comma or point; the separator told from the first line even when
+   notes hold the other separators. */
+static void separators_and_decimals_as_spreadsheets_write_them(void **state)
+{
+    const struct catalogue *cat = *state;
+    const struct {
+        const char *text;
+        double value;
+        const char *note;
+    } files[] = {
+        {"GN.7;2023;12,5;Vi har minskat, och mäter nu, varje kvartal\n", 12.5,
+         "Vi har minskat, och mäter nu, varje kvartal"},
+        {"GN.7,2023,\"12,5\",\"Fler hushåll; färre säckar; mer sortering\"\n", 12.5,
+         "Fler hushåll; färre säckar; mer sortering"},
+        {"GN.7\t2023\t12.5\tNy metod, se bilaga; 2023\n", 12.5, "Ny metod, se bilaga; 2023"},
+        {"code,year,value,note\nGN.7,2023,12.5,\"a, b\"\n", 12.5, "a, b"},
+        {"kod;år;värde\nGN.7;2023;1 212,5\n", 1212.5, ""},
+        {"GN.7;2023;1\xE2\x80\xAF"
+         "212,5\n",
+         1212.5, ""}, /* a narrow no-break space */
+        /* the columns in another order, named by the header */
+        {"VÄRDE;KOMMENTAR;ÅR;KOD\n12,5;Överkalix;2023;GN.7\n", 12.5, "Överkalix"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct import imp;
+        struct errbuf err = {""};
+        if (csv(cat, files[i].text, &imp, &err) < 0) fail_msg("file %zu: %s", i, err.msg);
+        assert_int_equal(imp.n, 1);
+        assert_string_equal(imp.v[0].code, "GN.7");
+        assert_int_equal(imp.v[0].year, 2023);
+        assert_true(imp.v[0].value == files[i].value);
+        assert_string_equal(imp.v[0].note, files[i].note);
+        import_free(&imp);
+    }
+}
+
+/* A header names its columns or is refused; rows keep to its columns. */
+static void a_header_names_known_columns(void **state)
+{
+    const struct catalogue *cat = *state;
+    expect_csv_refusal(cat, "kod;år;värde;enhet\nGN.7;2023;1;kg\n",
+                       "line 1: ", "unknown column \"enhet\"");
+    expect_csv_refusal(cat, "kod;år;kommentar\nGN.7;2023;x\n",
+                       "line 1: ", "needs the columns kod, år and värde");
+    expect_csv_refusal(cat, "kod;år;värde;år\n", "line 1: ", "\"år\" is given twice");
+    expect_csv_refusal(cat, "kod;år;värde\nGN.7;2023;1;en anteckning\n",
+                       "line 2: ", "found 4 fields, the header has 3 columns");
+    expect_csv_refusal(cat, "värde;kommentar;år;kod\n12,5;x;2023\n",
+                       "line 2: ", "found 3 fields, the header has 4 columns");
+    /* a first field that is a header word, then a year: a value (of an unknown code) */
+    expect_csv_refusal(cat, "kod;2023;5\n", "line 1: ", "kod is not an indicator");
 }
 
 static void the_same_code_in_another_year_is_not_a_duplicate(void **state)
@@ -853,6 +1021,15 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_semicolon_file_as_a_swedish_spreadsheet_saves_it, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_windows_1252_file_as_swedish_excel_saves_it, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(every_encoding_excel_saves_gives_the_same_values, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(an_encoding_that_cannot_be_told_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(separators_and_decimals_as_spreadsheets_write_them, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_header_names_known_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(a_file_without_values_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(every_csv_refusal_names_its_line, setup, teardown),
         cmocka_unit_test_setup_teardown(the_same_code_in_another_year_is_not_a_duplicate, setup,

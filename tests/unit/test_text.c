@@ -224,6 +224,27 @@ static void hex_prefixes(void **state)
     assert_false(hex_is_prefix("-3f", 64));
 }
 
+/* Municipalities in Swedish alphabetical order: å ä ö after z, case and accents folded. */
+static void names_sort_in_swedish_order(void **state)
+{
+    (void)state;
+    const char *in_order[] = {"Ale",     "alingsås",  "Arvika",   "Eda",      "Enköping",
+                              "Essunga", "Malmö",     "Malå",     "Trosa",    "Ydre",
+                              "Zülpich", "Åre",       "Åstorp",   "Älvdalen", "Älvkarleby",
+                              "Öckerö",  "Östersund", "Överkalix"};
+    size_t n = sizeof in_order / sizeof in_order[0];
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (text_cmp_sv(in_order[i], in_order[i + 1]) >= 0)
+            fail_msg("\"%s\" should sort before \"%s\"", in_order[i], in_order[i + 1]);
+        if (text_cmp_sv(in_order[i + 1], in_order[i]) <= 0)
+            fail_msg("\"%s\" should sort after \"%s\"", in_order[i + 1], in_order[i]);
+    }
+    assert_int_equal(text_cmp_sv("Västerås", "Västerås"), 0);
+    assert_true(text_cmp_sv("Eda", "Éda") < 0); /* the same letters: by bytes */
+    assert_true(text_cmp_sv("Ed", "Eda") < 0);  /* a prefix first */
+    assert_true(text_cmp_sv("\xFF", "a") != 0); /* not UTF-8: no crash, an order */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +263,7 @@ int main(void)
         cmocka_unit_test(hex_decode_exact),
         cmocka_unit_test(hex_roundtrip),
         cmocka_unit_test(hex_prefixes),
+        cmocka_unit_test(names_sort_in_swedish_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
