@@ -68,7 +68,7 @@ echo "indicators trend, the first after the start (every band computed): $((($(d
 printf '#!/bin/sh\nn=$(cat "%s/bump" 2>/dev/null || echo 0); n=$((n + 1)); echo $n >"%s/bump"\nexec "%s" --dir "%s/m0" indicators set 2024 GN.11=$((40 + n %% 50)) >/dev/null\n' \
     "$TESTDIR" "$TESTDIR" "$EKONET" "$TESTDIR" >"$TESTDIR/bump.sh"
 chmod +x "$TESTDIR/bump.sh"
-hyperfine -N -r 10 --prepare "$TESTDIR/bump.sh" --export-json "$TESTDIR/h.json" \
+hyperfine -N -r 20 --prepare "$TESTDIR/bump.sh" --export-json "$TESTDIR/h.json" \
     "$EKONET --dir $TESTDIR/m0 indicators trend" >/dev/null
 printf '%-52s %6.1f ms\n' "indicators trend, just after a snapshot arrived" \
     "$(jq -r '.results[0].mean * 1000' "$TESTDIR/h.json")" | tee "$TESTDIR/after"

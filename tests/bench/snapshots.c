@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "content.pb-c.h"
 #include "ekonet/catalogue.h"
@@ -29,6 +30,14 @@ static double uniform(void)
     rng ^= rng >> 7;
     rng ^= rng << 17;
     return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+/* When a member publishes a year's values: on 15 January of the year after (so that the
+   values are final, not preliminary). */
+static uint64_t published_ms(uint32_t year)
+{
+    struct tm tm = {.tm_year = (int)year + 1 - 1900, .tm_mon = 0, .tm_mday = 15, .tm_hour = 12};
+    return (uint64_t)timegm(&tm) * 1000;
 }
 
 /* One member's snapshots, oldest first, in one batch. */
@@ -69,9 +78,9 @@ static int member(struct feeds *f, const struct config *cfg, const struct node_k
         uint8_t *c = malloc(len);
         if (!c) goto out;
         ekonet__snapshot__pack(&s, c);
-        v[y] =
-            entry_new(cfg->network, k->pub, seq + 1, seq ? prev : NULL,
-                      1700000000000ull + seq * 1000, EKONET__ENTRY_KIND__KIND_INDICATORS, c, len);
+        v[y] = entry_new(cfg->network, k->pub, seq + 1, seq ? prev : NULL,
+                         published_ms(s.year) + seq * 1000, EKONET__ENTRY_KIND__KIND_INDICATORS, c,
+                         len);
         free(c);
         if (!v[y]) goto out;
         entry_sign(v[y], k);
