@@ -171,9 +171,10 @@ void ind_history_text(const struct ind_reader *r, const Ekonet__TrendSeries *s)
         char value[40] = "-", when[40], year[8] = "";
         if (v->has_value) ind_num(r, value, sizeof value, v->value, dec, 0);
         if (!k || s->history[k - 1]->year != v->year) snprintf(year, sizeof year, "%u", v->year);
-        printf("  %-4s  %10s  %-11s %s (seq %llu)%s%s%s%s\n", year, value, shown,
-               out_time(when, sizeof when, v->timestamp_ms), (unsigned long long)v->seq,
-               v->preliminary && v->has_value ? "  " : "",
+        printf("  %-4s  %10s  ", year, value);
+        out_cell(shown, 11, 1); /* the words have å and ä: a cell is counted in characters */
+        printf(" %s (seq %llu)%s%s%s%s\n", out_time(when, sizeof when, v->timestamp_ms),
+               (unsigned long long)v->seq, v->preliminary && v->has_value ? "  " : "",
                v->preliminary && v->has_value ? w->preliminary : "", v->forced ? "  " : "",
                v->forced ? w->forced : "");
     }
