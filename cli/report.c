@@ -354,15 +354,25 @@ static int report_add(struct cli *c, int argc, char **argv)
     return rc;
 }
 
-/* Fetches the report with id (or prefix) text from the node; EXIT_OK with *reply. */
-int cli_get_report(struct cli *c, const char *text, Ekonet__ApiReply **reply)
+int cli_get_report_version(struct cli *c, const char *text, uint32_t version, int exact,
+                           Ekonet__ApiReply **reply)
 {
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__ReportGetRequest gr = EKONET__REPORT_GET_REQUEST__INIT;
     req.op_case = EKONET__API_REQUEST__OP_REPORT_GET;
     req.report_get = &gr;
     gr.id = (char *)text;
+    gr.has_version = version > 0;
+    gr.version = version;
+    gr.has_exact = exact;
+    gr.exact = exact;
     return cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_GET, reply);
+}
+
+/* Fetches the newest version of the report with id (or prefix) text; EXIT_OK with *reply. */
+int cli_get_report(struct cli *c, const char *text, Ekonet__ApiReply **reply)
+{
+    return cli_get_report_version(c, text, 0, 0, reply);
 }
 
 static int report_edit(struct cli *c, int argc, char **argv)
@@ -393,7 +403,7 @@ static int resolve_entry(struct cli *c, const char *text, uint8_t id[ID_SIZE])
 {
     if (hex_decode(id, ID_SIZE, text) == 0) return EXIT_OK;
     Ekonet__ApiReply *reply;
-    int rc = cli_get_report(c, text, &reply);
+    int rc = cli_get_report_version(c, text, 0, 1, &reply); /* this entry, not its newest */
     if (rc != EXIT_OK) return rc;
     memcpy(id, reply->report_get->meta->id.data, ID_SIZE);
     ekonet__api_reply__free_unpacked(reply, NULL);

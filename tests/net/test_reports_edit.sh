@@ -105,3 +105,47 @@ out=$(refused report add --title "${title300}ä" --body "Text")
 expect_contains "301 characters" "the title has 301 characters; at most 300 are allowed" "$out"
 expect_contains "help counts characters" "Limits, in characters: title 1-300" "$(ek a report add --help)"
 ok "limits are counted in characters: a title of 300 'ö' (600 bytes) is published, 301 is not"
+
+# --- links that survive edits ---------------------------------------------------------------
+first=$id
+ek a report edit "${first:0:10}" --summary "Spillvärme från bruket värmer 2400 hushåll." >/dev/null
+second=$(ek a report list --topic energi --json | json '.reports[0].id')
+ek a report edit "${first:0:10}" --title "Fjärrvärme från spillvärme, 2024" --topic energi --topic spillvärme >/dev/null
+wait_for 10 "the second edit at b" sh -c "'$EKONET' --dir '$TESTDIR/b' report list | grep -q ', 2024'"
+listed=$(ek b report list --topic energi --json)
+third=$(json '.reports[0].id' <<<"$listed")
+expect_eq "the stable id is the first version's" "$first" "$(json '.reports[0].stable_id' <<<"$listed")"
+[ "$third" != "$first" ] || fail "the newest version has an id of its own"
+out=$(ek b report show "${first:0:10}")
+expect_contains "the first id shows the newest" "Fjärrvärme från spillvärme, 2024" "$out"
+expect_contains "version 3 of 3" "Version 3 of 3, changed: title, topics." "$out"
+expect_contains "stable id named" "Stable id $first" "$out"
+shown=$(ek b report show "$second" --json)
+expect_eq "a middle id shows the newest" "$third" "$(json .id <<<"$shown")"
+expect_eq "version" 3 "$(json .version <<<"$shown")"
+expect_eq "version_count" 3 "$(json .version_count <<<"$shown")"
+expect_eq "changed" "title,topics" "$(json '.changed | join(",")' <<<"$shown")"
+expect_eq "stable_id" "$first" "$(json .stable_id <<<"$shown")"
+ok "a report keeps its first id: show of any version's id at b shows version 3 of 3 and what changed"
+
+out=$(ek b report show "${third:0:10}" --version 1)
+expect_contains "version 1" "Fjärrvärme från spillvärme" "$out"
+expect_contains "version 1 of 3" "Version 1 of 3." "$out"
+expect_contains "not the newest" "This is not the newest version: it is 1 of 3." "$out"
+v2=$(ek b report show "$first" --version 2 --json)
+expect_eq "version 2's id" "$second" "$(json .id <<<"$v2")"
+expect_eq "version 2 changed the summary" "summary" "$(json '.changed | join(",")' <<<"$v2")"
+expect_eq "version 2's summary" "Spillvärme från bruket värmer 2400 hushåll." "$(json .summary <<<"$v2")"
+set +e
+out=$(ek b report show "$first" --version 4 2>&1); rc=$?
+set -e
+expect_eq "no version 4: exit" 1 "$rc"
+expect_contains "no version 4" "has 3 versions; there is no version 4" "$out"
+out=$(set +e; ek b report show "$first" --version 0 2>&1; true)
+expect_contains "version 0" "--version must be a number from 1 to 1000000, not \"0\"" "$out"
+ok "--version N shows an older version and what it changed; a version that does not exist is named"
+
+# An edit through an old id edits the newest version.
+ek a report edit "${first:0:10}" --period 2024 >/dev/null
+expect_contains "edit through the first id" "Version 4 of 4, changed: period." "$(ek a report show "$first")"
+ok "report edit with the first id publishes version 4 over version 3"
