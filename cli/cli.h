@@ -187,5 +187,9 @@ int report_list(struct cli *c, int argc, char **argv);
 int report_search(struct cli *c, int argc, char **argv);
 int report_show(struct cli *c, int argc, char **argv);
 int cli_get_report(struct cli *c, const char *text, Ekonet__ApiReply **reply);
+/* Fetches a report: version 0 the newest, else that version (1..); exact: the entry text names
+   (no newer version). EXIT_OK with *reply, or an exit status. */
+int cli_get_report_version(struct cli *c, const char *text, uint32_t version, int exact,
+                           Ekonet__ApiReply **reply);
 
 #endif

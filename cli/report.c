@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -15,6 +14,7 @@
 #include "ekonet/hex.h"
 #include "ekonet/text.h"
 #include "ekonet/key.h"
+#include "report_template.h"
 #include "wire.pb-c.h"
 
 static const char usage_group[] =
@@ -45,21 +45,31 @@ static const char usage_group[] =
     "  --language TAG          the report's language (default sv)\n"                               \
     "  --period YEARS          the period it covers: 2023 or 2019-2023\n"                          \
     "  --kind KIND             experience (default) or media (press coverage: needs a link)\n"     \
-    "  --json                  print the published entry as JSON\n"
+    "  --edit                  open $EDITOR on a template of the report, even when the body\n"     \
+    "                          comes from an option or a file\n"                                   \
+    "  --json                  print the published entry as JSON\n"                                \
+    "\n"                                                                                           \
+    "Limits, in characters: title 1-300 (not only spaces), summary 4000, body 200000, 20\n"        \
+    "topics of 80. Text is UTF-8 with no control characters (tab and newline allowed in the\n"     \
+    "summary and body); a NUL byte or another control character is refused with its line and\n"    \
+    "column, never cut at. An empty body or an unchanged template in the editor publishes\n"       \
+    "nothing.\n"
 
 static const char usage_add[] =
     "usage: ekonet report add --title TITLE [OPTIONS]\n"
     "\n"
     "Publishes an experience report in this node's feed. The body is Markdown, taken from\n"
-    "--body, --body-file, standard input when it is not a terminal, or else $EDITOR.\n"
+    "--body, --body-file, standard input when it is not a terminal, or else $EDITOR, which\n"
+    "opens a template of the title, summary, topics, indicators and body.\n"
     "\n" FIELD_HELP;
 
 static const char usage_edit[] =
     "usage: ekonet report edit ID [OPTIONS]\n"
     "\n"
     "Publishes a new version of one of this node's reports: what is given replaces what the\n"
-    "report says (a repeated option replaces the whole list); the rest stays. Lists show the\n"
-    "newest version; 'report show' tells that there are earlier ones.\n"
+    "report says (a repeated option replaces the whole list); the rest stays. With no option\n"
+    "on a terminal (or with --edit), $EDITOR opens a template of the report as it stands.\n"
+    "Lists show the newest version; 'report show' tells that there are earlier ones.\n"
     "\n" FIELD_HELP;
 
 static const char usage_retract[] =
@@ -78,7 +88,7 @@ static const char usage_redact[] =
 /* What the user gave on the command line for a report; NULL or 0: not given. */
 struct fields {
     const char *title, *summary, *body, *body_file, *language, *period;
-    int kind;
+    int kind, edit;
     struct strlist topics, indicators, attach;
     const char *operand;
 };
@@ -102,7 +112,8 @@ static int parse_fields(struct cli *c, int argc, char **argv, struct fields *f)
         O_ATTACH,
         O_LANGUAGE,
         O_PERIOD,
-        O_KIND
+        O_KIND,
+        O_EDIT
     };
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
@@ -116,6 +127,7 @@ static int parse_fields(struct cli *c, int argc, char **argv, struct fields *f)
         {"language", required_argument, NULL, O_LANGUAGE},
         {"period", required_argument, NULL, O_PERIOD},
         {"kind", required_argument, NULL, O_KIND},
+        {"edit", no_argument, NULL, O_EDIT},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -153,6 +165,9 @@ static int parse_fields(struct cli *c, int argc, char **argv, struct fields *f)
         case O_KIND:
             if (!(f->kind = report_kind_parse(optarg)))
                 return cli_usage_error(c, "--kind must be experience or media");
+            break;
+        case O_EDIT:
+            f->edit = 1;
             break;
         case 'h':
             return cli_help(c);
@@ -200,58 +215,56 @@ static int parse_attach(struct cli *c, char *spec, Ekonet__Attachment *a)
     return CLI_CONTINUE;
 }
 
-/* Opens $VISUAL or $EDITOR on a file holding text and returns what was written (caller frees). */
-static int body_from_editor(struct cli *c, const char *text, char **body)
+/* Checks a body read from what (a file's name): text with no NUL or control character. */
+static int check_body(struct cli *c, const char *what, const char *body, size_t len)
 {
-    const char *editor = getenv("VISUAL");
-    if (!editor || !*editor) editor = getenv("EDITOR");
-    if (!editor || !*editor) editor = "vi";
-    const char *tmpdir = getenv("TMPDIR");
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/ekonet-report-XXXXXX.md", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkstemps(path, 3);
-    if (fd < 0) return cli_fail(c, "cannot create a temporary file: %s", strerror(errno));
-    ssize_t w = text ? write(fd, text, strlen(text)) : 0;
-    (void)w;
-    close(fd);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", "$0 \"$1\"", editor, path, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        unlink(path);
-        return cli_fail(c, "the editor (%s) did not finish successfully; nothing was published",
-                        editor);
-    }
-    struct errbuf err;
-    int rc = file_read_all(path, REPORT_MAX_BODY, body, NULL, &err);
-    unlink(path);
-    return rc < 0 ? cli_fail(c, "%s", err.msg) : CLI_CONTINUE;
+    struct text_fault f;
+    char where[80];
+    if (text_find_fault(body, len, "\t\n", &f))
+        return cli_fail(c, "%s: %s; nothing was published", what,
+                        text_fault_str(&f, where, sizeof where));
+    return CLI_CONTINUE;
 }
 
-/* The body from --body-file (or standard input), or else from the editor. */
-static int read_body(struct cli *c, const char *file, const char *old, char **body)
+/* The body from --body-file FILE, or standard input for '-' or NULL. */
+static int read_body(struct cli *c, const char *file, char **body)
 {
     struct errbuf err;
-    if (file && strcmp(file, "-") != 0) {
-        size_t len;
-        if (file_read_all(file, REPORT_MAX_BODY, body, &len, &err) < 0)
-            return cli_fail(c, "%s", err.msg);
-        if (strlen(*body) != len || !text_valid_block(*body, REPORT_MAX_BODY))
-            return cli_fail(c,
-                            "%s: the body must be UTF-8 text of at most %d bytes; nothing was "
-                            "published",
-                            file, REPORT_MAX_BODY);
-        return CLI_CONTINUE;
-    }
-    if (file || (!old && !isatty(STDIN_FILENO))) {
-        if (file_read_stream(STDIN_FILENO, "standard input", REPORT_MAX_BODY, body, NULL, &err) < 0)
-            return cli_fail(c, "%s", err.msg);
-        return CLI_CONTINUE;
-    }
-    return body_from_editor(c, old, body);
+    size_t len = 0;
+    int stdin_ = !file || strcmp(file, "-") == 0;
+    int rc = stdin_ ? file_read_stream(STDIN_FILENO, "standard input", REPORT_MAX_BODY_BYTES, body,
+                                       &len, &err)
+                    : file_read_all(file, REPORT_MAX_BODY_BYTES, body, &len, &err);
+    if (rc < 0) return cli_fail(c, "%s; nothing was published", err.msg);
+    return check_body(c, stdin_ ? "standard input" : file, *body, len);
+}
+
+/* True if the command gives no field of the report (an edit of nothing yet). */
+static int no_field_given(const struct fields *f)
+{
+    return !f->title && !f->summary && !f->body && !f->body_file && !f->language && !f->period &&
+           !f->kind && !f->topics.n && !f->indicators.n && !f->attach.n;
+}
+
+/* Whether $EDITOR takes the report: asked for, or no body given on a terminal (an add), or
+   nothing given on a terminal (an edit). */
+static int wants_editor(const struct fields *f, int editing)
+{
+    if (f->edit) return 1;
+    if (f->body || f->body_file || !isatty(STDIN_FILENO)) return 0;
+    return !editing || no_field_given(f);
+}
+
+/* Puts what was saved in the editor over r; the draft keeps owning the strings. */
+static void apply_draft(Ekonet__Report *r, const struct report_draft *d)
+{
+    r->title = d->title;
+    r->summary = d->summary;
+    r->body = d->body;
+    r->n_topics = d->topics.n;
+    r->topics = d->topics.v;
+    r->n_indicators = d->indicators.n;
+    r->indicators = d->indicators.v;
 }
 
 /*
@@ -264,7 +277,8 @@ static int publish_report(struct cli *c, Ekonet__Report *r, struct fields *f,
     char *body = NULL;
     Ekonet__Attachment *atts = NULL, **attp = NULL;
     uint8_t *buf = NULL;
-    int rc = CLI_CONTINUE;
+    struct report_draft draft = {0};
+    int rc = CLI_CONTINUE, editor = wants_editor(f, supersedes != NULL);
     if (f->title) r->title = (char *)f->title;
     if (f->summary) r->summary = (char *)f->summary;
     if (f->language) r->language = (char *)f->language;
@@ -272,12 +286,16 @@ static int publish_report(struct cli *c, Ekonet__Report *r, struct fields *f,
     if (f->kind) r->has_kind = 1, r->kind = (Ekonet__ReportKind)f->kind;
     if (f->body)
         r->body = (char *)f->body;
-    else if (f->body_file || !supersedes) {
-        if ((rc = read_body(c, f->body_file, NULL, &body)) != CLI_CONTINUE) goto out;
+    else if (f->body_file || (!supersedes && !editor)) {
+        if ((rc = read_body(c, f->body_file, &body)) != CLI_CONTINUE) goto out;
         r->body = body;
     }
     if (f->topics.n) r->n_topics = f->topics.n, r->topics = f->topics.v;
     if (f->indicators.n) r->n_indicators = f->indicators.n, r->indicators = f->indicators.v;
+    if (editor) {
+        if ((rc = report_template_edit(c, r, &draft)) != CLI_CONTINUE) goto out;
+        apply_draft(r, &draft);
+    }
     if (f->attach.n) {
         atts = calloc(f->attach.n, sizeof *atts);
         attp = calloc(f->attach.n, sizeof *attp);
@@ -309,6 +327,7 @@ static int publish_report(struct cli *c, Ekonet__Report *r, struct fields *f,
     rc = cli_publish(c, EKONET__ENTRY_KIND__KIND_REPORT, buf, len,
                      supersedes ? "new version" : "report");
 out:
+    report_draft_free(&draft);
     free(buf);
     free(body);
     free(atts);
@@ -324,7 +343,8 @@ static int report_add(struct cli *c, int argc, char **argv)
     if (rc == CLI_CONTINUE && f.operand)
         rc = cli_usage_error(c, "unexpected argument \"%s\" (give the title with --title)",
                              f.operand);
-    if (rc == CLI_CONTINUE && !f.title) rc = cli_usage_error(c, "--title is required");
+    if (rc == CLI_CONTINUE && !f.title && !wants_editor(&f, 0))
+        rc = cli_usage_error(c, "--title is required");
     if (rc == CLI_CONTINUE) {
         Ekonet__Report r = EKONET__REPORT__INIT;
         r.language = "sv";
@@ -334,15 +354,25 @@ static int report_add(struct cli *c, int argc, char **argv)
     return rc;
 }
 
-/* Fetches the report with id (or prefix) text from the node; EXIT_OK with *reply. */
-int cli_get_report(struct cli *c, const char *text, Ekonet__ApiReply **reply)
+int cli_get_report_version(struct cli *c, const char *text, uint32_t version, int exact,
+                           Ekonet__ApiReply **reply)
 {
     Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__ReportGetRequest gr = EKONET__REPORT_GET_REQUEST__INIT;
     req.op_case = EKONET__API_REQUEST__OP_REPORT_GET;
     req.report_get = &gr;
     gr.id = (char *)text;
+    gr.has_version = version > 0;
+    gr.version = version;
+    gr.has_exact = exact;
+    gr.exact = exact;
     return cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_GET, reply);
+}
+
+/* Fetches the newest version of the report with id (or prefix) text; EXIT_OK with *reply. */
+int cli_get_report(struct cli *c, const char *text, Ekonet__ApiReply **reply)
+{
+    return cli_get_report_version(c, text, 0, 0, reply);
 }
 
 static int report_edit(struct cli *c, int argc, char **argv)
@@ -353,6 +383,8 @@ static int report_edit(struct cli *c, int argc, char **argv)
     int rc = parse_fields(c, argc, argv, &f);
     if (rc == CLI_CONTINUE && !f.operand)
         rc = cli_usage_error(c, "give the id of the report to edit");
+    if (rc == CLI_CONTINUE && no_field_given(&f) && !wants_editor(&f, 1))
+        rc = cli_usage_error(c, "give what changes (--title, --body, ...) or --edit");
     if (rc == CLI_CONTINUE && (rc = cli_get_report(c, f.operand, &reply)) == EXIT_OK) {
         const Ekonet__ReportGetReply *g = reply->report_get;
         uint8_t id[ID_SIZE];
@@ -371,7 +403,7 @@ static int resolve_entry(struct cli *c, const char *text, uint8_t id[ID_SIZE])
 {
     if (hex_decode(id, ID_SIZE, text) == 0) return EXIT_OK;
     Ekonet__ApiReply *reply;
-    int rc = cli_get_report(c, text, &reply);
+    int rc = cli_get_report_version(c, text, 0, 1, &reply); /* this entry, not its newest */
     if (rc != EXIT_OK) return rc;
     memcpy(id, reply->report_get->meta->id.data, ID_SIZE);
     ekonet__api_reply__free_unpacked(reply, NULL);

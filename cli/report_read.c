@@ -37,11 +37,18 @@ static const char usage_search[] =
     "count stops at 5,000: add words to narrow it.\n"
     "\n" FILTER_HELP;
 
+/* --version takes at most this: far more edits than one report ever gets, and a bound on what
+   is sent to the node. */
+#define REPORT_MAX_VERSIONS 1000000
+
 static const char usage_show[] =
-    "usage: ekonet report show ID [--json]\n"
+    "usage: ekonet report show ID [--version N] [--json]\n"
     "\n"
-    "Shows one report in full. ID is the report's id or a unique prefix of it (at least\n"
-    "4 hex digits), as 'ekonet report list' shows it.\n";
+    "Shows one report in full, as its newest version. ID is the id of any of its versions\n"
+    "(its stable id is the first version's) or a unique prefix of it (at least 4 hex digits),\n"
+    "as 'ekonet report list' shows it; the text says \"Version 2 of 3\" and what it changed.\n"
+    "\n"
+    "  --version N   show version N (1 is the first) instead of the newest\n";
 
 static const char *author_label(const Ekonet__ReportSummary *s, char *buf)
 {
@@ -89,6 +96,10 @@ static cJSON *summary_json(const struct cli *c, const Ekonet__ReportSummary *s)
     for (size_t i = 0; i < s->n_topics; i++)
         cJSON_AddItemToArray(t, cJSON_CreateString(s->topics[i]));
     cJSON_AddNumberToObject(o, "versions", s->has_versions ? s->versions : 1);
+    if (s->has_stable_id)
+        cJSON_AddItemToObject(o, "stable_id", out_json_hex(s->stable_id.data, s->stable_id.len));
+    else
+        cJSON_AddNullToObject(o, "stable_id");
     if (s->snippet) {
         char *sn = snippet_text(c, s->snippet, 1);
         cJSON_AddStringToObject(o, "snippet", sn ? sn : "");
@@ -264,6 +275,29 @@ int report_search(struct cli *c, int argc, char **argv)
     return run_query(c, argc, argv, 1);
 }
 
+/* "Version 2 of 3, changed: title, body", the stable id, and how to see the others. */
+static void show_version_text(const struct cli *c, const Ekonet__ReportGetReply *g)
+{
+    const Ekonet__ReportSummary *m = g->meta;
+    uint32_t v = g->has_version ? g->version : 1, n = g->has_version_count ? g->version_count : v;
+    char id[ID_HEX];
+    if (n <= 1) return;
+    printf("\n");
+    char line[64];
+    snprintf(line, sizeof line, "Version %u of %u", v, n);
+    out_bold(c, line);
+    if (g->n_changed) {
+        printf(", changed: ");
+        for (size_t i = 0; i < g->n_changed; i++) printf("%s%s", i ? ", " : "", g->changed[i]);
+    } else if (v > 1)
+        printf(", nothing changed but the date");
+    printf(".\n");
+    if (m->has_stable_id && m->stable_id.len == ID_SIZE)
+        printf("Stable id %s; 'ekonet report show %.8s --version N' shows another version.\n",
+               hex_encode(id, m->stable_id.data, ID_SIZE), id);
+    if (v < n) printf("This is not the newest version: it is %u of %u.\n", v, n);
+}
+
 static void show_text(const struct cli *c, const Ekonet__ReportGetReply *g)
 {
     const Ekonet__ReportSummary *m = g->meta;
@@ -298,9 +332,7 @@ static void show_text(const struct cli *c, const Ekonet__ReportGetReply *g)
             printf("  [%s] %s\n         %s\n", attachment_kind_str(r->attachments[i]->kind),
                    r->attachments[i]->title, r->attachments[i]->url);
     }
-    if (m->has_versions && m->versions > 1)
-        printf("\nThis is version %u: it supersedes %u earlier version%s.\n", m->versions,
-               m->versions - 1, m->versions == 2 ? "" : "s");
+    show_version_text(c, g);
 }
 
 static void show_json(const Ekonet__ReportGetReply *g)
@@ -335,17 +367,38 @@ static void show_json(const Ekonet__ReportGetReply *g)
     else
         cJSON_AddNullToObject(o, "supersedes");
     cJSON_AddNumberToObject(o, "entry_size", (double)g->entry_size);
+    cJSON_AddNumberToObject(o, "version", g->has_version ? g->version : 1);
+    cJSON_AddNumberToObject(o, "version_count", g->has_version_count ? g->version_count : 1);
+    cJSON *ch = cJSON_AddArrayToObject(o, "changed");
+    for (size_t i = 0; i < g->n_changed; i++)
+        cJSON_AddItemToArray(ch, cJSON_CreateString(g->changed[i]));
     out_json(o);
 }
 
 int report_show(struct cli *c, int argc, char **argv)
 {
+    enum { O_VERSION = OPT_FIRST_COMMAND_OPTION };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"version", required_argument, NULL, O_VERSION}, {NULL, 0, NULL, 0}};
+    unsigned long version = 0;
+    int ch, rc;
     c->usage = usage_show;
-    int rc = cli_parse_common(c, argc, argv, 1);
-    if (rc != CLI_CONTINUE) return rc;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_option(c, ch, optarg)) continue;
+        if (ch == 'h') return cli_help(c);
+        if (ch != O_VERSION) return cli_bad_option(c, argv, opts);
+        char *end;
+        version = strtoul(optarg, &end, 10);
+        if (!*optarg || *end || version < 1 || version > REPORT_MAX_VERSIONS)
+            return cli_usage_error(c, "--version must be a number from 1 to %d, not \"%s\"",
+                                   REPORT_MAX_VERSIONS, optarg);
+    }
     if (optind >= argc) return cli_usage_error(c, "give the report's ID");
+    if (optind + 1 < argc)
+        return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind + 1]);
     Ekonet__ApiReply *reply;
-    if ((rc = cli_get_report(c, argv[optind], &reply)) != EXIT_OK) return rc;
+    if ((rc = cli_get_report_version(c, argv[optind], (uint32_t)version, 0, &reply)) != EXIT_OK)
+        return rc;
     if (c->json)
         show_json(reply->report_get);
     else

@@ -139,6 +139,11 @@ static Ekonet__ReportSummary *summary(struct call *c, const struct report_row *r
     s->kind = (Ekonet__ReportKind)row->kind;
     s->has_versions = 1;
     s->versions = row->versions;
+    static const uint8_t unread[ID_SIZE];
+    if (memcmp(row->origin, unread, ID_SIZE) != 0) {
+        s->has_stable_id = 1;
+        s->stable_id = api_bin(&c->arena, row->origin, ID_SIZE);
+    }
     if (row->snippet) {
         s->snippet = arena_strdup(&c->arena, row->snippet);
         s->has_rank = 1;
@@ -235,6 +240,102 @@ static void gone(struct call *c, const uint8_t id[ID_SIZE], const char *what, in
              what[0] == 'e' ? "an" : "a", what);
 }
 
+static int str_differs(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
+static int list_differs(char **a, size_t na, char **b, size_t nb)
+{
+    if (na != nb) return 1;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0) return 1;
+    return 0;
+}
+
+static int attachments_differ(const Ekonet__Report *a, const Ekonet__Report *b)
+{
+    if (a->n_attachments != b->n_attachments) return 1;
+    for (size_t i = 0; i < a->n_attachments; i++) {
+        const Ekonet__Attachment *x = a->attachments[i], *y = b->attachments[i];
+        if (x->kind != y->kind || str_differs(x->url, y->url) || str_differs(x->title, y->title))
+            return 1;
+    }
+    return 0;
+}
+
+/* Names the fields in which now differs from before, in the order of the Report message. */
+static void changed_fields(struct call *c, const Ekonet__Report *now, const Ekonet__Report *before,
+                           Ekonet__ReportGetReply *r)
+{
+    int kind_now = now->has_kind ? (int)now->kind : EKONET__REPORT_KIND__REPORT_EXPERIENCE;
+    int kind_before = before->has_kind ? (int)before->kind : EKONET__REPORT_KIND__REPORT_EXPERIENCE;
+    const struct {
+        const char *name;
+        int differs;
+    } fields[] = {
+        {"title", str_differs(now->title, before->title)},
+        {"summary", str_differs(now->summary, before->summary)},
+        {"body", str_differs(now->body, before->body)},
+        {"topics", list_differs(now->topics, now->n_topics, before->topics, before->n_topics)},
+        {"indicators", list_differs(now->indicators, now->n_indicators, before->indicators,
+                                    before->n_indicators)},
+        {"language", str_differs(now->language, before->language)},
+        {"period", str_differs(now->period, before->period)},
+        {"attachments", attachments_differ(now, before)},
+        {"kind", kind_now != kind_before},
+    };
+    size_t n = sizeof fields / sizeof fields[0];
+    if (!(r->changed = arena_alloc(&c->arena, n * sizeof *r->changed))) return;
+    for (size_t i = 0; i < n; i++)
+        if (fields[i].differs) r->changed[r->n_changed++] = (char *)fields[i].name;
+}
+
+static void ignore_row(void *ctx, const struct report_row *row)
+{
+    (void)ctx;
+    (void)row;
+}
+
+/* Fills r->changed from the version that report supersedes (when it is still readable). */
+static void what_changed(struct call *c, const Ekonet__Report *report, Ekonet__ReportGetReply *r)
+{
+    Ekonet__Report *before = NULL;
+    uint64_t size;
+    if (!report->has_supersedes || report->supersedes.len != ID_SIZE) return;
+    if (reports_get(c->node->store, report->supersedes.data, ignore_row, NULL, &before, &size) == 1)
+        changed_fields(c, report, before, r);
+    if (before) ekonet__report__free_unpacked(before, NULL);
+}
+
+/* Resolves id to the version asked for (the newest when none): 0, or -1 with the reply set. */
+static int pick_version(struct call *c, const Ekonet__ReportGetRequest *req, uint8_t id[ID_SIZE],
+                        Ekonet__ReportGetReply *r)
+{
+    uint32_t want = req->has_version ? req->version : 0, count = 0;
+    uint8_t found[ID_SIZE];
+    int rc = reports_version(c->node->store, id, want, found, &count);
+    if (rc < 0) {
+        api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the store: %s",
+                 store_errmsg(c->node->store));
+        return -1;
+    }
+    if (rc == 0 && want && reports_version(c->node->store, id, 0, found, &count) == 1) {
+        char hex[ID_HEX];
+        hex_encode(hex, id, ID_SIZE);
+        api_fail(c, EKONET__API_ERROR_CODE__API_NOT_FOUND,
+                 "report %.12s has %u version%s; there is no version %u", hex, count,
+                 count == 1 ? "" : "s", want);
+        return -1;
+    }
+    if (rc == 1) {
+        memcpy(id, found, ID_SIZE);
+        r->has_version_count = 1;
+        r->version_count = count;
+    }
+    return 0;
+}
+
 void api_report_get(struct call *c, const Ekonet__ReportGetRequest *req)
 {
     uint8_t id[ID_SIZE];
@@ -244,6 +345,7 @@ void api_report_get(struct call *c, const Ekonet__ReportGetRequest *req)
     Ekonet__ReportGetReply *r = arena_alloc(&c->arena, sizeof *r);
     if (!r) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     ekonet__report_get_reply__init(r);
+    if (!(req->has_exact && req->exact) && pick_version(c, req, id, r) < 0) return;
     int rc = reports_get(c->node->store, id, get_row, &g, &report, &r->entry_size);
     if (rc < 0)
         return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "cannot read the store: %s",
@@ -253,6 +355,9 @@ void api_report_get(struct call *c, const Ekonet__ReportGetRequest *req)
     if (!g.meta) return api_fail(c, EKONET__API_ERROR_CODE__API_INTERNAL, "out of memory");
     r->meta = g.meta;
     r->report = report;
+    r->has_version = 1;
+    r->version = g.meta->versions;
+    if (r->version > 1) what_changed(c, report, r);
     c->reply.result_case = EKONET__API_REPLY__RESULT_REPORT_GET;
     c->reply.report_get = r;
 }

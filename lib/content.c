@@ -115,23 +115,48 @@ static int valid_period(const char *s)
     return 0;
 }
 
-int report_validate(const Ekonet__Report *r, struct errbuf *err)
+/*
+ * Checks one text field: UTF-8 with no control character but those in allow, of min to max
+ * characters (code points, not bytes: "å" is one). 0, or -1 with a sentence naming the field,
+ * and for a bad character its line and column.
+ */
+static int check_text(const char *what, const char *s, const char *allow, size_t min, size_t max,
+                      struct errbuf *err)
+{
+    struct text_fault f;
+    char where[80];
+    if (text_find_fault(s, strlen(s), allow, &f))
+        return errbuf_set(err, "%s: %s", what, text_fault_str(&f, where, sizeof where));
+    size_t n = text_chars(s);
+    if (n < min) return errbuf_set(err, "%s is empty", what);
+    if (n > max)
+        return errbuf_set(err, "%s has %zu characters; at most %zu are allowed", what, n, max);
+    return 0;
+}
+
+/* The text fields of a report: title, summary, body and topics. */
+static int report_text_validate(const Ekonet__Report *r, struct errbuf *err)
 {
     if (!r->title || !*r->title) return errbuf_set(err, "the title is empty");
-    if (!text_valid_line(r->title, REPORT_MAX_TITLE))
-        return errbuf_set(err, "the title must be one line of at most %d bytes of UTF-8 text",
-                          REPORT_MAX_TITLE);
-    if (r->summary && !text_valid_block(r->summary, REPORT_MAX_SUMMARY))
-        return errbuf_set(err, "the summary must be UTF-8 text of at most %d bytes",
-                          REPORT_MAX_SUMMARY);
-    if (r->body && !text_valid_block(r->body, REPORT_MAX_BODY))
-        return errbuf_set(err, "the body must be UTF-8 text of at most %d bytes", REPORT_MAX_BODY);
+    if (check_text("the title", r->title, "", 1, REPORT_MAX_TITLE, err) < 0) return -1;
+    if (text_blank(r->title)) return errbuf_set(err, "the title is blank (only spaces)");
+    if (r->summary && check_text("the summary", r->summary, "\t\n", 0, REPORT_MAX_SUMMARY, err) < 0)
+        return -1;
+    if (r->body && check_text("the body", r->body, "\t\n", 0, REPORT_MAX_BODY, err) < 0) return -1;
     if (r->n_topics > REPORT_MAX_TOPICS)
         return errbuf_set(err, "too many topics (%zu; at most %d)", r->n_topics, REPORT_MAX_TOPICS);
-    for (size_t i = 0; i < r->n_topics; i++)
-        if (!text_valid_line(r->topics[i], REPORT_MAX_TOPIC))
-            return errbuf_set(err, "topic %zu must be one line of 1 to %d bytes", i + 1,
-                              REPORT_MAX_TOPIC);
+    for (size_t i = 0; i < r->n_topics; i++) {
+        char what[40];
+        snprintf(what, sizeof what, "topic %zu", i + 1);
+        if (check_text(what, r->topics[i], "", 1, REPORT_MAX_TOPIC, err) < 0) return -1;
+        if (text_blank(r->topics[i])) return errbuf_set(err, "%s is blank (only spaces)", what);
+    }
+    return 0;
+}
+
+int report_validate(const Ekonet__Report *r, struct errbuf *err)
+{
+    if (report_text_validate(r, err) < 0) return -1;
     if (r->n_indicators > REPORT_MAX_INDICATORS)
         return errbuf_set(err, "too many indicator codes (%zu; at most %d)", r->n_indicators,
                           REPORT_MAX_INDICATORS);
@@ -154,8 +179,9 @@ int report_validate(const Ekonet__Report *r, struct errbuf *err)
                               "attachment %zu: the URL must start with http:// or https:// "
                               "and have no spaces",
                               i + 1);
-        if (!text_valid_line(a->title, REPORT_MAX_TITLE))
-            return errbuf_set(err, "attachment %zu needs a title of one line", i + 1);
+        char what[64];
+        snprintf(what, sizeof what, "the title of attachment %zu", i + 1);
+        if (check_text(what, a->title, "", 1, REPORT_MAX_TITLE, err) < 0) return -1;
         if (a->has_hash && a->hash.len != 32)
             return errbuf_set(err, "attachment %zu: the hash must be 32 bytes", i + 1);
     }
@@ -293,6 +319,26 @@ int profile_validate(const Ekonet__Profile *p, struct errbuf *err)
         return rc < 0 ? ENTRY_CONTENT_INVALID : ENTRY_OK;                                          \
     } while (0)
 
+/*
+ * A report's content must decode, be encoded canonically (each field once; its re-encoding is
+ * as long as it) and pass report_validate. The re-encoding is what catches a NUL byte inside a
+ * text field, which decoding would silently cut the text at.
+ */
+static int report_check(const uint8_t *data, size_t len, struct errbuf *why)
+{
+    Ekonet__Report *m = ekonet__report__unpack(NULL, len, data);
+    if (!m) {
+        errbuf_set(why, "the report does not decode");
+        return ENTRY_CONTENT_INVALID;
+    }
+    int rc = report_validate(m, why);
+    if (rc == 0 && ekonet__report__get_packed_size(m) != len)
+        rc = errbuf_set(why, "the report holds a NUL byte in a text field, or is not encoded "
+                             "canonically (each field once)");
+    ekonet__report__free_unpacked(m, NULL);
+    return rc < 0 ? ENTRY_CONTENT_INVALID : ENTRY_OK;
+}
+
 int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why)
 {
     if (!entry_kind_known(kind)) {
@@ -302,7 +348,7 @@ int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf 
     if (board_kind(kind)) return board_content_check(kind, data, len, why);
     switch (kind) {
     case EKONET__ENTRY_KIND__KIND_REPORT:
-        CHECK_MESSAGE(Report, report, "report");
+        return report_check(data, len, why);
     case EKONET__ENTRY_KIND__KIND_EVENT:
         CHECK_MESSAGE(Event, event, "event");
     case EKONET__ENTRY_KIND__KIND_INDICATORS:

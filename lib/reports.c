@@ -18,9 +18,12 @@
    its received time caps the time lists order the report by. */
 static const char SQL_INSERT[] =
     "INSERT OR IGNORE INTO reports(n, id, author, seq, ts, listed, kind, title, summary, body,"
-    " topics, supersedes, versions) VALUES(?1, ?2, ?3, ?4, ?5,"
+    " topics, supersedes, versions, origin) VALUES(?1, ?2, ?3, ?4, ?5,"
     " min(?5, coalesce((SELECT received FROM entries WHERE n=?1), ?5)), ?6, ?7, ?8, ?9, ?10, ?11,"
-    " 1 + coalesce((SELECT versions FROM reports WHERE n=" ROW_OF("?11") " AND author=?3), 0))";
+    " 1 + coalesce((SELECT versions FROM reports WHERE n=" ROW_OF(
+        "?11") " AND author=?3), 0),"
+               " coalesce((SELECT origin FROM reports WHERE n=" ROW_OF(
+                   "?11") " AND author=?3), ?2))";
 static const char SQL_FTS_INSERT[] =
     "INSERT INTO reports_fts(rowid, title, summary, body, topics) VALUES(?1, ?2, ?3, ?4, ?5)";
 static const char SQL_TOPIC[] = "INSERT OR IGNORE INTO report_topics(topic, n) VALUES(?1, ?2)";
@@ -269,6 +272,11 @@ static void row_from(sqlite3_stmt *st, struct report_row *row)
     row->summary = (const char *)sqlite3_column_text(st, 6);
     row->topics = (const char *)sqlite3_column_text(st, 7);
     row->versions = (uint32_t)sqlite3_column_int(st, 8);
+    /* the stable id, in queries that read it: their last column */
+    int last = sqlite3_column_count(st) - 1;
+    if (strcmp(sqlite3_column_name(st, last), "origin") == 0 &&
+        sqlite3_column_bytes(st, last) == ID_SIZE)
+        memcpy(row->origin, sqlite3_column_blob(st, last), ID_SIZE);
 }
 
 /* The WHERE clause of a query with the filters given; binds follow the same order. */
@@ -389,7 +397,8 @@ int reports_query(struct store *s, const struct report_filter *f,
 
     snprintf(
         sql, sizeof sql,
-        "SELECT r.id, r.author, r.seq, r.ts, r.kind, r.title, r.summary, r.topics, r.versions%s%s",
+        "SELECT r.id, r.author, r.seq, r.ts, r.kind, r.title, r.summary, r.topics, r.versions%s,"
+        " r.origin%s",
         f->query ? ", snippet(reports_fts, -1, '" SNIPPET_OPEN "', '" SNIPPET_CLOSE
                    "', '…', 14), rank"
                  : "",
@@ -424,7 +433,7 @@ out:
 
 static const char SQL_GET[] =
     "SELECT r.id, r.author, r.seq, r.ts, r.kind, r.title, r.summary, r.topics, r.versions,"
-    " e.content, length(e.header), r.retracted FROM entries e JOIN reports r ON r.n=e.n"
+    " e.content, length(e.header), r.retracted, r.origin FROM entries e JOIN reports r ON r.n=e.n"
     " WHERE e.id=?1";
 
 int reports_get(struct store *s, const uint8_t id[ID_SIZE],
@@ -452,6 +461,40 @@ int reports_get(struct store *s, const uint8_t id[ID_SIZE],
     }
     sqlite3_reset(st);
     return res;
+}
+
+static const char SQL_AUTHOR[] = "SELECT author FROM reports WHERE n=" ROW_OF("?1");
+static const char SQL_VERSIONS[] =
+    VERSIONS " SELECT id, versions, superseded_by IS NULL FROM reports"
+             " WHERE n IN (SELECT n FROM rows) AND +author=?2 ORDER BY versions";
+
+int reports_version(struct store *s, const uint8_t id[ID_SIZE], uint32_t version,
+                    uint8_t found[ID_SIZE], uint32_t *count)
+{
+    uint8_t author[KEY_SIZE];
+    sqlite3_stmt *st = store_stmt(s, SQL_AUTHOR);
+    if (!st) return -1;
+    sqlite3_bind_blob(st, 1, id, ID_SIZE, SQLITE_STATIC);
+    int rc = sqlite3_step(st), ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == KEY_SIZE;
+    if (ok) memcpy(author, sqlite3_column_blob(st, 0), KEY_SIZE);
+    sqlite3_reset(st);
+    if (!ok) return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+    if (!(st = store_stmt(s, SQL_VERSIONS))) return -1;
+    sqlite3_bind_blob(st, 1, id, ID_SIZE, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, author, KEY_SIZE, SQLITE_STATIC);
+    int res = 0;
+    *count = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint32_t v = (uint32_t)sqlite3_column_int(st, 1);
+        int newest = sqlite3_column_int(st, 2);
+        if (newest && v > *count) *count = v;
+        if ((version ? v == version : newest) && sqlite3_column_bytes(st, 0) == ID_SIZE) {
+            memcpy(found, sqlite3_column_blob(st, 0), ID_SIZE);
+            res = 1;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? res : -1;
 }
 
 static const char SQL_NEWEST[] =

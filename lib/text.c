@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -60,6 +61,59 @@ int text_valid_line(const char *s, size_t max)
 int text_valid_block(const char *s, size_t max)
 {
     return valid(s, max, "\t\n", 0);
+}
+
+/* The length of the UTF-8 sequence at p, of which only end - p bytes may be read; 0 if it is
+   not valid or cut short. */
+static size_t seq_len_bounded(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char tmp[4] = {0};
+    size_t have = (size_t)(end - p) < 4 ? (size_t)(end - p) : 4;
+    memcpy(tmp, p, have); /* seq_len reads up to 4 bytes; zero padding fails a cut sequence */
+    return seq_len(tmp);
+}
+
+int text_find_fault(const char *s, size_t len, const char *allow, struct text_fault *f)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    memset(f, 0, sizeof *f);
+    f->line = f->col = 1;
+    while (p < end) {
+        size_t l = *p ? seq_len_bounded(p, end) : 1;
+        if (*p == 0 || l == 0) {
+            f->nul = *p == 0;
+            f->not_utf8 = *p != 0;
+            return 1;
+        }
+        if (l == 1 && (*p < 0x20 || *p == 0x7f) && !strchr(allow, *p)) {
+            f->byte = *p;
+            return 1;
+        }
+        if (*p == '\n') {
+            f->line++;
+            f->col = 1;
+        } else
+            f->col++;
+        p += l;
+    }
+    return 0;
+}
+
+const char *text_fault_str(const struct text_fault *f, char *buf, size_t n)
+{
+    if (f->nul)
+        snprintf(buf, n, "line %zu, column %zu: a NUL byte", f->line, f->col);
+    else if (f->not_utf8)
+        snprintf(buf, n, "line %zu, column %zu: bytes that are not UTF-8", f->line, f->col);
+    else
+        snprintf(buf, n, "line %zu, column %zu: the control character U+%04X", f->line, f->col,
+                 f->byte);
+    return buf;
+}
+
+int text_blank(const char *s)
+{
+    return s[strspn(s, " \t\n")] == '\0';
 }
 
 size_t text_chars(const char *s)

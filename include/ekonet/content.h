@@ -12,9 +12,12 @@
 #include "content.pb-c.h"
 #include "ekonet/errbuf.h"
 
-#define REPORT_MAX_TITLE       300 /* bytes */
+/* A report's text limits are counted in characters (code points), so that Swedish letters count
+   as one; the entry's whole content is bounded in bytes too (max_content, ekonetd.conf). */
+#define REPORT_MAX_TITLE       300 /* characters */
 #define REPORT_MAX_SUMMARY     4000
 #define REPORT_MAX_BODY        200000
+#define REPORT_MAX_BODY_BYTES  (4 * REPORT_MAX_BODY) /* a character takes at most 4 bytes */
 #define REPORT_MAX_TOPICS      20
 #define REPORT_MAX_TOPIC       80
 #define REPORT_MAX_INDICATORS  30
@@ -37,7 +40,8 @@ int entry_kind_known(uint32_t kind);
  */
 int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why);
 
-/* Checks a report's fields; 0 or -1 with a sentence naming the field. */
+/* Checks a report's fields; 0 or -1 with a sentence naming the field (and, for a character
+   that is not allowed, its line and column). */
 int report_validate(const Ekonet__Report *r, struct errbuf *err);
 
 /* Checks an event's, a retraction's and a redaction's fields; 0 or -1 naming the field. */

@@ -13,7 +13,7 @@
 #include "ekonet/entry.h"
 #include "ekonet/errbuf.h"
 
-#define PROJECT_VERSION 8
+#define PROJECT_VERSION 9
 
 struct store;
 

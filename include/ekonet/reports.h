@@ -2,6 +2,7 @@
  * reports: the knowledge bank's projection of REPORT entries, and its queries.
  *
  *   reports            one row per report version; lists show the newest (superseded_by NULL),
+ *                      `origin` is the id of the first version: the report's stable id,
  *                      newest first by `listed`: the author's date, but never later than when
  *                      this node stored the entry (entries.received), so that no author's clock
  *                      can keep a report above those that came after it. Date filters compare
@@ -49,6 +50,7 @@ struct store;
     "  supersedes BLOB,"                                                                           \
     "  superseded_by BLOB,"                                                                        \
     "  versions INTEGER NOT NULL DEFAULT 1,"                                                       \
+    "  origin BLOB," /* the first version's id: the report's stable id */                          \
     "  retracted INTEGER NOT NULL DEFAULT 0);"                                                     \
     "CREATE INDEX IF NOT EXISTS reports_listed ON reports(listed);"                                \
     "CREATE INDEX IF NOT EXISTS reports_author ON reports(author, listed);"                        \
@@ -87,6 +89,7 @@ struct report_row {
     const char *snippet; /* search only: text around the matches, else NULL */
     double rank;         /* search only: lower is better (bm25) */
     uint32_t versions;
+    uint8_t origin[ID_SIZE]; /* the stable id (the first version's); all zero if not read */
 };
 
 struct report_filter {
@@ -137,6 +140,14 @@ int reports_get(struct store *s, const uint8_t id[ID_SIZE],
 int reports_on_indicator(struct store *s, const uint8_t author[KEY_SIZE], const char *code,
                          size_t max, void (*fn)(void *ctx, const struct report_row *r), void *ctx,
                          uint64_t *total);
+
+/*
+ * The version of the report that id is a version of: its version number `version` (1 is the
+ * first), or the newest when version is 0. 1 with *found (its id) and *count (versions the
+ * report has), 0 if id is not a report or has no such version, -1 on a store error.
+ */
+int reports_version(struct store *s, const uint8_t id[ID_SIZE], uint32_t version,
+                    uint8_t found[ID_SIZE], uint32_t *count);
 
 /* The newest version of the report id and its author: 1, 0 if unknown, -1. */
 int reports_newest(struct store *s, const uint8_t id[ID_SIZE], uint8_t newest[ID_SIZE],

@@ -17,6 +17,26 @@ int text_valid_line(const char *s, size_t max);
 /* True if s is valid UTF-8 of at most max bytes, allowing only \n and \t among controls. */
 int text_valid_block(const char *s, size_t max);
 
+/* Where a text breaks the rules of text_find_fault: its line and column (from 1; the column
+   counted in characters) and what is there. */
+struct text_fault {
+    size_t line, col;
+    int nul;            /* a NUL byte */
+    int not_utf8;       /* bytes that are not UTF-8 */
+    unsigned char byte; /* else: the control character (U+00XX) */
+};
+
+/* Finds the first NUL byte, bytes that are not UTF-8, or control character not in allow among
+   the len bytes at s. 0 if there is none, else 1 with *f filled. */
+int text_find_fault(const char *s, size_t len, const char *allow, struct text_fault *f);
+
+/* Writes "line L, column C: WHAT" for f into buf (of size n), e.g. "line 2, column 4: a NUL
+   byte"; returns buf. */
+const char *text_fault_str(const struct text_fault *f, char *buf, size_t n);
+
+/* True if s has no character but spaces, tabs and newlines (an empty string too). */
+int text_blank(const char *s);
+
 /* Number of code points in valid UTF-8 s. */
 size_t text_chars(const char *s);
 

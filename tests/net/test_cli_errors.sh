@@ -107,6 +107,8 @@ CASE_SECONDS=20 # any other case running this long has hung
 # CLI_ERRORS_ONLY=REGEX: only the commands it matches ("^indicators"), to work on one command
 
 # ---- absurd values ----------------------------------------------------------------------------
+# report add/edit --edit open $EDITOR: one that saves the template unchanged (nothing published)
+export EDITOR=true VISUAL=
 FILES=$TESTDIR/files
 mkdir -p "$FILES" "$TESTDIR/out"
 # 100,000 bytes of every byte value but NUL (an argument cannot hold one), control bytes and

@@ -138,25 +138,39 @@ static void title_with_newline(void **state)
     struct fixture f;
     full_report(&f);
     f.r.title = "Matavfall\nblir biogas";
-    expect_refused(&f, "the title must be one line of at most 300 bytes of UTF-8 text");
+    expect_refused(&f, "the title: line 1, column 10: the control character U+000A");
     f.r.title = "Matavfall\tblir biogas";
-    expect_refused(&f, "the title must be one line of at most 300 bytes of UTF-8 text");
+    expect_refused(&f, "the title: line 1, column 10: the control character U+0009");
+    f.r.title = "Matavfall på Öland\x1b[2J";
+    expect_refused(&f, "the title: line 1, column 19: the control character U+001B");
 }
 
-/* The title bound is in bytes: 150 'ö' are 300 bytes and fit, one more byte does not. */
+/* A title of only spaces would be a blank row in every list. */
+static void blank_title(void **state)
+{
+    (void)state;
+    struct fixture f;
+    full_report(&f);
+    f.r.title = "   ";
+    expect_refused(&f, "the title is blank (only spaces)");
+    f.topics[0] = " ";
+    f.r.title = "Biogas";
+    expect_refused(&f, "topic 1 is blank (only spaces)");
+}
+
+/* The title bound is in characters: 300 'ö' (600 bytes) fit, one more does not. */
 static void title_over_max(void **state)
 {
     (void)state;
     struct fixture f;
     full_report(&f);
-    char title[REPORT_MAX_TITLE + 2];
-    for (int i = 0; i < REPORT_MAX_TITLE / 2; i++) memcpy(title + 2 * i, "ö", 2);
-    title[REPORT_MAX_TITLE] = '\0';
+    char title[2 * REPORT_MAX_TITLE + 3];
+    for (int i = 0; i < REPORT_MAX_TITLE; i++) memcpy(title + 2 * i, "ö", 2);
+    title[2 * REPORT_MAX_TITLE] = '\0';
     f.r.title = title;
     expect_valid(&f);
-    title[REPORT_MAX_TITLE] = 'a';
-    title[REPORT_MAX_TITLE + 1] = '\0';
-    expect_refused(&f, "the title must be one line of at most 300 bytes of UTF-8 text");
+    memcpy(title + 2 * REPORT_MAX_TITLE, "ä", 3);
+    expect_refused(&f, "the title has 301 characters; at most 300 are allowed");
 }
 
 static void summary_invalid_utf8(void **state)
@@ -165,13 +179,13 @@ static void summary_invalid_utf8(void **state)
     struct fixture f;
     full_report(&f);
     f.r.summary = "Latin-1 text: \xF6vertorne\xE5";
-    expect_refused(&f, "the summary must be UTF-8 text of at most 4000 bytes");
-    f.r.summary = "escape \x1b[2J";
-    expect_refused(&f, "the summary must be UTF-8 text of at most 4000 bytes");
+    expect_refused(&f, "the summary: line 1, column 15: bytes that are not UTF-8");
+    f.r.summary = "två rader\nescape \x1b[2J";
+    expect_refused(&f, "the summary: line 2, column 8: the control character U+001B");
 
     char *long_summary = repeat('s', REPORT_MAX_SUMMARY + 1);
     f.r.summary = long_summary;
-    expect_refused(&f, "the summary must be UTF-8 text of at most 4000 bytes");
+    expect_refused(&f, "the summary has 4001 characters; at most 4000 are allowed");
     long_summary[REPORT_MAX_SUMMARY] = '\0';
     expect_valid(&f);
     free(long_summary);
@@ -184,13 +198,13 @@ static void body_over_max(void **state)
     full_report(&f);
     char *body = repeat('b', REPORT_MAX_BODY + 1);
     f.r.body = body;
-    expect_refused(&f, "the body must be UTF-8 text of at most 200000 bytes");
+    expect_refused(&f, "the body has 200001 characters; at most 200000 are allowed");
     body[REPORT_MAX_BODY] = '\0';
     expect_valid(&f);
     free(body);
 
     f.r.body = "Windows line end\r\n";
-    expect_refused(&f, "the body must be UTF-8 text of at most 200000 bytes");
+    expect_refused(&f, "the body: line 1, column 17: the control character U+000D");
 }
 
 static void too_many_topics(void **state)
@@ -211,17 +225,17 @@ static void empty_topic(void **state)
     struct fixture f;
     full_report(&f);
     f.topics[1] = "";
-    expect_refused(&f, "topic 2 must be one line of 1 to 80 bytes");
+    expect_refused(&f, "topic 2 is empty");
 
     char *topic = repeat('t', REPORT_MAX_TOPIC + 1);
     f.topics[1] = topic;
-    expect_refused(&f, "topic 2 must be one line of 1 to 80 bytes");
+    expect_refused(&f, "topic 2 has 81 characters; at most 80 are allowed");
     topic[REPORT_MAX_TOPIC] = '\0';
     expect_valid(&f);
     free(topic);
 
     f.topics[0] = "två\nrader";
-    expect_refused(&f, "topic 1 must be one line of 1 to 80 bytes");
+    expect_refused(&f, "topic 1: line 1, column 4: the control character U+000A");
 }
 
 static void bad_indicator_code(void **state)
@@ -313,9 +327,9 @@ static void attachment_empty_title(void **state)
     struct fixture f;
     full_report(&f);
     f.a[0].title = "";
-    expect_refused(&f, "attachment 1 needs a title of one line");
+    expect_refused(&f, "the title of attachment 1 is empty");
     f.a[0].title = "Bilder\nfrån seminariet";
-    expect_refused(&f, "attachment 1 needs a title of one line");
+    expect_refused(&f, "the title of attachment 1: line 1, column 7: the control character U+000A");
 }
 
 static void attachment_unknown_kind(void **state)
@@ -396,6 +410,26 @@ static void content_check_packed_report(void **state)
     struct errbuf why = {{0}};
     assert_int_equal(content_check(EKONET__ENTRY_KIND__KIND_REPORT, buf, len, &why), ENTRY_OK);
     assert_int_equal(ENTRY_OK, 0);
+    free(buf);
+}
+
+/* A NUL byte inside a text field on the wire is refused, not cut at: "hej\0då" is not "hej". */
+static void content_check_nul_in_body(void **state)
+{
+    (void)state;
+    struct fixture f;
+    full_report(&f);
+    f.r.body = "hej#då";
+    size_t len;
+    uint8_t *buf = pack(&f.r, &len);
+    uint8_t *hash = memchr(buf, '#', len);
+    assert_non_null(hash);
+    *hash = 0;
+    struct errbuf why = {{0}};
+    assert_int_equal(content_check(EKONET__ENTRY_KIND__KIND_REPORT, buf, len, &why),
+                     ENTRY_CONTENT_INVALID);
+    assert_string_equal(why.msg, "the report holds a NUL byte in a text field, or is not encoded "
+                                 "canonically (each field once)");
     free(buf);
 }
 
@@ -765,6 +799,7 @@ int main(void)
         cmocka_unit_test(empty_title),
         cmocka_unit_test(title_with_newline),
         cmocka_unit_test(title_over_max),
+        cmocka_unit_test(blank_title),
         cmocka_unit_test(summary_invalid_utf8),
         cmocka_unit_test(body_over_max),
         cmocka_unit_test(too_many_topics),
@@ -781,6 +816,7 @@ int main(void)
         cmocka_unit_test(unknown_report_kind),
         cmocka_unit_test(content_check_packed_report),
         cmocka_unit_test(content_check_invalid_field),
+        cmocka_unit_test(content_check_nul_in_body),
         cmocka_unit_test(content_check_random_bytes),
         cmocka_unit_test(content_check_unknown_kind),
         cmocka_unit_test(entry_kind_names),

@@ -14,6 +14,27 @@
 #include "ekonet/text.h"
 
 /* Swedish letters, a tree emoji and the highest code point are valid UTF-8. */
+/* A fault is found where it is, with the column in characters, and a NUL is not an end. */
+static void faults_are_placed(void **state)
+{
+    (void)state;
+    struct text_fault f;
+    char buf[80];
+    static const char nul[] = "hej\n\xC3\xA5\xC3\xA4\0d\xC3\xA5";
+    assert_int_equal(text_find_fault(nul, sizeof nul - 1, "\n", &f), 1);
+    assert_string_equal(text_fault_str(&f, buf, sizeof buf), "line 2, column 3: a NUL byte");
+    assert_int_equal(text_find_fault("åäö\tö", 9, "\n", &f), 1);
+    assert_string_equal(text_fault_str(&f, buf, sizeof buf),
+                        "line 1, column 4: the control character U+0009");
+    assert_int_equal(text_find_fault("ok\n\xC3", 4, "\n", &f), 1); /* cut at the end */
+    assert_string_equal(text_fault_str(&f, buf, sizeof buf),
+                        "line 2, column 1: bytes that are not UTF-8");
+    assert_int_equal(text_find_fault("rad ett\n\trad två", 17, "\t\n", &f), 0);
+    assert_true(text_blank(" \t\n"));
+    assert_true(text_blank(""));
+    assert_false(text_blank(" å "));
+}
+
 static void swedish_text_is_valid(void **state)
 {
     (void)state;
@@ -249,6 +270,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(swedish_text_is_valid),
+        cmocka_unit_test(faults_are_placed),
         cmocka_unit_test(overlong_encodings_are_refused),
         cmocka_unit_test(surrogates_are_refused),
         cmocka_unit_test(truncated_sequences_are_refused),
