@@ -236,6 +236,7 @@ static int read_body(struct cli *c, const char *file, char **body)
                                        &len, &err)
                     : file_read_all(file, REPORT_MAX_BODY_BYTES, body, &len, &err);
     if (rc < 0) return cli_fail(c, "%s; nothing was published", err.msg);
+    len = text_unix_newlines(*body, len); /* a file saved on Windows */
     return check_body(c, stdin_ ? "standard input" : file, *body, len);
 }
 

@@ -105,6 +105,7 @@ static int edit_text(struct cli *c, const char *text, char **out, size_t *len)
     struct errbuf err;
     int rc = file_read_all(path, REPORT_TEMPLATE_MAX, out, len, &err);
     unlink(path);
+    if (rc == 0) *len = text_unix_newlines(*out, *len); /* an editor on Windows line ends */
     return rc < 0 ? cli_fail(c, "%s; nothing was published", err.msg) : CLI_CONTINUE;
 }
 

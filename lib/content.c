@@ -134,12 +134,15 @@ static int check_text(const char *what, const char *s, const char *allow, size_t
     return 0;
 }
 
-/* The text fields of a report: title, summary, body and topics. */
-static int report_text_validate(const Ekonet__Report *r, struct errbuf *err)
+/* The text fields of a report: title, summary, body and topics. A blank title or topic is
+   refused only when publishing: nodes before it published some, and their feeds must still
+   replicate. */
+static int report_text_validate(const Ekonet__Report *r, int publishing, struct errbuf *err)
 {
     if (!r->title || !*r->title) return errbuf_set(err, "the title is empty");
     if (check_text("the title", r->title, "", 1, REPORT_MAX_TITLE, err) < 0) return -1;
-    if (text_blank(r->title)) return errbuf_set(err, "the title is blank (only spaces)");
+    if (publishing && text_blank(r->title))
+        return errbuf_set(err, "the title is blank (only spaces)");
     if (r->summary && check_text("the summary", r->summary, "\t\n", 0, REPORT_MAX_SUMMARY, err) < 0)
         return -1;
     if (r->body && check_text("the body", r->body, "\t\n", 0, REPORT_MAX_BODY, err) < 0) return -1;
@@ -149,14 +152,17 @@ static int report_text_validate(const Ekonet__Report *r, struct errbuf *err)
         char what[40];
         snprintf(what, sizeof what, "topic %zu", i + 1);
         if (check_text(what, r->topics[i], "", 1, REPORT_MAX_TOPIC, err) < 0) return -1;
-        if (text_blank(r->topics[i])) return errbuf_set(err, "%s is blank (only spaces)", what);
+        if (publishing && text_blank(r->topics[i]))
+            return errbuf_set(err, "%s is blank (only spaces)", what);
     }
     return 0;
 }
 
-int report_validate(const Ekonet__Report *r, struct errbuf *err)
+/* A report's content as report_validate checks it, a blank title or topic allowed unless
+   publishing. */
+static int report_fields_validate(const Ekonet__Report *r, int publishing, struct errbuf *err)
 {
-    if (report_text_validate(r, err) < 0) return -1;
+    if (report_text_validate(r, publishing, err) < 0) return -1;
     if (r->n_indicators > REPORT_MAX_INDICATORS)
         return errbuf_set(err, "too many indicator codes (%zu; at most %d)", r->n_indicators,
                           REPORT_MAX_INDICATORS);
@@ -194,6 +200,11 @@ int report_validate(const Ekonet__Report *r, struct errbuf *err)
         return errbuf_set(err,
                           "a media report needs a link to the coverage (--attach media:URL:TITLE)");
     return 0;
+}
+
+int report_validate(const Ekonet__Report *r, struct errbuf *err)
+{
+    return report_fields_validate(r, 1, err);
 }
 
 /* 2000-01-01 and 2200-01-01 in ms since 1970: the window an event's dates must lie in. */
@@ -324,14 +335,14 @@ int profile_validate(const Ekonet__Profile *p, struct errbuf *err)
  * as long as it) and pass report_validate. The re-encoding is what catches a NUL byte inside a
  * text field, which decoding would silently cut the text at.
  */
-static int report_check(const uint8_t *data, size_t len, struct errbuf *why)
+static int report_check(const uint8_t *data, size_t len, int publishing, struct errbuf *why)
 {
     Ekonet__Report *m = ekonet__report__unpack(NULL, len, data);
     if (!m) {
         errbuf_set(why, "the report does not decode");
         return ENTRY_CONTENT_INVALID;
     }
-    int rc = report_validate(m, why);
+    int rc = report_fields_validate(m, publishing, why);
     if (rc == 0 && ekonet__report__get_packed_size(m) != len)
         rc = errbuf_set(why, "the report holds a NUL byte in a text field, or is not encoded "
                              "canonically (each field once)");
@@ -339,7 +350,8 @@ static int report_check(const uint8_t *data, size_t len, struct errbuf *why)
     return rc < 0 ? ENTRY_CONTENT_INVALID : ENTRY_OK;
 }
 
-int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why)
+/* content_check and content_check_publish: publishing is stricter for reports. */
+static int check(uint32_t kind, const uint8_t *data, size_t len, int publishing, struct errbuf *why)
 {
     if (!entry_kind_known(kind)) {
         errbuf_set(why, "entry kind %u is not known to this node", kind);
@@ -348,7 +360,7 @@ int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf 
     if (board_kind(kind)) return board_content_check(kind, data, len, why);
     switch (kind) {
     case EKONET__ENTRY_KIND__KIND_REPORT:
-        return report_check(data, len, why);
+        return report_check(data, len, publishing, why);
     case EKONET__ENTRY_KIND__KIND_EVENT:
         CHECK_MESSAGE(Event, event, "event");
     case EKONET__ENTRY_KIND__KIND_INDICATORS:
@@ -361,4 +373,14 @@ int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf 
         CHECK_MESSAGE(Profile, profile, "profile");
     }
     return ENTRY_UNKNOWN_KIND;
+}
+
+int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why)
+{
+    return check(kind, data, len, 0, why);
+}
+
+int content_check_publish(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why)
+{
+    return check(kind, data, len, 1, why);
 }

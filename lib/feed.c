@@ -343,7 +343,7 @@ static int check_publish(struct feeds *f, const struct node_key *k, uint64_t seq
                        f->roster->joined ? f->roster->name : "(no charter yet)");
         return roster_may_author(f->roster, k->pub, seq);
     }
-    int rc = content_check(kind, content, len, why);
+    int rc = content_check_publish(kind, content, len, why);
     if (rc != ENTRY_OK) return rc;
     if (board_kind(kind)) {
         errbuf_set(why, "board acts are published with 'ekonet board publish'");

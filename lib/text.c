@@ -225,3 +225,12 @@ int text_cmp_sv(const char *a, const char *b)
     if (*p || *q) return *p ? 1 : -1;
     return strcmp(a, b); /* the same letters: "Ale" before "ale", by bytes */
 }
+
+size_t text_unix_newlines(char *s, size_t len)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++)
+        if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')) s[k++] = s[i];
+    if (k < len) s[k] = '\0';
+    return k;
+}

@@ -40,8 +40,13 @@ int entry_kind_known(uint32_t kind);
  */
 int content_check(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why);
 
-/* Checks a report's fields; 0 or -1 with a sentence naming the field (and, for a character
-   that is not allowed, its line and column). */
+/* content_check for content this node is about to sign: stricter where the protocol tightened
+   a rule that nodes before it did not keep (a report's blank title or topic), so that what was
+   published then still replicates. */
+int content_check_publish(uint32_t kind, const uint8_t *data, size_t len, struct errbuf *why);
+
+/* Checks a report's fields as for publishing; 0 or -1 with a sentence naming the field (and,
+   for a character that is not allowed, its line and column). */
 int report_validate(const Ekonet__Report *r, struct errbuf *err);
 
 /* Checks an event's, a retraction's and a redaction's fields; 0 or -1 naming the field. */

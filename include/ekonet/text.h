@@ -34,6 +34,10 @@ int text_find_fault(const char *s, size_t len, const char *allow, struct text_fa
    byte"; returns buf. */
 const char *text_fault_str(const struct text_fault *f, char *buf, size_t n);
 
+/* Turns the Windows line ends ("\r\n", as Notepad and Excel write them) of s[0..len) into
+   "\n" in place; the new length (s stays NUL-terminated when it was). A lone "\r" stays. */
+size_t text_unix_newlines(char *s, size_t len);
+
 /* True if s has no character but spaces, tabs and newlines (an empty string too). */
 int text_blank(const char *s);
 

@@ -99,6 +99,16 @@ expect_contains "blank topic" "topic 1 is blank (only spaces)" "$out"
 expect_eq "nothing published" 1 "$(total_at a)"
 ok "a blank title or topic, a NUL byte or a control character is refused with where it is"
 
+# a body saved by Notepad: Windows line ends are line ends, a lone carriage return is not
+printf 'Vi bytte till fossilfria bussar 2021.\r\nResultatet: 40 %% mindre utsläpp.\r\n' >"$TESTDIR/crlf.md"
+crlf_id=$(ek a report add --title "Fossilfria bussar" --body-file "$TESTDIR/crlf.md" --json | json .id)
+expect_eq "CRLF read as lines" "$(printf 'Vi bytte till fossilfria bussar 2021.\nResultatet: 40 %% mindre utsläpp.\n')" \
+    "$(ek a report show "$crlf_id" --json | json .body)"
+printf 'rad ett\rrad två\n' >"$TESTDIR/cr.md"
+out=$(refused report add --title "Vagnretur" --body-file "$TESTDIR/cr.md")
+expect_contains "a lone CR" "cr.md: line 1, column 8: the control character U+000D" "$out"
+ok "a body file with Windows line ends is published with its lines; a lone carriage return is refused"
+
 title300=$(printf 'ö%.0s' $(seq 300))
 ek a report add --title "$title300" --body "Trehundra ö." >/dev/null
 out=$(refused report add --title "${title300}ä" --body "Text")

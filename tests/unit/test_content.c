@@ -156,6 +156,19 @@ static void blank_title(void **state)
     f.topics[0] = " ";
     f.r.title = "Biogas";
     expect_refused(&f, "topic 1 is blank (only spaces)");
+    /* nodes before the rule published such reports: they are refused for signing here, and
+       still accepted from the network, so that those feeds replicate */
+    f.r.title = "   ";
+    size_t len = ekonet__report__get_packed_size(&f.r);
+    uint8_t *buf = malloc(len);
+    assert_non_null(buf);
+    ekonet__report__pack(&f.r, buf);
+    struct errbuf why = {{0}};
+    assert_int_equal(content_check(EKONET__ENTRY_KIND__KIND_REPORT, buf, len, &why), ENTRY_OK);
+    assert_int_equal(content_check_publish(EKONET__ENTRY_KIND__KIND_REPORT, buf, len, &why),
+                     ENTRY_CONTENT_INVALID);
+    assert_string_equal(why.msg, "the title is blank (only spaces)");
+    free(buf);
 }
 
 /* The title bound is in characters: 300 'ö' (600 bytes) fit, one more does not. */

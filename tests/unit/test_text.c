@@ -266,6 +266,19 @@ static void names_sort_in_swedish_order(void **state)
     assert_true(text_cmp_sv("\xFF", "a") != 0); /* not UTF-8: no crash, an order */
 }
 
+/* Windows line ends become line ends; a lone carriage return stays (and is refused later). */
+static void windows_newlines(void **state)
+{
+    (void)state;
+    char a[] = "rad ett\r\nrad två\r\n", b[] = "ett\rtvå", c[] = "\r\n";
+    assert_int_equal(text_unix_newlines(a, strlen(a)), strlen("rad ett\nrad två\n"));
+    assert_string_equal(a, "rad ett\nrad två\n");
+    assert_int_equal(text_unix_newlines(b, strlen(b)), strlen("ett\rtvå"));
+    assert_string_equal(b, "ett\rtvå");
+    assert_int_equal(text_unix_newlines(c, 2), 1);
+    assert_string_equal(c, "\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +299,7 @@ int main(void)
         cmocka_unit_test(hex_roundtrip),
         cmocka_unit_test(hex_prefixes),
         cmocka_unit_test(names_sort_in_swedish_order),
+        cmocka_unit_test(windows_newlines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
