@@ -241,10 +241,12 @@ static int deliver(struct node *n, struct session *s, const struct envelope *e, 
     if (e->kind == ENVELOPE_REQUEST) {
         Ekonet__ContactRequest *r = ekonet__contact_request__unpack(NULL, len, plain);
         int ok = r && contact_request_validate(r, &why) == 0;
+        if (ok)
+            rc = contacts_add(n->store, e->id, 0, e->from, e->created_ms, e->expires_ms, plain, len,
+                              node_now_ms());
+        if (ok && rc == 1) watch_contact_request(n, e, r); /* the first time it arrives */
         if (r) ekonet__contact_request__free_unpacked(r, NULL);
         if (!ok) goto out;
-        rc = contacts_add(n->store, e->id, 0, e->from, e->created_ms, e->expires_ms, plain, len,
-                          node_now_ms());
     } else {
         Ekonet__ContactReply *r = ekonet__contact_reply__unpack(NULL, len, plain);
         int ok = r && contact_reply_validate(r, &why) == 0;
@@ -264,10 +266,10 @@ static int deliver(struct node *n, struct session *s, const struct envelope *e, 
              hex_encode(from, e->from, KEY_SIZE));
         const char *name = node_member_name(n, e->from);
         const uint8_t *conv = e->kind == ENVELOPE_REQUEST ? e->id : e->in_reply_to;
-        watch_event(n, e->kind == ENVELOPE_REQUEST ? "contact_request" : "contact_reply", e->from,
-                    conv, 0, NULL, "%s from %s (ekonet contact show %.8s)",
-                    e->kind == ENVELOPE_REQUEST ? "contact request" : "reply to a contact request",
-                    name ? name : from, hex_encode(id, conv, ID_SIZE));
+        if (e->kind != ENVELOPE_REQUEST)
+            watch_event(n, "contact_reply", e->from, conv, 0, NULL,
+                        "reply to a contact request from %s (ekonet contact show %.8s)",
+                        name ? name : from, hex_encode(id, conv, ID_SIZE));
     } else {
         uint8_t key[ID_SIZE];
         n->courier.duplicates++;

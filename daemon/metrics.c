@@ -35,6 +35,7 @@
 #include "sendq.h"
 #include "spare.h"
 #include "node.h"
+#include "notify.h"
 #include "session.h"
 #include "sync.h"
 
@@ -256,6 +257,26 @@ static void render_contacts(struct exposition *x, const struct node *n)
            "Contact requests and replies to this node opened here.", (double)c->delivered);
 }
 
+/* The [notify] command's runs (notify.c). */
+static void render_notify(struct exposition *x, const struct node *n)
+{
+    if (!n->notify) return;
+    const struct notify_stats *s = notify_stats(n->notify);
+    single(x, "ekonet_notify_started_total", "counter",
+           "Notify commands started, for new reports and contact requests.", (double)s->started);
+    single(x, "ekonet_notify_succeeded_total", "counter", "Notify commands that exited with 0.",
+           (double)s->succeeded);
+    single(x, "ekonet_notify_failed_total", "counter",
+           "Notify commands that could not start, exited with another status or by a signal.",
+           (double)s->failed);
+    single(x, "ekonet_notify_timed_out_total", "counter",
+           "Notify commands killed after [notify] timeout.", (double)s->timed_out);
+    single(x, "ekonet_notify_dropped_total", "counter",
+           "Events not notified: max_running commands were running, or the event was too large.",
+           (double)s->dropped);
+    single(x, "ekonet_notify_running", "gauge", "Notify commands running now.", (double)s->running);
+}
+
 /* Per member: how old its latest beacon is (members never heard from have no sample), and the
    count of members reachable as `ekonet network` judges it. */
 static void render_beacons(struct exposition *x, const struct node *n)
@@ -352,6 +373,7 @@ static void render(struct exposition *x, struct node *n)
     render_traffic(x, n);
     render_contacts(x, n);
     render_beacons(x, n);
+    render_notify(x, n);
     render_gates(x, n);
     render_http(x, n->metrics);
 }

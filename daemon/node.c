@@ -22,6 +22,7 @@
 #include "rotation.h"
 #include "metrics.h"
 #include "node.h"
+#include "notify.h"
 #include "own.h"
 #include "sendq.h"
 #include "spare.h"
@@ -376,6 +377,10 @@ struct node *node_new(const struct config *cfg, const struct node_key *key, stru
         goto fail;
     }
     if (metrics_start(n, err) < 0) goto fail;
+    if (!(n->notify = notify_new(&cfg->notify))) {
+        errbuf_set(err, "out of memory");
+        goto fail;
+    }
     if (sync_start(n) < 0 || beacon_start(n) < 0 || own_start(n) < 0) {
         errbuf_set(err, "cannot read the feeds: %s", store_errmsg(store));
         goto fail;
@@ -402,6 +407,7 @@ void node_destroy(struct node **pn)
     if (n->checker) sync_stop(n); /* stores what is verified */
     while (n->sessions) session_close(n, n->sessions, "shutting down");
     watch_close(n);
+    notify_destroy(&n->notify);
     beacon_stop(n);
     own_stop(n);
     frontier_destroy(&n->ours);
@@ -608,8 +614,9 @@ int node_step(struct node *n, struct node_loop *l, int max_wait)
         node_error(n, "out of memory");
         return -1;
     }
-    int timeout = (int)wait;
+    int timeout = (int)wait, notify_wait = notify_step(n->notify);
     if (l->serve_wait >= 0 && l->serve_wait < timeout) timeout = l->serve_wait;
+    if (notify_wait >= 0 && notify_wait < timeout) timeout = notify_wait;
     int rc = pollset_wait(n, count, timeout);
     if (rc < 0 && errno == EINTR) return 0;
     if (rc < 0) {

@@ -181,6 +181,7 @@ struct node {
     size_t pfds_cap;
     struct courier_stats courier; /* contact envelopes (courier.c) */
     struct metrics *metrics;      /* the Prometheus endpoint, NULL when off (metrics.c) */
+    struct notify *notify;        /* the [notify] command's runs (notify.c) */
     struct beacon_seen *beacons;  /* the latest beacon of each member (beacon.c) */
     size_t nbeacons, capbeacons;
     struct beacon_stats beacon_stats;

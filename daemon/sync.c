@@ -1260,6 +1260,7 @@ static void announce(struct node *n, struct entry *const *v, const int *status, 
                         who ? who : short_id(id, e->author), (unsigned long long)v[k]->seq, via);
         for (size_t j = i; j <= k; j++) {
             if (status[j] != ENTRY_OK || !v[j]->content) continue;
+            watch_report(n, v[j]);
             if (v[j]->kind == EKONET__ENTRY_KIND__KIND_ADMIT) {
                 Ekonet__Admit *a = ekonet__admit__unpack(NULL, v[j]->content_len, v[j]->content);
                 if (a && a->member.len == KEY_SIZE)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "ekonet/errbuf.h"
+#include "content.pb-c.h"
 #include "ekonet/key.h"
 
 struct node;
@@ -29,5 +30,18 @@ void watch_event_via(struct node *n, const char *kind, const uint8_t *member, co
 /* The same, for an event that names no peer. */
 #define watch_event(n, kind, member, id, count, reason, ...)                                       \
     watch_event_via(n, kind, member, id, count, NULL, reason, __VA_ARGS__)
+
+struct entry;
+struct envelope;
+
+/* A report entry accepted here (published here or brought by a peer): a "report" event with
+   its title, topics and indicators; another member's also goes to the notify command. Any
+   other entry: nothing. */
+void watch_report(struct node *n, const struct entry *e);
+
+/* A contact request opened here (this node is its recipient): a "contact_request" event
+   saying who asks whom and about what, and the notify command. */
+void watch_contact_request(struct node *n, const struct envelope *e,
+                           const Ekonet__ContactRequest *r);
 
 #endif

@@ -130,6 +130,62 @@ int config_parse_address(const char *s, char *host, size_t size, unsigned *port)
     return 1;
 }
 
+/* Adds the comma-separated labels of v to *list (at most CONFIG_MAX_NOTIFY_LABELS). */
+static int add_labels(struct parse *p, const char *name, const char *v, char ***list, size_t *n)
+{
+    char buf[CONFIG_NOTIFY_COMMAND_MAX + 1], *save = NULL;
+    if (strlen(v) >= sizeof buf) return fail(p, "%s: the line is too long", name);
+    snprintf(buf, sizeof buf, "%s", v);
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        while (*t == ' ' || *t == '\t') t++;
+        size_t len = strlen(t);
+        while (len && (t[len - 1] == ' ' || t[len - 1] == '\t')) t[--len] = '\0';
+        if (!len) continue;
+        if (!text_valid_line(t, CONFIG_NOTIFY_LABEL_MAX))
+            return fail(p, "%s: \"%.40s\" must be 1 to %d bytes of text", name, t,
+                        CONFIG_NOTIFY_LABEL_MAX);
+        if (*n == CONFIG_MAX_NOTIFY_LABELS)
+            return fail(p, "%s: more than %d", name, CONFIG_MAX_NOTIFY_LABELS);
+        if (!*list && !(*list = calloc(CONFIG_MAX_NOTIFY_LABELS, sizeof **list))) return 0;
+        if (!((*list)[*n] = strdup(t))) return 0;
+        ++*n;
+    }
+    return 1;
+}
+
+/* A setting of [notify]; 1 taken, 0 refused, -1 not a [notify] setting. */
+static int notify_setting(struct parse *p, const char *name, const char *value)
+{
+    struct config_notify *nc = &p->c->notify;
+    if (strcmp(name, "command") == 0) {
+        if (!text_valid_line(value, CONFIG_NOTIFY_COMMAND_MAX))
+            return fail(p, "command must be 1 to %d bytes on one line", CONFIG_NOTIFY_COMMAND_MAX);
+        return set_str(&nc->command, value);
+    }
+    if (strcmp(name, "topics") == 0) return add_labels(p, name, value, &nc->topics, &nc->ntopics);
+    if (strcmp(name, "indicators") == 0)
+        return add_labels(p, name, value, &nc->indicators, &nc->nindicators);
+    if (strcmp(name, "contact_requests") == 0) {
+        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+            return fail(p, "contact_requests must be yes or no, not \"%s\"", value);
+        nc->contact_requests = strcmp(value, "yes") == 0;
+        return 1;
+    }
+    if (strcmp(name, "timeout") == 0) {
+        if (parse_count(value, 1, 3600, &nc->timeout) < 0)
+            return fail(p,
+                        "timeout must be a whole number of seconds from 1 up to 3600, not \"%s\"",
+                        value);
+        return 1;
+    }
+    if (strcmp(name, "max_running") == 0) {
+        if (parse_count(value, 1, 64, &nc->max_running) < 0)
+            return fail(p, "max_running must be a whole number from 1 up to 64, not \"%s\"", value);
+        return 1;
+    }
+    return -1;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     struct parse *p = user;
@@ -258,6 +314,9 @@ static int handler(void *user, const char *section, const char *name, const char
                             value);
             return set_str(&c->metrics_listen, value);
         }
+    } else if (strcmp(section, "notify") == 0) {
+        int rc = notify_setting(p, name, value);
+        if (rc >= 0) return rc;
     } else if (!*section) {
         return fail(p, "\"%s\" must come after a [section] line", name);
     } else {
@@ -282,6 +341,9 @@ static void defaults(struct config *c)
     c->relay_store = DEFAULT_RELAY_STORE;
     c->connections_per_address = DEFAULT_CONNECTIONS_PER_ADDRESS;
     c->relay_per_member = DEFAULT_RELAY_PER_MEMBER;
+    c->notify.contact_requests = 1;
+    c->notify.timeout = DEFAULT_NOTIFY_TIMEOUT;
+    c->notify.max_running = DEFAULT_NOTIFY_MAX_RUNNING;
 }
 
 void config_free(struct config *c)
@@ -296,6 +358,11 @@ void config_free(struct config *c)
     free(c->allow);
     for (size_t i = 0; i < c->nseeds; i++) free(c->seeds[i]);
     free(c->seeds);
+    free(c->notify.command);
+    for (size_t i = 0; i < c->notify.ntopics; i++) free(c->notify.topics[i]);
+    free(c->notify.topics);
+    for (size_t i = 0; i < c->notify.nindicators; i++) free(c->notify.indicators[i]);
+    free(c->notify.indicators);
     memset(c, 0, sizeof *c);
 }
 

@@ -11,6 +11,8 @@
  *   [limits]   max_content, max_api_request, max_peer_message, relay_store, relay_per_member,
  *              peer_connections, connections_per_address
  *   [metrics]  listen (IP:PORT of the Prometheus endpoint, or off)
+ *   [notify]   command, topics, indicators (comma lists, repeatable; "*": every report),
+ *              contact_requests, timeout, max_running
  */
 #ifndef EKONET_CONFIG_H
 #define EKONET_CONFIG_H
@@ -33,6 +35,11 @@
 #define DEFAULT_RELAY_PER_MEMBER        1000
 #define DEFAULT_CONNECTIONS_PER_ADDRESS 64
 #define DEFAULT_METRICS_LISTEN          "127.0.0.1:7651"
+#define CONFIG_MAX_NOTIFY_LABELS        256  /* topics and indicators in [notify], each */
+#define CONFIG_NOTIFY_LABEL_MAX         120  /* bytes of one topic or indicator code */
+#define CONFIG_NOTIFY_COMMAND_MAX       1000 /* bytes of the notify command line */
+#define DEFAULT_NOTIFY_TIMEOUT          30   /* seconds before a notify command is killed */
+#define DEFAULT_NOTIFY_MAX_RUNNING      4    /* notify commands running at once */
 
 struct config {
     char *path;     /* the file read */
@@ -62,6 +69,16 @@ struct config {
     unsigned peer_connections; /* connections held on the peer port; 0: from the file limit */
     unsigned connections_per_address; /* on the peer port, from one address (default 64) */
     char *metrics_listen;             /* IP:PORT serving /metrics and /healthz; NULL when off */
+    struct config_notify {
+        char *command; /* run with /bin/sh -c; NULL: no notifications */
+        char **topics; /* reports on any of these topics ("*": every report) */
+        size_t ntopics;
+        char **indicators; /* or on any of these indicator codes */
+        size_t nindicators;
+        int contact_requests; /* contact requests to this node too (default yes) */
+        unsigned timeout;     /* seconds before a command still running is killed */
+        unsigned max_running; /* commands at once; events beyond are dropped and counted */
+    } notify;
 };
 
 /*
