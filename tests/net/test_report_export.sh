@@ -114,6 +114,9 @@ if [ "$(id -u)" != 0 ]; then
     bad 1 "cannot write $TESTDIR/ro/x.csv" ek b report export --format csv --out "$TESTDIR/ro/x.csv"
     bad 1 "cannot write in $TESTDIR/ro" ek b report export --format markdown --out "$TESTDIR/ro"
 fi
+bad 1 "cannot write $TESTDIR/avfall.csv/x.csv: Not a directory" \
+    ek b report export --format csv --out "$TESTDIR/avfall.csv/x.csv"
+bad 1 "avfall.csv" ek b report export --format markdown --out "$TESTDIR/avfall.csv/md"
 bad 2 "--page-size must be a number from 1 to 1000" ek b report export --format csv --out "$TESTDIR/y.csv" --page-size 0
 bad 2 "give --limit or --all, not both" ek b report list --all --limit 3
 [ ! -e "$TESTDIR/x" ] && [ ! -e "$TESTDIR/y.csv" ] || fail "a refused export left a file"
