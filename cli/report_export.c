@@ -196,6 +196,18 @@ static void write_csv_row(FILE *f, const cJSON *j)
     }
 }
 
+/* The ASCII letter of the Latin-1 letter whose UTF-8 is 0xc3 then c (capitals as small):
+   å ä à á a, ö o, é è e, ü u, '-' for the rest. */
+static char fold_latin(unsigned char c)
+{
+    unsigned char x = c | 0x20;
+    if (x == 0xa5 || x == 0xa4 || x == 0xa0 || x == 0xa1) return 'a';
+    if (x == 0xb6) return 'o';
+    if (x == 0xa9 || x == 0xa8) return 'e';
+    if (x == 0xbc) return 'u';
+    return '-';
+}
+
 /* The file name of a report: its date, its title in lower-case ASCII (å ä → a, ö → o, é → e,
    anything else a dash), its stable id's first 8 hex digits. */
 static void markdown_name(char *buf, size_t size, const cJSON *j)
@@ -215,12 +227,7 @@ static void markdown_name(char *buf, size_t size, const cJSON *j)
         else if (*s >= 'A' && *s <= 'Z')
             ch = (char)(*s - 'A' + 'a');
         else if (*s == 0xc3 && s[1]) {
-            unsigned char x = s[1] | 0x20; /* Å Ä Ö É as å ä ö é */
-            ch = x == 0xa5 || x == 0xa4 || x == 0xa0 || x == 0xa1 ? 'a'
-                 : x == 0xb6                                      ? 'o'
-                 : x == 0xa9 || x == 0xa8                         ? 'e'
-                 : x == 0xbc                                      ? 'u'
-                                                                  : '-';
+            ch = fold_latin(s[1]);
             s++;
         } else if (*s >= 0x80) {
             while ((s[1] & 0xc0) == 0x80) s++;
