@@ -186,6 +186,46 @@ int members_contacts(struct cli *c, const Ekonet__MemberListReply *l);
 int report_list(struct cli *c, int argc, char **argv);
 int report_search(struct cli *c, int argc, char **argv);
 int report_show(struct cli *c, int argc, char **argv);
+int report_export(struct cli *c, int argc, char **argv);
+
+/* Reports list shows without --limit (the node's page); a page asked of the node (its
+   API_LIST_LIMIT); the largest --offset. */
+#define REPORT_LIST_DEFAULT 1000
+#define REPORT_PAGE_MAX     1000
+#define REPORT_OFFSET_MAX   100000000
+
+/* Option codes of the filters list, search and export share, and their getopt entries. */
+enum {
+    REPORT_O_MEMBER = OPT_FIRST_COMMAND_OPTION,
+    REPORT_O_TOPIC,
+    REPORT_O_INDICATOR,
+    REPORT_O_SINCE,
+    REPORT_O_UNTIL,
+    REPORT_O_KIND,
+    REPORT_O_NEXT
+};
+#define REPORT_FILTER_OPTIONS                                                                      \
+    {"member", required_argument, NULL, REPORT_O_MEMBER},                                          \
+        {"topic", required_argument, NULL, REPORT_O_TOPIC},                                        \
+        {"indicator", required_argument, NULL, REPORT_O_INDICATOR},                                \
+        {"since", required_argument, NULL, REPORT_O_SINCE},                                        \
+        {"until", required_argument, NULL, REPORT_O_UNTIL},                                        \
+    {                                                                                              \
+        "kind", required_argument, NULL, REPORT_O_KIND                                             \
+    }
+
+/* 1 if ch is a filter option (applied to lr; *rc CLI_CONTINUE, or the exit status of a bad
+   value), 0 if it is not. */
+int report_filter_option(struct cli *c, int ch, const char *arg, Ekonet__ReportListRequest *lr,
+                         int *rc);
+/* Parses --name's number arg in min..max into *out: CLI_CONTINUE or EXIT_USAGE. */
+int report_parse_count(struct cli *c, const char *name, const char *arg, long min, long max,
+                       uint32_t *out);
+/* Asks the node for limit reports of lr from offset. EXIT_OK with *reply, or an exit status. */
+int report_list_page(struct cli *c, Ekonet__ReportListRequest *lr, uint32_t offset, uint32_t limit,
+                     Ekonet__ApiReply **reply);
+/* A report in full as report show --json gives it (the caller's to free). */
+cJSON *report_full_json(const Ekonet__ReportGetReply *g);
 int cli_get_report(struct cli *c, const char *text, Ekonet__ApiReply **reply);
 /* Fetches a report: version 0 the newest, else that version (1..); exact: the entry text names
    (no newer version). EXIT_OK with *reply, or an exit status. */

@@ -28,6 +28,7 @@ static const char usage_group[] =
     "  list     list reports, newest first, with filters\n"
     "  search   search reports (title, summary, body, topics), best match first\n"
     "  show     show one report in full\n"
+    "  export   write reports to a file or directory: JSON Lines, CSV or Markdown\n"
     "  retract  withdraw one of this node's reports (all its versions), everywhere\n"
     "  redact   erase the content of one of this node's entries on every node\n"
     "\n"
@@ -475,9 +476,9 @@ static int report_redact(struct cli *c, int argc, char **argv)
 int cmd_report(struct cli *c, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"add", report_add},       {"edit", report_edit}, {"list", report_list},
-        {"search", report_search}, {"show", report_show}, {"retract", report_retract},
-        {"redact", report_redact}, {NULL, NULL},
+        {"add", report_add},       {"edit", report_edit},     {"list", report_list},
+        {"search", report_search}, {"show", report_show},     {"retract", report_retract},
+        {"redact", report_redact}, {"export", report_export}, {NULL, NULL},
     };
     c->usage = usage_group;
     return cli_dispatch(c, argc, argv, subs);

@@ -18,14 +18,19 @@
     "  --since DATE      published on or after DATE (YYYY-MM-DD)\n"                                \
     "  --until DATE      published before DATE\n"                                                  \
     "  --kind KIND       experience or media\n"                                                    \
-    "  --limit N         at most N (default 50, at most 1000); --offset N skips the first N\n"
+    "  --limit N         at most N (default and at most 1000); --offset N skips the first N\n"
 
 static const char usage_list[] =
-    "usage: ekonet report list [FILTERS] [--limit N] [--offset N] [--json]\n"
+    "usage: ekonet report list [FILTERS] [--limit N | --all] [--offset N] [--json]\n"
     "\n"
     "Lists reports from every member, newest first; an edited report shows once, as its\n"
     "newest version; retracted reports do not show.\n"
-    "\n" FILTER_HELP;
+    "\n" FILTER_HELP
+    "  --all             every report from --offset on, asked of the node a page at a time\n"
+    "  --page-size N     reports asked of the node at once with --all (default and at most\n"
+    "                    1000)\n"
+    "\n"
+    "--json gives total (every report that matches), offset and the reports.\n";
 
 static const char usage_search[] =
     "usage: ekonet report search WORDS... [FILTERS] [--limit N] [--offset N] [--json]\n"
@@ -109,82 +114,111 @@ static cJSON *summary_json(const struct cli *c, const Ekonet__ReportSummary *s)
     return o;
 }
 
+int report_filter_option(struct cli *c, int ch, const char *arg, Ekonet__ReportListRequest *lr,
+                         int *rc)
+{
+    *rc = CLI_CONTINUE;
+    uint64_t ms;
+    switch (ch) {
+    case REPORT_O_MEMBER:
+        lr->member = (char *)arg;
+        return 1;
+    case REPORT_O_TOPIC:
+        lr->topic = (char *)arg;
+        return 1;
+    case REPORT_O_INDICATOR:
+        lr->indicator = (char *)arg;
+        return 1;
+    case REPORT_O_SINCE:
+    case REPORT_O_UNTIL:
+        if (cli_parse_time(arg, &ms) < 0)
+            *rc = cli_usage_error(c, "--%s needs a date like 2026-11-26, not \"%s\"",
+                                  ch == REPORT_O_SINCE ? "since" : "until", arg);
+        else if (ch == REPORT_O_SINCE)
+            lr->has_since_ms = 1, lr->since_ms = ms;
+        else
+            lr->has_until_ms = 1, lr->until_ms = ms;
+        return 1;
+    case REPORT_O_KIND:
+        if (!(lr->kind = (Ekonet__ReportKind)report_kind_parse(arg)))
+            *rc = cli_usage_error(c, "--kind must be experience or media");
+        lr->has_kind = 1;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int report_parse_count(struct cli *c, const char *name, const char *arg, long min, long max,
+                       uint32_t *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (!*arg || *end || v < min || v > max)
+        return cli_usage_error(c, "--%s must be a number from %ld to %ld, not \"%s\"", name, min,
+                               max, arg);
+    *out = (uint32_t)v;
+    return CLI_CONTINUE;
+}
+
+int report_list_page(struct cli *c, Ekonet__ReportListRequest *lr, uint32_t offset, uint32_t limit,
+                     Ekonet__ApiReply **reply)
+{
+    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
+    lr->has_offset = 1, lr->offset = offset;
+    lr->has_limit = 1, lr->limit = limit;
+    req.op_case = EKONET__API_REQUEST__OP_REPORT_LIST;
+    req.report_list = lr;
+    return cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_LIST, reply);
+}
+
+/* What list and search were asked for beyond the filters. */
+struct query {
+    uint32_t limit, offset, page;
+    int all;
+};
+
 /* Options of list and search: filters, limit, offset; the words to search for, if searching. */
 static int parse_query(struct cli *c, int argc, char **argv, Ekonet__ReportListRequest *lr,
-                       char *words, size_t size, int search)
+                       struct query *q, char *words, size_t size, int search)
 {
-    enum {
-        O_MEMBER = OPT_FIRST_COMMAND_OPTION,
-        O_TOPIC,
-        O_INDICATOR,
-        O_SINCE,
-        O_UNTIL,
-        O_KIND,
-        O_LIMIT,
-        O_OFFSET
-    };
-    static const struct option opts[] = {
+    enum { O_LIMIT = REPORT_O_NEXT, O_OFFSET, O_ALL, O_PAGE };
+    static const struct option opts_list[] = {
         CLI_COMMON_OPTIONS,
-        {"member", required_argument, NULL, O_MEMBER},
-        {"topic", required_argument, NULL, O_TOPIC},
-        {"indicator", required_argument, NULL, O_INDICATOR},
-        {"since", required_argument, NULL, O_SINCE},
-        {"until", required_argument, NULL, O_UNTIL},
-        {"kind", required_argument, NULL, O_KIND},
+        REPORT_FILTER_OPTIONS,
+        {"limit", required_argument, NULL, O_LIMIT},
+        {"offset", required_argument, NULL, O_OFFSET},
+        {"all", no_argument, NULL, O_ALL},
+        {"page-size", required_argument, NULL, O_PAGE},
+        {NULL, 0, NULL, 0},
+    };
+    static const struct option opts_search[] = {
+        CLI_COMMON_OPTIONS,
+        REPORT_FILTER_OPTIONS,
         {"limit", required_argument, NULL, O_LIMIT},
         {"offset", required_argument, NULL, O_OFFSET},
         {NULL, 0, NULL, 0},
     };
-    int ch;
-    char *end;
-    long v;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_common_option(c, ch, optarg)) continue;
-        switch (ch) {
-        case O_MEMBER:
-            lr->member = optarg;
-            break;
-        case O_TOPIC:
-            lr->topic = optarg;
-            break;
-        case O_INDICATOR:
-            lr->indicator = optarg;
-            break;
-        case O_SINCE:
-        case O_UNTIL: {
-            uint64_t ms;
-            if (cli_parse_time(optarg, &ms) < 0)
-                return cli_usage_error(c, "--%s needs a date like 2026-11-26, not \"%s\"",
-                                       ch == O_SINCE ? "since" : "until", optarg);
-            if (ch == O_SINCE)
-                lr->has_since_ms = 1, lr->since_ms = ms;
-            else
-                lr->has_until_ms = 1, lr->until_ms = ms;
-            break;
-        }
-        case O_KIND:
-            if (!(lr->kind = (Ekonet__ReportKind)report_kind_parse(optarg)))
-                return cli_usage_error(c, "--kind must be experience or media");
-            lr->has_kind = 1;
-            break;
-        case O_LIMIT:
-        case O_OFFSET:
-            v = strtol(optarg, &end, 10);
-            if (*end || v < (ch == O_LIMIT) || v > (ch == O_LIMIT ? 1000 : 1000000))
-                return cli_usage_error(c, "--%s must be a number%s",
-                                       ch == O_LIMIT ? "limit" : "offset",
-                                       ch == O_LIMIT ? " from 1 to 1000" : "");
-            if (ch == O_LIMIT)
-                lr->has_limit = 1, lr->limit = (uint32_t)v;
-            else
-                lr->has_offset = 1, lr->offset = (uint32_t)v;
-            break;
-        case 'h':
+    const struct option *opts = search ? opts_search : opts_list;
+    int ch, rc = CLI_CONTINUE, limited = 0;
+    while (rc == CLI_CONTINUE && (ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_common_option(c, ch, optarg) || report_filter_option(c, ch, optarg, lr, &rc))
+            continue;
+        if (ch == O_LIMIT)
+            limited = 1, rc = report_parse_count(c, "limit", optarg, 1, REPORT_PAGE_MAX, &q->limit);
+        else if (ch == O_OFFSET)
+            rc = report_parse_count(c, "offset", optarg, 0, REPORT_OFFSET_MAX, &q->offset);
+        else if (ch == O_PAGE)
+            rc = report_parse_count(c, "page-size", optarg, 1, REPORT_PAGE_MAX, &q->page);
+        else if (ch == O_ALL)
+            q->all = 1;
+        else if (ch == 'h')
             return cli_help(c);
-        default:
+        else
             return cli_bad_option(c, argv, opts);
-        }
     }
+    if (rc != CLI_CONTINUE) return rc;
+    if (q->all && limited) return cli_usage_error(c, "give --limit or --all, not both");
     words[0] = '\0';
     for (; optind < argc; optind++) {
         if (!search) return cli_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
@@ -198,29 +232,20 @@ static int parse_query(struct cli *c, int argc, char **argv, Ekonet__ReportListR
     return CLI_CONTINUE;
 }
 
-static void print_list(const struct cli *c, const Ekonet__ReportListReply *l, int search)
+/* The column heads and the width of the title column. */
+static int print_head(const struct cli *c)
 {
-    if (c->json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "total", (double)l->total);
-        cJSON_AddNumberToObject(o, "query_us", (double)l->query_us);
-        cJSON *arr = cJSON_AddArrayToObject(o, "reports");
-        for (size_t i = 0; i < l->n_reports; i++)
-            cJSON_AddItemToArray(arr, summary_json(c, l->reports[i]));
-        out_json(o);
-        return;
-    }
-    if (l->n_reports == 0) {
-        printf(search ? "No report matches.\n"
-                      : "No reports. Publish one with: ekonet report add --title TITLE\n");
-        return;
-    }
     int cols = out_columns(), titlew = cols - 12 - 2 - 16 - 2 - 18 - 2;
     if (titlew < 20) titlew = 20;
     char head[128];
     snprintf(head, sizeof head, "%-12s  %-16s  %-18s  %s", "ID", "DATE", "MEMBER", "TITLE");
     out_bold(c, head);
     putchar('\n');
+    return titlew;
+}
+
+static void print_rows(const struct cli *c, const Ekonet__ReportListReply *l, int titlew)
+{
     for (size_t i = 0; i < l->n_reports; i++) {
         const Ekonet__ReportSummary *s = l->reports[i];
         char sid[16], when[32], who[16];
@@ -238,29 +263,65 @@ static void print_list(const struct cli *c, const Ekonet__ReportListReply *l, in
             free(sn);
         }
     }
+}
+
+/* What list and search print after the rows: how many there are past those shown. */
+static void print_foot(const Ekonet__ReportListReply *l, size_t shown, uint32_t offset, int search)
+{
     if (search && l->total >= 5000)
-        printf("(%zu shown of 5,000 or more matches; add words to narrow the search)\n",
-               l->n_reports);
-    else if (l->total > l->n_reports)
-        printf("(%zu of %llu shown; use --limit and --offset for more)\n", l->n_reports,
-               (unsigned long long)l->total);
+        printf("(%zu shown of 5,000 or more matches; add words to narrow the search)\n", shown);
+    else if (l->total > offset + shown)
+        printf("(%zu of %llu shown, from %u; use --limit and --offset, or --all, for more)\n",
+               shown, (unsigned long long)l->total, offset + 1);
+}
+
+/* One page, or (all) every page from q->offset on: JSON or the table. */
+static int print_pages(struct cli *c, Ekonet__ReportListRequest *lr, const struct query *q,
+                       int search)
+{
+    cJSON *o = c->json ? cJSON_CreateObject() : NULL, *arr = NULL;
+    uint32_t offset = q->offset, page = q->all ? q->page : q->limit;
+    size_t shown = 0;
+    int titlew = 0, rc;
+    Ekonet__ApiReply *reply;
+    for (;;) {
+        if ((rc = report_list_page(c, lr, offset, page, &reply)) != EXIT_OK) break;
+        const Ekonet__ReportListReply *l = reply->report_list;
+        if (o && !arr) {
+            cJSON_AddNumberToObject(o, "total", (double)l->total);
+            cJSON_AddNumberToObject(o, "offset", q->offset);
+            cJSON_AddNumberToObject(o, "query_us", (double)l->query_us);
+            arr = cJSON_AddArrayToObject(o, "reports");
+        }
+        for (size_t i = 0; o && i < l->n_reports; i++)
+            cJSON_AddItemToArray(arr, summary_json(c, l->reports[i]));
+        if (!o && l->n_reports && !titlew) titlew = print_head(c);
+        if (!o) print_rows(c, l, titlew);
+        shown += l->n_reports, offset += (uint32_t)l->n_reports;
+        int more = q->all && l->n_reports == page && offset < l->total;
+        if (!more && !o && shown == 0)
+            printf(search ? "No report matches.\n"
+                          : "No reports. Publish one with: ekonet report add --title TITLE\n");
+        else if (!more && !o)
+            print_foot(l, shown, q->offset, search);
+        ekonet__api_reply__free_unpacked(reply, NULL);
+        if (!more) break;
+    }
+    if (o && rc == EXIT_OK)
+        out_json(o);
+    else if (o)
+        cJSON_Delete(o);
+    return rc;
 }
 
 static int run_query(struct cli *c, int argc, char **argv, int search)
 {
-    Ekonet__ApiRequest req = EKONET__API_REQUEST__INIT;
     Ekonet__ReportListRequest lr = EKONET__REPORT_LIST_REQUEST__INIT;
+    struct query q = {REPORT_LIST_DEFAULT, 0, REPORT_PAGE_MAX, 0};
     char words[1024];
-    int rc = parse_query(c, argc, argv, &lr, words, sizeof words, search);
+    int rc = parse_query(c, argc, argv, &lr, &q, words, sizeof words, search);
     if (rc != CLI_CONTINUE) return rc;
-    req.op_case = EKONET__API_REQUEST__OP_REPORT_LIST;
-    req.report_list = &lr;
-    Ekonet__ApiReply *reply;
-    if ((rc = cli_call(c, &req, EKONET__API_REPLY__RESULT_REPORT_LIST, &reply)) != EXIT_OK)
-        return rc;
-    print_list(c, reply->report_list, search);
-    ekonet__api_reply__free_unpacked(reply, NULL);
-    return EXIT_OK;
+    return print_pages(c, &lr, &q, search);
 }
 
 int report_list(struct cli *c, int argc, char **argv)
@@ -335,7 +396,7 @@ static void show_text(const struct cli *c, const Ekonet__ReportGetReply *g)
     show_version_text(c, g);
 }
 
-static void show_json(const Ekonet__ReportGetReply *g)
+cJSON *report_full_json(const Ekonet__ReportGetReply *g)
 {
     const Ekonet__Report *r = g->report;
     cJSON *o = summary_json(NULL, g->meta);
@@ -372,7 +433,7 @@ static void show_json(const Ekonet__ReportGetReply *g)
     cJSON *ch = cJSON_AddArrayToObject(o, "changed");
     for (size_t i = 0; i < g->n_changed; i++)
         cJSON_AddItemToArray(ch, cJSON_CreateString(g->changed[i]));
-    out_json(o);
+    return o;
 }
 
 int report_show(struct cli *c, int argc, char **argv)
@@ -400,7 +461,7 @@ int report_show(struct cli *c, int argc, char **argv)
     if ((rc = cli_get_report_version(c, argv[optind], (uint32_t)version, 0, &reply)) != EXIT_OK)
         return rc;
     if (c->json)
-        show_json(reply->report_get);
+        out_json(report_full_json(reply->report_get));
     else
         show_text(c, reply->report_get);
     ekonet__api_reply__free_unpacked(reply, NULL);

@@ -54,6 +54,7 @@ declare -A SAMPLE=(
     [report show]="@REPORT"
     [report retract]="@REPORT"
     [report redact]="@REPORT --reason Fel"
+    [report export]="--format jsonl --out @OUT"
     [events add]="--title Klimatdagen --kind seminar --start 2031-05-01"
     [events list]=""
     [events show]="@EVENT"
