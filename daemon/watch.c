@@ -76,6 +76,23 @@ static void watch_send(struct node *n, Ekonet__WatchEvent *e)
     zmq_send(n->events, buf, len, ZMQ_DONTWAIT); /* no listener, or a slow one: dropped */
 }
 
+/* The fields every event has: its kind and line, and the member and entry it is about (NULL:
+   none); the pointers are borrowed until the event is sent. */
+static void event_head(Ekonet__WatchEvent *e, const char *kind, char *text, const uint8_t *member,
+                       const uint8_t *id)
+{
+    e->kind = (char *)kind;
+    e->text = text;
+    if (member) {
+        e->has_member = 1;
+        e->member = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)member};
+    }
+    if (id) {
+        e->has_id = 1;
+        e->id = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)id};
+    }
+}
+
 void watch_event_via(struct node *n, const char *kind, const uint8_t *member, const uint8_t *id,
                      uint64_t count, const uint8_t *peer, const char *reason, const char *fmt, ...)
 {
@@ -86,16 +103,7 @@ void watch_event_via(struct node *n, const char *kind, const uint8_t *member, co
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     Ekonet__WatchEvent e = EKONET__WATCH_EVENT__INIT;
-    e.kind = (char *)kind;
-    e.text = text;
-    if (member) {
-        e.has_member = 1;
-        e.member = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)member};
-    }
-    if (id) {
-        e.has_id = 1;
-        e.id = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)id};
-    }
+    event_head(&e, kind, text, member, id);
     if (count) {
         e.has_count = 1;
         e.count = count;
@@ -129,12 +137,7 @@ void watch_report(struct node *n, const struct entry *e)
                  r->has_supersedes ? "edited " : "new ", r->title, who(n, e->author, name),
                  hex_encode(hex, e->id, ID_SIZE));
         Ekonet__WatchEvent w = EKONET__WATCH_EVENT__INIT;
-        w.kind = "report";
-        w.text = text;
-        w.has_member = 1;
-        w.member = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)e->author};
-        w.has_id = 1;
-        w.id = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)e->id};
+        event_head(&w, "report", text, e->author, e->id);
         w.title = r->title;
         w.n_topics = r->n_topics < WATCH_LABELS_MAX ? r->n_topics : WATCH_LABELS_MAX;
         w.topics = r->topics;
@@ -161,12 +164,7 @@ void watch_contact_request(struct node *n, const struct envelope *e,
                  strcmp(role, "either") == 0 ? "politician or official" : role, r->subject,
                  hex_encode(hex, e->id, ID_SIZE));
         Ekonet__WatchEvent w = EKONET__WATCH_EVENT__INIT;
-        w.kind = "contact_request";
-        w.text = text;
-        w.has_member = 1;
-        w.member = (ProtobufCBinaryData){KEY_SIZE, (uint8_t *)e->from};
-        w.has_id = 1;
-        w.id = (ProtobufCBinaryData){ID_SIZE, (uint8_t *)e->id};
+        event_head(&w, "contact_request", text, e->from, e->id);
         w.from_name = r->from_name;
         w.role = (char *)role;
         w.subject = r->subject;
